@@ -1,0 +1,455 @@
+"""diamond-ledger: the same services as the window, from a terminal, with --json output.
+
+Exit codes: 0 done (rejected rows are reported, not failures), 1 the command failed and
+nothing was written (one line on stderr), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from app import __version__
+
+SUPPRESS = argparse.SUPPRESS
+
+
+class Failure(Exception):
+    """A command that failed cleanly: message for stderr, exit code 1."""
+
+
+def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
+    # --db and --json work before or after the command; the sub-parser's copy must not
+    # overwrite a value given before the command, hence SUPPRESS as its default.
+    parser.add_argument("--db", metavar="PATH", default=None if top else SUPPRESS,
+                        help="ledger file (default: $DIAMOND_LEDGER_DB or the app-data folder)")
+    parser.add_argument("--json", action="store_true", default=False if top else SUPPRESS,
+                        help="machine-readable output on stdout")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _mapping_pair(text: str) -> tuple[str, str]:
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"expected FIELD=COLUMN, got {text!r}")
+    field, column = text.split("=", 1)
+    return field.strip(), column.strip()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="diamond-ledger",
+        description="A local ledger of TikTok LIVE gifts, diamonds and payouts. "
+                    "With no command it opens the window.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _common(p, top=True)
+    p.add_argument("--demo", action="store_true", help="open the window on a copy of the demo")
+    p.add_argument("--screenshot", metavar="DIR", help="render every page to DIR/<page>.png")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    def cmd(name: str, help_text: str) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help_text, description=help_text)
+        _common(sp)
+        return sp
+
+    sp = cmd("import", "import gift logs, LIVE lists, payouts or a TikTok data export")
+    sp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    sp.add_argument("--kind", default="auto", choices=["auto", "gifts", "sessions", "payouts"])
+    sp.add_argument("--account", metavar="HANDLE")
+    sp.add_argument("--profile", metavar="NAME", help="use a saved column-mapping profile")
+    sp.add_argument("--map", action="append", type=_mapping_pair, default=[],
+                    metavar="FIELD=COLUMN", help="map a field to a column (repeatable)")
+    sp.add_argument("--date-format", choices=["auto", "iso", "dmy", "mdy", "text", "epoch_s",
+                                              "epoch_ms"])
+    sp.add_argument("--decimal", choices=["auto", ".", ","])
+    sp.add_argument("--timezone", metavar="ZONE", help="zone of times written without offset")
+    sp.add_argument("--save-profile", metavar="NAME", help="save this mapping as a profile")
+    sp.add_argument("--dry-run", action="store_true", help="count, then write nothing")
+
+    cmd("imports", "list import batches")
+    sp = cmd("undo", "roll an import batch back")
+    sp.add_argument("import_id", type=int, metavar="IMPORT_ID")
+    sp = cmd("rejected", "show the rejected (and skipped) rows of a batch")
+    sp.add_argument("import_id", type=int, metavar="IMPORT_ID")
+
+    sp = cmd("summary", "totals of a period and the balance")
+    sp.add_argument("--from", dest="start", type=_day, metavar="DATE")
+    sp.add_argument("--to", dest="end", type=_day, metavar="DATE")
+    sp.add_argument("--account", metavar="HANDLE")
+    sp.add_argument("--preset", default="default", help="rate preset (default, half)")
+
+    sp = cmd("convert", "value a number of coins")
+    sp.add_argument("coins", type=int, metavar="COINS")
+    sp.add_argument("--region", default="US", metavar="CC")
+    sp.add_argument("--preset", default="default", help="rate preset (default, half)")
+
+    sp = cmd("plan", "when the threshold is reached and what a withdrawal brings")
+    sp.add_argument("--method", metavar="NAME")
+    sp.add_argument("--account", metavar="HANDLE")
+    sp.add_argument("--today", type=_day, metavar="DATE", help=SUPPRESS)
+
+    sp = cmd("export", "write gifts, payouts, sessions or daily summary as CSV")
+    sp.add_argument("what", choices=["gifts", "payouts", "sessions", "summary"])
+    sp.add_argument("--out", required=True, type=Path, metavar="FILE")
+    sp.add_argument("--account", metavar="HANDLE")
+
+    cmd("demo", "fill the ledger with the shipped sample data")
+
+    sp = cmd("accounts", "list accounts, or add/change one")
+    sp.add_argument("action", nargs="?", default="list", choices=["list", "add", "set"])
+    sp.add_argument("handle", nargs="?")
+    sp.add_argument("--region", metavar="CC")
+    sp.add_argument("--timezone", metavar="ZONE")
+    sp.add_argument("--default", action="store_true", help="make it the default account")
+
+    sp = cmd("profiles", "list, show, export, import or delete column-mapping profiles")
+    sp.add_argument("action", nargs="?", default="list",
+                    choices=["list", "show", "import", "delete"])
+    sp.add_argument("name", nargs="?", help="profile name (for import: a JSON file)")
+    return p
+
+
+# ---- output helpers -----------------------------------------------------------------------
+
+def _jsonable(value: Any) -> Any:
+    from app.core.money import plain
+    if isinstance(value, Decimal):
+        return plain(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _emit(args: argparse.Namespace, data: Any, text: Callable[[], str]) -> None:
+    if args.json:
+        json.dump(_jsonable(data), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print(text())
+
+
+def _usd(value: Decimal) -> str:
+    from app.core.money import format_money
+    return format_money(value, "USD")
+
+
+def _open(args: argparse.Namespace) -> Any:
+    from app.services.paths import default_db_path
+    from app.store.db import open_db
+    return open_db(default_db_path(args.db))
+
+
+# ---- commands ------------------------------------------------------------------------------
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from app.services.importing import import_files
+    options = {k: v for k, v in (("date_format", args.date_format), ("decimal", args.decimal),
+                                 ("timezone", args.timezone)) if v}
+    progress = _progress_printer() if sys.stderr.isatty() and not args.json else None
+    with _open(args) as db:
+        reports = import_files(db, list(args.paths), kind=args.kind, account=args.account,
+                               profile=args.profile, overrides=dict(args.map) or None,
+                               options=options or None, save_as=args.save_profile,
+                               dry_run=args.dry_run, progress=progress)
+    if progress:
+        sys.stderr.write("\r" + " " * 40 + "\r")
+
+    def text() -> str:
+        lines = []
+        for r in reports:
+            head = "dry run" if r.dry_run else f"import #{r.import_id}"
+            lines.append(f"{head}: {r.file} ({r.kind}): {r.rows} rows, {r.inserted} new, "
+                         f"{r.duplicates} duplicate, {r.rejected} rejected"
+                         + (f", {r.folded} streak events folded" if r.folded else "")
+                         + (f", {r.skipped} junk lines skipped" if r.skipped else ""))
+            for note in r.details.get("notes", []):
+                lines.append(f"  note: {note}")
+            if r.details.get("imported_before"):
+                lines.append("  note: this file was imported before (import "
+                             + ", ".join(f"#{i}" for i in r.details["imported_before"]) + ")")
+            bad = [e for e in r.errors if not e.skipped]
+            for e in bad[:20]:
+                lines.append(f"  line {e.line}: {e.reason}")
+            if r.rejected > 20:
+                lines.append(f"  ... {r.rejected - 20} more: diamond-ledger rejected "
+                             f"{r.import_id}" if r.import_id else f"  ... {r.rejected - 20} more")
+        return "\n".join(lines)
+    _emit(args, {"imports": [r.to_json() for r in reports]}, text)
+    return 0
+
+
+def _progress_printer() -> Callable[[int, int], None]:
+    def show(done: int, total: int) -> None:
+        pct = 100 * done // total if total else 0
+        sys.stderr.write(f"\rimporting... {pct:3d}%")
+        sys.stderr.flush()
+    return show
+
+
+def cmd_imports(args: argparse.Namespace) -> int:
+    from app.services.importing import list_imports
+    with _open(args) as db:
+        items = list_imports(db)
+
+    def text() -> str:
+        if not items:
+            return "no imports yet"
+        return "\n".join(
+            f"#{i['import_id']:<4} {i['kind']:<8} {i['inserted']:>8} new {i['duplicates']:>7} dup "
+            f"{i['rejected']:>6} rej  {i['started_at']}  {Path(i['file']).name}"
+            + ("  (undone)" if i["undone"] else "") for i in items)
+    _emit(args, items, text)
+    return 0
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    from app.services.importing import undo
+    from app.store.batches import UndoError
+    with _open(args) as db:
+        try:
+            removed = undo(db, args.import_id)
+        except UndoError as exc:
+            raise Failure(str(exc)) from None
+    _emit(args, {"import_id": args.import_id, "removed": removed},
+          lambda: f"import #{args.import_id} undone: {removed} rows removed")
+    return 0
+
+
+def cmd_rejected(args: argparse.Namespace) -> int:
+    from app.store.batches import rejected_rows
+    with _open(args) as db:
+        items = rejected_rows(db, args.import_id, limit=1_000_000)
+    _emit(args, items, lambda: "\n".join(
+        f"line {r['line']}: {'(skipped) ' if r['skipped'] else ''}{r['reason']}\n    {r['raw']}"
+        for r in items) or "no rejected rows")
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from app.services.money_views import summary
+    with _open(args) as db:
+        s, v = summary(db, account=args.account, start=args.start, end=args.end,
+                       preset=args.preset)
+    data = {"gifts": s.gifts, "coins": s.coins, "diamonds": s.diamonds, "usd": s.usd,
+            "withdrawn_usd": s.withdrawn_usd, "balance_diamonds": s.balance_diamonds,
+            "balance_usd": s.balance_usd, "threshold_usd": s.threshold_usd,
+            "withdrawable": s.withdrawable, "first_day": s.first_day, "last_day": s.last_day,
+            "account": v.account["handle"], "region": v.rates.region,
+            "rates": {"diamonds_per_coin": v.rates.diamonds_per_coin,
+                      "usd_per_diamond": v.rates.usd_per_diamond,
+                      "min_withdrawal_usd": v.rates.min_withdrawal_usd,
+                      "valid_from": v.rates.valid_from, "preset": args.preset}}
+
+    def text() -> str:
+        span = f"{s.first_day} .. {s.last_day}" if s.first_day else "no earnings in the period"
+        return "\n".join([
+            f"account @{v.account['handle']} ({v.rates.region}), {span}",
+            f"  gifts {s.gifts:,}   coins {s.coins:,}   diamonds {s.diamonds:,}",
+            f"  earned {_usd(s.usd)}   withdrawn {_usd(s.withdrawn_usd)}",
+            f"  balance {s.balance_diamonds:,} diamonds = {_usd(s.balance_usd)}"
+            f"   (threshold {_usd(s.threshold_usd)}: "
+            f"{'withdrawable' if s.withdrawable else 'not yet withdrawable'})",
+            f"  rates: {v.rates.diamonds_per_coin} diamonds/coin, "
+            f"${v.rates.usd_per_diamond}/diamond (preset {args.preset})"])
+    _emit(args, data, text)
+    return 0
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    from app.core.money import format_money
+    from app.services.money_views import conversion
+    try:
+        c = conversion(args.coins, args.region, args.preset)
+    except (KeyError, ValueError) as exc:
+        raise Failure(str(exc).strip("'\"")) from None
+    data = {"coins": c.coins, "region": c.region, "diamonds": c.diamonds, "usd": c.usd,
+            "currency": c.currency, "local": c.local}
+    _emit(args, data, lambda: (
+        f"{c.coins:,} coins = {c.diamonds:,} diamonds = {_usd(c.usd)} (exact ${c.usd})"
+        + ("" if c.currency == "USD" else f" = {format_money(c.local, c.currency)}")))
+    return 0
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from app.services.money_views import plan
+    with _open(args) as db:
+        try:
+            p = plan(db, account=args.account, method=args.method, today=args.today)
+        except KeyError as exc:
+            raise Failure(str(exc).strip("'\"")) from None
+    s = p.summary
+    data = {"balance_usd": s.balance_usd, "threshold_usd": s.threshold_usd,
+            "daily_usd": p.pace.usd_per_day, "threshold_date": p.threshold_date,
+            "withdrawable": s.withdrawable, "method": p.method.method,
+            "fee_usd": p.method.fee_usd + p.method.spread_usd, "net_usd": p.method.net_usd,
+            "net_local": p.method.net_local, "currency": p.method.currency,
+            "processing_days": p.method.processing_days, "daily_cap_usd": p.rates.daily_cap_usd,
+            "pace_window": [p.pace.window_start, p.pace.window_end],
+            "schedule": [{"date": d, "usd": usd} for d, usd in p.schedule]}
+
+    def text() -> str:
+        lines = [f"balance {_usd(s.balance_usd)} of the {_usd(s.threshold_usd)} threshold",
+                 f"recent pace {_usd(p.pace.usd_per_day)}/day "
+                 f"({p.pace.window_start} .. {p.pace.window_end})"]
+        if s.withdrawable:
+            lines.append("withdrawable now")
+        elif p.threshold_date:
+            lines.append(f"threshold reached around {p.threshold_date} at that pace")
+        else:
+            lines.append("no recent earnings: no forecast")
+        for d, usd in p.schedule:
+            lines.append(f"  {d}: withdraw {_usd(usd)}")
+        if p.schedule:
+            lines.append(f"by {p.method.method}: fees {_usd(p.method.fee_usd)}, spread "
+                         f"{_usd(p.method.spread_usd)}, arrives {_usd(p.method.net_usd)} within "
+                         f"{p.method.processing_days} days")
+        return "\n".join(lines)
+    _emit(args, data, text)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from app.services.exporting import export
+    with _open(args) as db:
+        count = export(db, args.what, args.out, args.account)
+    _emit(args, {"file": str(args.out), "rows": count},
+          lambda: f"wrote {count} rows to {args.out}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from app.services.demo import load_demo
+    with _open(args) as db:
+        reports = load_demo(db)
+    _emit(args, {"imports": [r.to_json() for r in reports]}, lambda: "\n".join(
+        f"{Path(r.file).name}: {r.inserted} new, {r.duplicates} already there, "
+        f"{r.rejected} rejected" for r in reports))
+    return 0
+
+
+def cmd_accounts(args: argparse.Namespace) -> int:
+    from app.services import accounts
+    from app.store import queries
+    with _open(args) as db:
+        if args.action in ("add", "set"):
+            if not args.handle:
+                raise Failure(f"accounts {args.action} needs a HANDLE")
+            found = queries.account_by_handle(db, args.handle.lstrip("@"))
+            if args.action == "add":
+                if found:
+                    raise Failure(f"account {args.handle!r} exists already")
+                accounts.add(db, args.handle, args.region or "US", args.timezone)
+            else:
+                if not found:
+                    raise Failure(f"no account {args.handle!r}")
+                region = (args.region or found["region"]).upper()
+                tz = args.timezone or found["timezone"]
+                if not accounts.valid_timezone(tz):
+                    raise Failure(f"unknown time zone {tz!r}")
+                from app.services.reference import rate_book
+                if region not in rate_book().region_codes():
+                    raise Failure(f"unknown region {region!r}")
+                queries.update_account(db, found["id"], region, tz)
+            if args.default:
+                queries.set_setting(db, "default_account", args.handle.lstrip("@"))
+        items = queries.accounts(db)
+    _emit(args, items, lambda: "\n".join(
+        f"@{a['handle']}  {a['region']}  {a['timezone']}" for a in items) or "no accounts")
+    return 0
+
+
+def cmd_profiles(args: argparse.Namespace) -> int:
+    from app.importers.fields import Mapping
+    from app.store import queries
+    with _open(args) as db:
+        if args.action == "list":
+            items = [{"name": p["name"], "kind": p["kind"], "signature": p["signature"]}
+                     for p in queries.profiles(db)]
+            _emit(args, items, lambda: "\n".join(
+                f"{i['name']}  ({i['kind']})" for i in items) or "no profiles")
+            return 0
+        if not args.name:
+            raise Failure(f"profiles {args.action} needs a NAME")
+        if args.action == "show":
+            found = queries.profile(db, args.name)
+            if not found:
+                raise Failure(f"no profile {args.name!r}")
+            print(found["mapping"])  # the profile's JSON is the export format
+            return 0
+        if args.action == "delete":
+            if not queries.delete_profile(db, args.name):
+                raise Failure(f"no profile {args.name!r}")
+            _emit(args, {"deleted": args.name}, lambda: f"deleted {args.name}")
+            return 0
+        try:
+            mapping = Mapping.from_json(Path(args.name).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise Failure(f"cannot read profile {args.name}: {exc}") from None
+        if not mapping.name:
+            raise Failure("the profile JSON has no name")
+        sig = json.loads(mapping.to_json()).get("options", {}).get("signature", "")
+        queries.save_profile(db, mapping.name, mapping.kind, sig, mapping.to_json())
+        _emit(args, {"imported": mapping.name}, lambda: f"imported profile {mapping.name}")
+        return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "import": cmd_import, "imports": cmd_imports, "undo": cmd_undo, "rejected": cmd_rejected,
+    "summary": cmd_summary, "convert": cmd_convert, "plan": cmd_plan, "export": cmd_export,
+    "demo": cmd_demo, "accounts": cmd_accounts, "profiles": cmd_profiles,
+}
+
+
+def open_window(args: argparse.Namespace) -> int:
+    try:
+        from app.ui.main import run_window
+    except ImportError as exc:
+        raise Failure(f"the window cannot start: {exc}") from None
+    return run_window(db_path=args.db, demo=args.demo, screenshot=args.screenshot)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from app.importers.base import ImportCancelled, ImportRefused
+    from app.services.accounts import AccountError
+    from app.store.db import LedgerError
+    try:
+        if args.command is None:
+            return open_window(args)
+        return COMMANDS[args.command](args)
+    except (Failure, ImportRefused, LedgerError, AccountError) as exc:
+        print(f"diamond-ledger: {exc}", file=sys.stderr)
+        return 1
+    except ImportCancelled:
+        print("diamond-ledger: cancelled; nothing was written", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("diamond-ledger: interrupted; nothing of the unfinished import was written",
+              file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader (e.g. `head`) went away: not an error of ours
+        return 0
+    except sqlite3.OperationalError as exc:
+        print(f"diamond-ledger: the ledger could not be written ({exc})", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

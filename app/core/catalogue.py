@@ -1,0 +1,67 @@
+"""The gift catalogue: ids are unique, names are not, prices change over time."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Gift:
+    gift_id: int
+    name: str
+    coins: int
+    valid_from: date
+
+
+class GiftLookupError(ValueError):
+    """A gift name that is unknown or matches several gifts: reported, never guessed."""
+
+
+class Catalogue:
+    def __init__(self, gifts: list[Gift]) -> None:
+        self._by_id: dict[int, list[Gift]] = defaultdict(list)
+        self._ids_by_name: dict[str, set[int]] = defaultdict(set)
+        for gift in gifts:
+            self._by_id[gift.gift_id].append(gift)
+            self._ids_by_name[_norm(gift.name)].add(gift.gift_id)
+        for versions in self._by_id.values():
+            versions.sort(key=lambda g: g.valid_from)
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def gifts(self) -> list[Gift]:
+        return [v[-1] for v in self._by_id.values()]
+
+    def by_id(self, gift_id: int, day: date | None = None) -> Gift | None:
+        versions = self._by_id.get(gift_id)
+        if not versions:
+            return None
+        if day is None:
+            return versions[-1]
+        chosen = versions[0]
+        for gift in versions:
+            if gift.valid_from <= day:
+                chosen = gift
+        return chosen
+
+    def by_name(self, name: str, day: date | None = None) -> Gift:
+        ids = self._ids_by_name.get(_norm(name))
+        if not ids:
+            raise GiftLookupError(f"unknown gift {name!r}: not in the gift catalogue")
+        if len(ids) > 1:
+            options = sorted((self.by_id(i, day) for i in ids), key=lambda g: g.coins if g else 0)
+            listed = ", ".join(f"id {g.gift_id} = {g.coins} coins" for g in options if g)
+            raise GiftLookupError(
+                f"gift name {name!r} is ambiguous ({listed}); "
+                "the file needs a gift id or coin column"
+            )
+        gift = self.by_id(next(iter(ids)), day)
+        assert gift is not None
+        return gift
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.casefold().split())

@@ -1,0 +1,53 @@
+"""Shapes shared by every importer: errors, refusals, progress and cancel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+class ImportRefused(Exception):
+    """The file cannot be read at all: nothing is written, the message says why."""
+
+
+class ImportCancelled(Exception):
+    """The user cancelled; the caller rolls back."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    reason: str
+    raw: str
+    skipped: bool = False  # junk around the data (titles, totals), kept but not a bad row
+
+
+ProgressFn = Callable[[int, int], None]  # (bytes done, bytes total)
+CancelFn = Callable[[], bool]
+
+
+@dataclass
+class Feedback:
+    """Where a running parse reports: rejected rows (drained by the writer), progress, cancel."""
+
+    progress: ProgressFn | None = None
+    cancel: CancelFn | None = None
+    errors: list[RowError] = field(default_factory=list)
+    rejected: int = 0
+    skipped: int = 0
+    folded: int = 0  # streak events folded into their final event
+    notes: list[str] = field(default_factory=list)
+
+    def reject(self, line: int, reason: str, raw: str) -> None:
+        self.rejected += 1
+        self.errors.append(RowError(line, reason, raw))
+
+    def skip(self, line: int, reason: str, raw: str) -> None:
+        self.skipped += 1
+        self.errors.append(RowError(line, reason, raw, skipped=True))
+
+    def tick(self, done: int, total: int) -> None:
+        if self.cancel is not None and self.cancel():
+            raise ImportCancelled("import cancelled")
+        if self.progress is not None:
+            self.progress(done, total)

@@ -1,0 +1,369 @@
+"""One reader per kind: table rows in, record tuples out, bad rows reported with line and reason.
+
+Readers never raise for a bad row. A row with the wrong number of fields is held back: if a
+good row follows, it was a bad row (rejected); if the file ends first, it was junk below the
+data such as a totals line (skipped, and kept with the reason like any other).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from itertools import chain, islice
+from typing import Any
+
+from app.core.catalogue import Catalogue, GiftLookupError
+from app.core.money import plain
+from app.core.records import PAYOUT_STATUSES
+from app.importers.base import Feedback, ImportRefused
+from app.importers.fields import Mapping, norm
+from app.importers.sources import Table
+from app.importers.values import (
+    DateFormat,
+    detect_date_format,
+    detect_decimal_mark,
+    make_time_parser,
+    parse_bool,
+    parse_count,
+    parse_decimal,
+    parse_duration,
+)
+
+SAMPLE_ROWS = 500
+TICK_EVERY = 4096
+MAX_COINS = 100_000_000  # more than a whole stream of Universes: a misread number
+MAX_REPEAT = 1_000_000
+
+
+@dataclass
+class ReadContext:
+    catalogue: Catalogue
+    timezone: str  # for times written without an offset
+    day_first: bool  # the region's convention for dates such as 03/08/2026
+    feedback: Feedback
+    currency: str = "USD"  # for payouts that name no currency
+
+
+Row = tuple[Any, ...]
+
+
+class _Frame:
+    """The parts every reader shares: sampling, column indexes, width checks, progress."""
+
+    def __init__(self, table: Table, mapping: Mapping, ctx: ReadContext) -> None:
+        self.table, self.mapping, self.ctx, self.fb = table, mapping, ctx, ctx.feedback
+        missing = mapping.missing()
+        if missing:
+            raise ImportRefused(f"the {mapping.kind} columns are not all mapped: missing "
+                                + "; ".join(missing)
+                                + f" (file columns: {', '.join(table.header)})")
+        by_norm = {norm(h): i for i, h in enumerate(table.header)}
+        self.index: dict[str, int] = {}
+        for fld, col in mapping.columns.items():
+            if norm(col) not in by_norm:
+                raise ImportRefused(f"column {col!r} (for {fld}) is not in this file")
+            self.index[fld] = by_norm[norm(col)]
+        self.width = len(table.header)
+        rows = table.rows()
+        self.head = list(islice(rows, SAMPLE_ROWS))
+        self._rest = rows
+        self.delimiter = {"comma": ",", "semicolon": ";", "tab": "\t", "pipe": "|"}.get(
+            table.info.get("delimiter", ""), ",")
+        self._held: list[tuple[int, str, str]] = []
+
+    def sample(self, fld: str) -> list[str]:
+        i = self.index.get(fld)
+        if i is None:
+            return []
+        return [cells[i] for _, cells in self.head if i < len(cells)]
+
+    def time_parser(self, *fields: str) -> Callable[[str], int]:
+        values = [v for f in fields for v in self.sample(f)]
+        if self.mapping.date_format != "auto":
+            fmt = DateFormat(self.mapping.date_format)
+        else:
+            detected = detect_date_format(values, self.ctx.day_first)
+            if detected is None:
+                shown = next((v for v in values if v.strip()), "")
+                raise ImportRefused(f"cannot read the dates in column "
+                                    f"{self.mapping.columns[fields[0]]!r} (first value {shown!r})")
+            fmt = detected
+        if fmt.note:
+            self.fb.notes.append(f"dates: {fmt.note}")
+        tz = self.mapping.timezone or self.ctx.timezone
+        return make_time_parser(fmt, tz)
+
+    def decimal_mark(self, *fields: str) -> str:
+        if self.mapping.decimal in (".", ","):
+            return self.mapping.decimal
+        return detect_decimal_mark(v for f in fields for v in self.sample(f))
+
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """Rows of the right width; the rest held back or rejected as the docstring says."""
+        width, fb, n = self.width, self.fb, 0
+        for line, cells in chain(self.head, self._rest):
+            n += 1
+            if n % TICK_EVERY == 0:
+                fb.tick(*self.table.progress())
+            if len(cells) != width:
+                if len(cells) > width and not any(c.strip() for c in cells[width:]):
+                    cells = cells[:width]
+                else:
+                    self._held.append((line, self._odd_reason(cells), self.raw(cells)))
+                    continue
+            if self._held:
+                for held in self._held:
+                    fb.reject(*held)
+                self._held.clear()
+            yield line, cells
+        for line, reason, raw in self._held:
+            fb.skip(line, f"below the data, not a record: {reason}", raw)
+        fb.tick(*self.table.progress())
+
+    def _odd_reason(self, cells: list[str]) -> str:
+        if len(cells) == 1 and cells[0].startswith("\x00csv error: "):
+            return cells[0][1:]
+        return f"has {len(cells)} fields where the header has {self.width}"
+
+    def raw(self, cells: list[str]) -> str:
+        text = self.delimiter.join(cells)
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+    def cell(self, cells: list[str], fld: str) -> str:
+        i = self.index.get(fld)
+        return "" if i is None else _text(cells[i].strip())
+
+
+def _text(value: str) -> str:
+    """A text cell, refused when it holds bytes the file's encoding could not decode."""
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(f"{value.encode('utf-8', 'surrogateescape')!r} holds bytes that "
+                             "are not valid in the file's encoding") from None
+    return value
+
+
+def read_gifts(table: Table, mapping: Mapping, ctx: ReadContext) -> Iterator[Row]:
+    f = _Frame(table, mapping, ctx)
+    return _gift_rows(f, f.time_parser("time"),
+                      f.decimal_mark("repeat_count", "coins_each", "coins_total"))
+
+
+def _gift_rows(f: _Frame, parse_time: Callable[[str], int], mark: str) -> Iterator[Row]:
+    fb, cat = f.fb, f.ctx.catalogue
+    ix = f.index
+    i_time = ix["time"]
+    i_sid, i_sname = ix.get("sender_id"), ix.get("sender_name")
+    i_gid, i_gname, i_rep = ix.get("gift_id"), ix.get("gift_name"), ix.get("repeat_count")
+    i_each, i_total, i_room = ix.get("coins_each"), ix.get("coins_total"), ix.get("room_id")
+    i_streaking, i_end = ix.get("streaking"), ix.get("repeat_end")
+    i_streakable = ix.get("streakable")
+    folds = i_streaking is not None or i_end is not None
+    streaks: dict[tuple[str, str, str], Row] = {}
+    price_cache: dict[tuple[int, str, int], tuple[int, str, int]] = {}
+
+    def price(gift_id: int, name: str, ts: int) -> tuple[int, str, int]:
+        key = (gift_id, name, ts // 86400)
+        found = price_cache.get(key)
+        if found is None:
+            day = _day(ts)
+            gift = cat.by_id(gift_id, day) if gift_id else None
+            if gift is None and gift_id and not name:
+                raise GiftLookupError(f"unknown gift id {gift_id}: not in the gift catalogue")
+            if gift is None:
+                gift = cat.by_name(name, day)
+            found = (gift.gift_id, gift.name, gift.coins)
+            price_cache[key] = found
+        return found
+
+    for line, cells in f.records():
+        try:
+            if not cells[i_time]:
+                raise ValueError("the time is empty")
+            ts = parse_time(cells[i_time])
+            sid = _text(cells[i_sid].strip()) if i_sid is not None else ""
+            sname = _text(cells[i_sname].strip()) if i_sname is not None else ""
+            if not sid and not sname:
+                raise ValueError("no sender: id and name are empty")
+            gid_text = cells[i_gid].strip() if i_gid is not None else ""
+            gname = _text(cells[i_gname].strip()) if i_gname is not None else ""
+            try:
+                gid = int(gid_text) if gid_text else 0
+            except ValueError:
+                raise ValueError(f"gift id {gid_text!r} is not a number") from None
+            if not gid and not gname:
+                raise ValueError("no gift: id and name are empty")
+            rep_text = cells[i_rep].strip() if i_rep is not None else ""
+            rep = parse_count(rep_text, mark) if rep_text else 1
+            if rep < 1 or rep > MAX_REPEAT:
+                raise ValueError(f"repeat count {rep} is out of range (1..{MAX_REPEAT:,})")
+            total_text = cells[i_total].strip() if i_total is not None else ""
+            each_text = cells[i_each].strip() if i_each is not None else ""
+            if total_text:
+                total = parse_count(total_text, mark)
+                each = total // rep
+            elif each_text:
+                each = parse_count(each_text, mark)
+                total = each * rep
+            else:
+                gid, cat_name, each = price(gid, gname, ts)
+                gname = gname or cat_name
+                total = each * rep
+            if total < 0 or each < 0:
+                raise ValueError(f"negative coins ({total})")
+            if total > MAX_COINS:
+                raise ValueError(f"{total:,} coins in one event is not plausible")
+            room = _text(cells[i_room].strip()) if i_room is not None else ""
+            row = (line, ts, room, sid, sname, gid, gname, rep, each, total)
+            if folds:
+                intermediate = False
+                if i_streaking is not None:
+                    intermediate = parse_bool(cells[i_streaking])
+                elif i_end is not None:
+                    streakable = (i_streakable is None or
+                                  cells[i_streakable].strip().casefold() in ("1", "true", "yes"))
+                    intermediate = streakable and not parse_bool(cells[i_end])
+                key = (sid or sname, str(gid) if gid else gname.casefold(), room)
+                if intermediate:
+                    if key in streaks:
+                        fb.folded += 1
+                    streaks[key] = row
+                    continue
+                if streaks.pop(key, None) is not None:
+                    fb.folded += 1
+        except (ValueError, GiftLookupError) as exc:
+            fb.reject(line, str(exc), f.raw(cells))
+            continue
+        yield row
+    if streaks:
+        fb.notes.append(f"{len(streaks)} streak(s) had no final event (the file ends mid-streak); "
+                        "their last count was used")
+        yield from sorted(streaks.values())
+
+
+def _day(ts: int) -> date:
+    return datetime.fromtimestamp(ts, UTC).date()
+
+
+def _opt_count(text: str, mark: str, what: str) -> int | None:
+    if not text:
+        return None
+    value = parse_count(text, mark)
+    if value < 0:
+        raise ValueError(f"negative {what} ({value})")
+    return value
+
+
+def read_sessions(table: Table, mapping: Mapping, ctx: ReadContext) -> Iterator[Row]:
+    f = _Frame(table, mapping, ctx)
+    unit = 60 if "min" in norm(mapping.columns.get("duration", "")) else 1
+    return _session_rows(f, f.time_parser("start", "end"),
+                         f.decimal_mark("diamonds", "viewers", "likes"), unit)
+
+
+def _session_rows(f: _Frame, parse_time: Callable[[str], int], mark: str,
+                  unit: int) -> Iterator[Row]:
+    for line, cells in f.records():
+        try:
+            start_text, end_text = f.cell(cells, "start"), f.cell(cells, "end")
+            if not start_text:
+                raise ValueError("the start time is empty")
+            start = parse_time(start_text)
+            end = parse_time(end_text) if end_text else None
+            dur_text = f.cell(cells, "duration")
+            duration = parse_duration(dur_text, unit) if dur_text else None
+            if end is None and duration is not None:
+                end = start + duration
+            if end is not None and end < start:
+                raise ValueError("the LIVE ends before it starts")
+            if duration is None and end is not None:
+                duration = end - start
+            if duration is not None and duration > 7 * 86400:
+                raise ValueError(f"a LIVE of {duration // 3600} hours is not plausible")
+            diamonds = _opt_count(f.cell(cells, "diamonds"), mark, "diamonds")
+            if diamonds is not None and diamonds > MAX_COINS:
+                raise ValueError(f"{diamonds:,} diamonds in one LIVE is not plausible")
+            row = (line, start, end, duration, f.cell(cells, "room_id"), f.cell(cells, "title"),
+                   diamonds, _opt_count(f.cell(cells, "gifters"), mark, "gifters"),
+                   _opt_count(f.cell(cells, "viewers"), mark, "viewers"),
+                   _opt_count(f.cell(cells, "likes"), mark, "likes"))
+        except ValueError as exc:
+            f.fb.reject(line, str(exc), f.raw(cells))
+            continue
+        yield row
+
+
+_STATUS = {
+    "paid": "paid", "completed": "paid", "complete": "paid", "success": "paid",
+    "successful": "paid", "done": "paid", "settled": "paid", "sent": "paid", "": "paid",
+    "pending": "pending", "processing": "pending", "inreview": "pending", "review": "pending",
+    "requested": "pending", "inprogress": "pending", "underreview": "pending",
+    "failed": "failed", "rejected": "failed", "cancelled": "failed", "canceled": "failed",
+    "returned": "failed", "declined": "failed", "error": "failed",
+}
+_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "₱": "PHP", "₺": "TRY", "R$": "BRL", "Rp": "IDR"}
+
+
+def read_payouts(table: Table, mapping: Mapping, ctx: ReadContext) -> Iterator[Row]:
+    f = _Frame(table, mapping, ctx)
+    return _payout_rows(f, f.time_parser("requested", "paid"),
+                        f.decimal_mark("amount", "usd", "fee"), ctx.currency)
+
+
+def _payout_rows(f: _Frame, parse_time: Callable[[str], int], mark: str,
+                 currency: str) -> Iterator[Row]:
+    for line, cells in f.records():
+        try:
+            req_text, paid_text = f.cell(cells, "requested"), f.cell(cells, "paid")
+            if not req_text and not paid_text:
+                raise ValueError("no date: requested and paid are empty")
+            paid = parse_time(paid_text) if paid_text else None
+            requested = parse_time(req_text) if req_text else paid
+            diamonds = _opt_count(f.cell(cells, "diamonds"), mark, "diamonds")
+            amount_text = f.cell(cells, "amount")
+            amount = parse_decimal(amount_text, mark) if amount_text else None
+            if amount is None and diamonds is None:
+                raise ValueError("no amount and no diamonds")
+            if amount is not None and amount < 0:
+                amount = -amount  # wallet ledgers write withdrawals as negative amounts
+            cur = f.cell(cells, "currency").upper() or _symbol_currency(amount_text) or currency
+            if len(cur) != 3 or not cur.isalpha():
+                raise ValueError(f"currency {cur!r} is not a 3-letter code")
+            usd_text = f.cell(cells, "usd")
+            usd = parse_decimal(usd_text, mark) if usd_text else (
+                amount if cur == "USD" else None)
+            fee_text = f.cell(cells, "fee")
+            fee = abs(parse_decimal(fee_text, mark)) if fee_text else None
+            status_text = norm(f.cell(cells, "status"))
+            status = _STATUS.get(status_text)
+            if status is None:
+                raise ValueError(f"status {f.cell(cells, 'status')!r} is not one of "
+                                 + "/".join(PAYOUT_STATUSES))
+            if amount is not None and amount > Decimal(10_000_000):
+                raise ValueError(f"a payout of {amount} is not plausible")
+            row = (line, requested, paid, diamonds, _s(amount), cur, _s(usd), _s(fee),
+                   f.cell(cells, "method"), status, f.cell(cells, "reference"))
+        except ValueError as exc:
+            f.fb.reject(line, str(exc), f.raw(cells))
+            continue
+        yield row
+
+
+def _s(value: Decimal | None) -> str | None:
+    return None if value is None else plain(value)
+
+
+def _symbol_currency(text: str) -> str | None:
+    for symbol, code in sorted(_SYMBOLS.items(), key=lambda kv: -len(kv[0])):
+        if symbol in text:
+            return code
+    return None
+
+
+READERS: dict[str, Callable[[Table, Mapping, ReadContext], Iterator[Row]]] = {
+    "gifts": read_gifts, "sessions": read_sessions, "payouts": read_payouts,
+}

@@ -1,0 +1,222 @@
+"""Tables from files: a header and numbered rows of text cells, streamed.
+
+A CSV is sniffed from its first 64 KiB (encoding, delimiter, where the header is) and then
+read again from the start as a stream, hashing its bytes on the way, so a file of any size
+costs the same memory.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO, Protocol
+
+from app.importers.base import ImportRefused
+from app.importers.fields import score_header
+
+SNIFF_BYTES = 64 * 1024
+DELIMITERS = (",", ";", "\t", "|")
+csv.field_size_limit(16 * 1024 * 1024)
+
+Opener = Callable[[], BinaryIO]
+
+
+class Table(Protocol):
+    name: str
+    header: list[str]
+    info: dict[str, str]
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]: ...
+    def progress(self) -> tuple[int, int]: ...
+    def sha256(self) -> str: ...
+
+
+class _HashingReader(io.RawIOBase):
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+        self.digest = hashlib.sha256()
+        self.done = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self._raw.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self.digest.update(data)
+        self.done += n
+        return n
+
+
+def detect_encoding(head: bytes) -> str:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in head[:4096]:
+        # UTF-16 without a BOM, or not text at all
+        even, odd = head[0:4096:2].count(0), head[1:4096:2].count(0)
+        if odd > len(head[:4096]) // 4 and even == 0:
+            return "utf-16-le"
+        if even > len(head[:4096]) // 4 and odd == 0:
+            return "utf-16-be"
+        raise ImportRefused("this is not a text file (it holds binary data)")
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        # a multi-byte character cut at the end of the sample is still UTF-8
+        if exc.start >= len(head) - 3 and exc.reason in ("unexpected end of data",):
+            return "utf-8"
+        return "cp1252"
+
+
+def _decode_head(head: bytes, encoding: str) -> str:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    return decoder.decode(head, final=False)
+
+
+@dataclass
+class Layout:
+    encoding: str
+    delimiter: str
+    header_index: int  # 0-based physical line of the header
+    header: list[str]
+    junk_above: list[tuple[int, str]] = field(default_factory=list)
+
+
+def sniff_layout(text: str, encoding: str) -> Layout:
+    lines = text.splitlines()
+    if len(text) >= SNIFF_BYTES // 2 and lines:
+        lines = lines[:-1]  # the last line of a sample may be cut
+    lines = lines[:200]
+    if not any(line.strip() for line in lines):
+        raise ImportRefused("the file is empty")
+    best: tuple[float, str, int, list[str]] | None = None
+    for delim in DELIMITERS:
+        parsed = [_split(line, delim) for line in lines]
+        widths = Counter(len(cells) for cells in parsed if len(cells) > 1)
+        if not widths:
+            continue
+        width, count = widths.most_common(1)[0]
+        for index, cells in enumerate(parsed[:60]):
+            if len(cells) != width:
+                continue
+            hits = score_header(cells)
+            score = hits * 1000 + count * 10 + width
+            if best is None or score > best[0]:
+                best = (score, delim, index, cells)
+            break
+    if best is None or best[0] < 1000:
+        first = next(line for line in lines if line.strip())[:80]
+        raise ImportRefused(
+            f"no header row found: the first line is {first!r}; expected column names such as "
+            "time, sender, gift, coins (or choose the columns with a mapping profile)")
+    _, delim, index, cells = best
+    junk = [(i + 1, lines[i]) for i in range(index) if lines[i].strip()]
+    return Layout(encoding, delim, index, [c.strip() for c in cells], junk)
+
+
+def _split(line: str, delim: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=delim), [])
+    except csv.Error:
+        return line.split(delim)
+
+
+class CsvTable:
+    """A delimited text file as a Table."""
+
+    def __init__(self, name: str, opener: Opener, size: int) -> None:
+        self.name = name
+        self._opener = opener
+        self._size = size
+        self._reader: _HashingReader | None = None
+        with opener() as raw:
+            head = raw.read(SNIFF_BYTES)
+        if not head.strip():
+            raise ImportRefused("the file is empty")
+        encoding = detect_encoding(head)
+        self.layout = sniff_layout(_decode_head(head, encoding), encoding)
+        self.header = self.layout.header
+        shown = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}[self.layout.delimiter]
+        self.info = {"encoding": encoding, "delimiter": shown,
+                     "header_line": str(self.layout.header_index + 1)}
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(physical line number, cells) for every non-blank record after the header."""
+        with self._opener() as raw:
+            self._reader = _HashingReader(raw)
+            buffered = io.BufferedReader(self._reader, buffer_size=1 << 16)
+            text = io.TextIOWrapper(buffered, encoding=self.layout.encoding,
+                                    errors="surrogateescape", newline="")
+            for _ in range(self.layout.header_index + 1):
+                text.readline()
+            reader = csv.reader(text, delimiter=self.layout.delimiter)
+            line = self.layout.header_index + 1
+            previous_end = reader.line_num
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    line = previous_end + 1 + self.layout.header_index + 1
+                    previous_end = reader.line_num
+                    yield line, [f"\x00csv error: {exc}"]
+                    continue
+                start = previous_end + 1 + self.layout.header_index + 1
+                previous_end = reader.line_num
+                if cells and (len(cells) > 1 or cells[0].strip()):
+                    yield start, cells
+            # drain so the hash covers every byte even if the csv reader stopped early
+            while buffered.read(1 << 16):
+                pass
+
+    def progress(self) -> tuple[int, int]:
+        return (self._reader.done if self._reader else 0), self._size
+
+    def sha256(self) -> str:
+        if self._reader is None:
+            raise RuntimeError("sha256 is known once the rows were read")
+        return self._reader.digest.hexdigest()
+
+
+class RecordTable:
+    """Records (dicts) from a JSON or TXT export as a Table; keys become the header."""
+
+    def __init__(self, name: str, records: list[dict[str, object]], digest: str,
+                 size: int, info: dict[str, str] | None = None,
+                 lines: list[int] | None = None) -> None:
+        self.name = name
+        keys: dict[str, None] = {}
+        for record in records:
+            for key in record:
+                keys.setdefault(str(key), None)
+        self.header = list(keys)
+        self._records = records
+        self._lines = lines
+        self._digest = digest
+        self._size = size
+        self._done = 0
+        self.info = info or {}
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        for index, record in enumerate(self._records):
+            self._done = index + 1
+            line = self._lines[index] if self._lines else index + 1
+            yield line, ["" if record.get(k) is None else str(record.get(k))
+                         for k in self.header]
+
+    def progress(self) -> tuple[int, int]:
+        total = max(len(self._records), 1)
+        return self._done * self._size // total, self._size
+
+    def sha256(self) -> str:
+        return self._digest

@@ -1,0 +1,237 @@
+"""Import files into the ledger: detect, map, read, save as one batch per table; or undo one."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from app.importers import tiktok_export
+from app.importers.base import CancelFn, Feedback, ImportRefused, ProgressFn, RowError
+from app.importers.fields import (
+    KINDS,
+    Mapping,
+    apply_overrides,
+    detect_kind,
+    guess_mapping,
+    header_signature,
+)
+from app.importers.readers import READERS, ReadContext
+from app.importers.sources import CsvTable, Table
+from app.services import accounts
+from app.services.reference import MONTH_FIRST_REGIONS, catalogue, rate_book
+from app.store import batches, queries
+
+MAX_REPORTED_ERRORS = 1000
+
+
+@dataclass
+class Prepared:
+    """One table of one file, detected and mapped, ready to read."""
+
+    path: Path
+    kind: str
+    table: Table
+    mapping: Mapping
+    feedback: Feedback
+    rows: Iterator[tuple[Any, ...]]
+
+
+@dataclass
+class ImportReport:
+    import_id: int | None
+    file: str
+    kind: str
+    rows: int
+    inserted: int
+    duplicates: int
+    rejected: int
+    skipped: int
+    folded: int
+    errors: list[RowError]
+    details: dict[str, Any] = field(default_factory=dict)
+    dry_run: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"import_id": self.import_id, "file": self.file, "kind": self.kind,
+                "rows": self.rows, "inserted": self.inserted, "duplicates": self.duplicates,
+                "rejected": self.rejected, "skipped": self.skipped, "folded": self.folded,
+                "dry_run": self.dry_run, "details": self.details,
+                "errors": [{"line": e.line, "reason": e.reason} for e in self.errors
+                           if not e.skipped],
+                "skipped_lines": [{"line": e.line, "reason": e.reason} for e in self.errors
+                                  if e.skipped]}
+
+
+def open_tables(path: Path) -> list[tuple[str | None, Table]]:
+    """The tables a file (or an export folder) holds; kind is known for TikTok exports."""
+    if path.is_dir():
+        return [(k, t) for k, t in tiktok_export.read_export(path)]
+    if not path.exists():
+        raise ImportRefused("no such file")
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if tiktok_export.looks_like_export(path.name, head):
+        return [(k, t) for k, t in tiktok_export.read_export(path)]
+    if head.startswith(b"PK\x03\x04"):
+        raise ImportRefused("this zip is not a TikTok data export (no user_data JSON or "
+                            "section TXT files inside)")
+    size = path.stat().st_size
+    return [(None, CsvTable(path.name, lambda: path.open("rb"), size))]
+
+
+def choose_mapping(db: Database, table: Table, kind: str, known_kind: str | None,
+                   profile: str | None, overrides: dict[str, str] | None) -> Mapping:
+    if profile:
+        stored = queries.profile(db, profile)
+        if stored is None:
+            names = ", ".join(p["name"] for p in queries.profiles(db)) or "none saved"
+            raise ImportRefused(f"no mapping profile {profile!r} (profiles: {names})")
+        mapping = Mapping.from_json(stored["mapping"])
+        mapping = Mapping(mapping.kind, mapping.columns, mapping.date_format, mapping.decimal,
+                          mapping.timezone, profile, mapping.options)
+    else:
+        stored = queries.profile_for_signature(db, header_signature(table.header))
+        wanted = kind if kind != "auto" else known_kind
+        if stored and (wanted is None or stored["kind"] == wanted):
+            mapping = Mapping.from_json(stored["mapping"])
+            mapping = Mapping(mapping.kind, mapping.columns, mapping.date_format,
+                              mapping.decimal, mapping.timezone, stored["name"], mapping.options)
+        elif wanted:
+            mapping = guess_mapping(wanted, table.header)
+        else:
+            found = detect_kind(table.header)
+            if found is None and not overrides:
+                raise ImportRefused(
+                    "cannot tell what this file holds: its columns (" + ", ".join(table.header)
+                    + ") match no gift log, LIVE list or payout list; choose --kind and map "
+                    "columns with --map FIELD=COLUMN")
+            mapping = found[1] if found else guess_mapping("gifts", table.header)
+    if kind != "auto" and mapping.kind != kind:
+        raise ImportRefused(f"profile {mapping.name!r} is for {mapping.kind}, not {kind}")
+    if overrides:
+        try:
+            mapping = apply_overrides(mapping, overrides, table.header)
+        except ValueError as exc:
+            raise ImportRefused(str(exc)) from None
+    return mapping
+
+
+def prepare(db: Database, path: Path, account: dict[str, Any], *, kind: str = "auto",
+            profile: str | None = None, overrides: dict[str, str] | None = None,
+            options: dict[str, str] | None = None, progress: ProgressFn | None = None,
+            cancel: CancelFn | None = None) -> list[Prepared]:
+    """Detect and map every table of a file and start its readers; raises ImportRefused."""
+    if kind not in ("auto", *KINDS):
+        raise ImportRefused(f"unknown kind {kind!r}; choose auto, " + ", ".join(KINDS))
+    prepared = []
+    rates = rate_book().region(account["region"], date.today())
+    for known_kind, table in open_tables(path):
+        if kind != "auto" and known_kind and known_kind != kind:
+            continue
+        mapping = choose_mapping(db, table, kind, known_kind, profile, overrides)
+        if options:
+            mapping = Mapping(mapping.kind, mapping.columns,
+                              options.get("date_format", mapping.date_format),
+                              options.get("decimal", mapping.decimal),
+                              options.get("timezone", mapping.timezone), mapping.name,
+                              mapping.options)
+        feedback = Feedback(progress=progress, cancel=cancel)
+        ctx = ReadContext(catalogue(), account["timezone"],
+                          account["region"] not in MONTH_FIRST_REGIONS, feedback,
+                          rates.currency)
+        rows = READERS[mapping.kind](table, mapping, ctx)
+        prepared.append(Prepared(path, mapping.kind, table, mapping, feedback, rows))
+    if not prepared:
+        raise ImportRefused(f"this export holds no {kind} section")
+    return prepared
+
+
+def save_profile(db: Database, name: str, prepared: Prepared) -> None:
+    mapping = Mapping(prepared.mapping.kind, prepared.mapping.columns,
+                      prepared.mapping.date_format, prepared.mapping.decimal,
+                      prepared.mapping.timezone, name, prepared.mapping.options)
+    queries.save_profile(db, name, mapping.kind, header_signature(prepared.table.header),
+                         mapping.to_json())
+
+
+def run(db: Database, item: Prepared, account: dict[str, Any], *,
+        dry_run: bool = False) -> ImportReport:
+    fb = item.feedback
+    reported: list[RowError] = []
+
+    def drain() -> list[batches.Rejected]:
+        taken, fb.errors[:] = list(fb.errors), []
+        room = MAX_REPORTED_ERRORS - len(reported)
+        if room > 0:
+            reported.extend(taken[:room])
+        return [batches.Rejected(e.line, e.reason, e.raw, e.skipped) for e in taken]
+
+    details: dict[str, Any] = {**item.table.info, "profile": item.mapping.name,
+                               "columns": item.mapping.columns}
+    meta = batches.BatchMeta(account["id"], str(item.path), item.kind, item.mapping.name,
+                             details)
+    result = batches.save_batch(
+        db, meta, item.rows, drain, item.table.sha256,
+        lambda: (fb.rejected, fb.skipped, fb.folded), dry_run=dry_run)
+    if fb.notes:
+        details["notes"] = list(dict.fromkeys(fb.notes))
+    earlier = [i for i in batches.find_by_sha(db, item.table.sha256(), account["id"])
+               if i != result.import_id]
+    if earlier:
+        details["imported_before"] = earlier
+    if not dry_run:
+        with db.atomic():
+            db.execute("UPDATE imports SET details = ? WHERE id = ?",
+                       (json.dumps(details), result.import_id))
+    return ImportReport(None if dry_run else result.import_id, str(item.path), item.kind,
+                        result.rows, result.inserted, result.duplicates, result.rejected,
+                        result.skipped, result.folded, reported, details, dry_run)
+
+
+def import_files(db: Database, paths: list[Path], *, kind: str = "auto",
+                 account: str | None = None, profile: str | None = None,
+                 overrides: dict[str, str] | None = None, options: dict[str, str] | None = None,
+                 save_as: str | None = None, dry_run: bool = False,
+                 progress: ProgressFn | None = None,
+                 cancel: CancelFn | None = None) -> list[ImportReport]:
+    """Import each file as its own batch. Every file is detected before anything is written,
+    so a file that cannot be read stops the command with the ledger untouched."""
+    acct = accounts.resolve(db, account, create=True)
+    prepared: list[Prepared] = []
+    for path in paths:
+        try:
+            prepared.extend(prepare(db, path, acct, kind=kind, profile=profile,
+                                    overrides=overrides, options=options, progress=progress,
+                                    cancel=cancel))
+        except ImportRefused as exc:
+            raise ImportRefused(f"{path}: {exc}") from None
+        except OSError as exc:
+            raise ImportRefused(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    if save_as:
+        if len(prepared) != 1:
+            raise ImportRefused("--save-profile needs exactly one file with one table")
+        save_profile(db, save_as, prepared[0])
+    return [run(db, item, acct, dry_run=dry_run) for item in prepared]
+
+
+def undo(db: Database, import_id: int) -> int:
+    return batches.undo_batch(db, import_id)
+
+
+def list_imports(db: Database) -> list[dict[str, Any]]:
+    out = []
+    for row in batches.list_batches(db):
+        out.append({"import_id": row["id"], "file": row["file"], "kind": row["kind"],
+                    "account": row["account"], "rows": row["rows_read"],
+                    "inserted": row["inserted"], "duplicates": row["duplicates"],
+                    "rejected": row["rejected"], "skipped": row["skipped"],
+                    "folded": row["folded"], "started_at": row["started_at"],
+                    "undone": row["undone_at"] is not None, "undone_at": row["undone_at"],
+                    "details": json.loads(row["details"] or "{}")})
+    return out

@@ -1,0 +1,227 @@
+"""Import batches: save one atomically (staged, deduplicated, rolled up), list, undo.
+
+The hot path runs on the raw connection inside one transaction (see PERFORMANCE.md): rows are
+streamed into a temporary stage table with executemany, then moved into the ledger by one
+INSERT ... SELECT that numbers identical rows (their occurrence) with ROW_NUMBER(), so a
+re-import or an overlapping export meets the UNIQUE key and adds nothing, while two identical
+gifts in one file stay two gifts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import islice
+from typing import Any
+
+from sqlite_utils import Database
+
+from app.core.records import FIELDS
+
+CHUNK = 20_000
+
+# Per kind: (table, stage column types, key columns that decide "the same row").
+_TABLES: dict[str, tuple[str, dict[str, str], tuple[str, ...]]] = {
+    "gifts": ("gifts", {
+        "source_line": "INTEGER", "ts": "INTEGER", "room_id": "TEXT", "sender_id": "TEXT",
+        "sender_name": "TEXT", "gift_id": "INTEGER", "gift_name": "TEXT",
+        "repeat_count": "INTEGER", "coins_each": "INTEGER", "coins_total": "INTEGER"},
+        ("ts", "sender_id", "sender_name", "gift_id", "gift_name", "repeat_count",
+         "coins_total", "room_id")),
+    "sessions": ("sessions", {
+        "source_line": "INTEGER", "start_ts": "INTEGER", "end_ts": "INTEGER",
+        "duration_s": "INTEGER", "room_id": "TEXT", "title": "TEXT", "diamonds": "INTEGER",
+        "gifters": "INTEGER", "viewers": "INTEGER", "likes": "INTEGER"},
+        ("start_ts", "room_id")),
+    "payouts": ("payouts", {
+        "source_line": "INTEGER", "requested_ts": "INTEGER", "paid_ts": "INTEGER",
+        "diamonds": "INTEGER", "amount": "TEXT", "currency": "TEXT", "usd": "TEXT",
+        "fee_usd": "TEXT", "method": "TEXT", "status": "TEXT", "reference": "TEXT"},
+        ("requested_ts", "coalesce(amount, '')", "coalesce(diamonds, -1)", "currency",
+         "reference")),
+}
+
+
+@dataclass(frozen=True)
+class BatchMeta:
+    account_id: int
+    file: str
+    kind: str
+    profile: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    import_id: int
+    rows: int  # records read: inserted + duplicates + rejected + folded streak events
+    inserted: int
+    duplicates: int
+    rejected: int
+    skipped: int
+    folded: int
+    committed: bool
+
+
+@dataclass(frozen=True)
+class Rejected:
+    line: int
+    reason: str
+    raw: str
+    skipped: bool
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def save_batch(db: Database, meta: BatchMeta, rows: Iterable[tuple[Any, ...]],
+               drain: Callable[[], list[Rejected]], sha256: Callable[[], str],
+               counts: Callable[[], tuple[int, int, int]], *, dry_run: bool = False,
+               after_chunk: Callable[[], None] | None = None) -> BatchResult:
+    """Write one batch in one transaction; on any exception nothing of it remains.
+
+    `drain` hands over the rejected rows collected so far; `counts` gives the reader's
+    (rejected, skipped, folded) at the end; `sha256` the file digest once it was read.
+    With `dry_run` the same work is done and rolled back, so the counts are the real ones.
+    """
+    table, columns, key = _TABLES[meta.kind]
+    names = FIELDS[meta.kind]
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        import_id = conn.execute(
+            "INSERT INTO imports (account_id, file, sha256, kind, profile, details, started_at)"
+            " VALUES (?, ?, '', ?, ?, ?, ?)",
+            (meta.account_id, meta.file, meta.kind, meta.profile,
+             json.dumps(meta.details), _now())).lastrowid
+        assert import_id is not None
+        conn.execute("DROP TABLE IF EXISTS temp.stage")
+        conn.execute("CREATE TEMP TABLE stage (" + ", ".join(
+            f"{n} {columns[n]}" for n in names) + ")")
+        insert_stage = (f"INSERT INTO temp.stage ({', '.join(names)}) VALUES "
+                        f"({', '.join('?' * len(names))})")
+        staged = 0
+        iterator: Iterator[tuple[Any, ...]] = iter(rows)
+        while chunk := list(islice(iterator, CHUNK)):
+            conn.executemany(insert_stage, chunk)
+            staged += len(chunk)
+            _write_rejected(conn, import_id, drain())
+            if after_chunk is not None:
+                after_chunk()
+        _write_rejected(conn, import_id, drain())
+        first = _next_id(conn, table)
+        content = [n for n in names if n != "source_line"]
+        cursor = conn.execute(
+            f"INSERT OR IGNORE INTO {table} (account_id, {', '.join(content)}, occurrence,"
+            f" import_id, source_line) SELECT ?, {', '.join(content)}, ROW_NUMBER() OVER"
+            f" (PARTITION BY {', '.join(key)} ORDER BY source_line), ?, source_line"
+            f" FROM temp.stage ORDER BY {', '.join(key)}", (meta.account_id, import_id))
+        inserted = cursor.rowcount
+        last = first + inserted - 1
+        if meta.kind == "gifts" and inserted:
+            _add_hourly(conn, import_id, first, last, sign=1)
+        conn.execute("DROP TABLE temp.stage")
+        rejected, skipped, folded = counts()
+        conn.execute(
+            "UPDATE imports SET sha256 = ?, rows_read = ?, inserted = ?, duplicates = ?,"
+            " rejected = ?, skipped = ?, folded = ?, first_row_id = ?, last_row_id = ?,"
+            " finished_at = ? WHERE id = ?",
+            (sha256(), staged + rejected + folded, inserted, staged - inserted, rejected, skipped,
+             folded, first if inserted else None, last if inserted else None, _now(),
+             import_id))
+        conn.execute("ROLLBACK" if dry_run else "COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return BatchResult(import_id, staged + rejected + folded, inserted, staged - inserted, rejected,
+                       skipped, folded, not dry_run)
+
+
+def _next_id(conn: Any, table: str) -> int:
+    row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+    return (row[0] if row else 0) + 1
+
+
+def _write_rejected(conn: Any, import_id: int, rows: list[Rejected]) -> None:
+    if rows:
+        conn.executemany(
+            "INSERT INTO rejected_rows (import_id, line, reason, raw, skipped)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(import_id, r.line, r.reason, r.raw, int(r.skipped)) for r in rows])
+
+
+def _add_hourly(conn: Any, import_id: int, first: int, last: int, sign: int) -> None:
+    conn.execute(
+        "INSERT INTO gift_hourly (account_id, hour, gifts, coins)"
+        " SELECT account_id, ts / 3600, ? * count(*), ? * sum(coins_total) FROM gifts"
+        " WHERE id BETWEEN ? AND ? AND import_id = ? GROUP BY account_id, ts / 3600 "
+        " ON CONFLICT (account_id, hour) DO UPDATE SET gifts = gifts + excluded.gifts,"
+        " coins = coins + excluded.coins", (sign, sign, first, last, import_id))
+    if sign < 0:
+        conn.execute("DELETE FROM gift_hourly WHERE gifts <= 0")
+
+
+class UndoError(Exception):
+    pass
+
+
+def undo_batch(db: Database, import_id: int) -> int:
+    """Remove a batch's rows (and their rollup) in one transaction; returns rows removed."""
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        row = conn.execute("SELECT kind, first_row_id, last_row_id, undone_at FROM imports"
+                           " WHERE id = ?", (import_id,)).fetchone()
+        if row is None:
+            raise UndoError(f"there is no import {import_id}")
+        kind, first, last, undone = row
+        if undone:
+            raise UndoError(f"import {import_id} was already undone at {undone}")
+        removed = 0
+        if first is not None:
+            table = _TABLES[kind][0]
+            if kind == "gifts":
+                _add_hourly(conn, import_id, first, last, sign=-1)
+            removed = conn.execute(f"DELETE FROM {table} WHERE id BETWEEN ? AND ?"
+                                   " AND import_id = ?", (first, last, import_id)).rowcount
+        conn.execute("UPDATE imports SET undone_at = ? WHERE id = ?", (_now(), import_id))
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return removed
+
+
+def list_batches(db: Database, account_id: int | None = None) -> list[dict[str, Any]]:
+    sql = ("SELECT i.*, a.handle AS account FROM imports i JOIN accounts a"
+           " ON a.id = i.account_id")
+    params: tuple[Any, ...] = ()
+    if account_id is not None:
+        sql += " WHERE i.account_id = ?"
+        params = (account_id,)
+    return [dict(r) for r in _dict_rows(db, sql + " ORDER BY i.id", params)]
+
+
+def rejected_rows(db: Database, import_id: int, limit: int = 1000,
+                  offset: int = 0) -> list[dict[str, Any]]:
+    return list(_dict_rows(db, "SELECT line, reason, raw, skipped FROM rejected_rows"
+                               " WHERE import_id = ? ORDER BY line LIMIT ? OFFSET ?",
+                           (import_id, limit, offset)))
+
+
+def find_by_sha(db: Database, sha: str, account_id: int) -> list[int]:
+    return [r[0] for r in db.execute(
+        "SELECT id FROM imports WHERE sha256 = ? AND account_id = ? AND undone_at IS NULL",
+        (sha, account_id)).fetchall()]
+
+
+def _dict_rows(db: Database, sql: str, params: tuple[Any, ...]) -> Iterator[dict[str, Any]]:
+    cursor = db.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    for row in cursor:
+        yield dict(zip(names, row, strict=True))

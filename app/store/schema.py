@@ -1,0 +1,147 @@
+"""The ledger's schema as named migrations; applying them twice does nothing."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("diamond_ledger")
+
+
+@migrations()
+def m001_core_tables(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE accounts (
+            id INTEGER PRIMARY KEY,
+            handle TEXT NOT NULL UNIQUE,
+            region TEXT NOT NULL DEFAULT 'US',
+            timezone TEXT NOT NULL DEFAULT 'UTC',
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        ) STRICT;
+
+        CREATE TABLE imports (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            account_id INTEGER NOT NULL REFERENCES accounts(id),
+            file TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            profile TEXT NOT NULL DEFAULT '',
+            details TEXT NOT NULL DEFAULT '{}',
+            rows_read INTEGER NOT NULL DEFAULT 0,
+            inserted INTEGER NOT NULL DEFAULT 0,
+            duplicates INTEGER NOT NULL DEFAULT 0,
+            rejected INTEGER NOT NULL DEFAULT 0,
+            skipped INTEGER NOT NULL DEFAULT 0,
+            folded INTEGER NOT NULL DEFAULT 0,
+            first_row_id INTEGER,
+            last_row_id INTEGER,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            undone_at TEXT
+        ) STRICT;
+
+        -- Gift rows after streak folding. Every key column is NOT NULL ('' or 0 when the file
+        -- has no such column) because a UNIQUE index treats NULLs as all different.
+        CREATE TABLE gifts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            account_id INTEGER NOT NULL,
+            ts INTEGER NOT NULL,
+            room_id TEXT NOT NULL,
+            sender_id TEXT NOT NULL,
+            sender_name TEXT NOT NULL,
+            gift_id INTEGER NOT NULL,
+            gift_name TEXT NOT NULL,
+            repeat_count INTEGER NOT NULL,
+            coins_each INTEGER NOT NULL,
+            coins_total INTEGER NOT NULL,
+            occurrence INTEGER NOT NULL,
+            import_id INTEGER NOT NULL,
+            source_line INTEGER NOT NULL
+        ) STRICT;
+        -- The dedup key: normalised content plus the occurrence number among identical rows of
+        -- one file. It leads with (account_id, ts) and holds coins_total, so it also serves
+        -- time-range sums without touching the table.
+        CREATE UNIQUE INDEX gifts_key ON gifts (account_id, ts, sender_id, sender_name, gift_id,
+            gift_name, repeat_count, coins_total, room_id, occurrence);
+
+        -- Hourly rollup kept in step by save and undo: dashboards read this, not the raw rows.
+        CREATE TABLE gift_hourly (
+            account_id INTEGER NOT NULL,
+            hour INTEGER NOT NULL,
+            gifts INTEGER NOT NULL,
+            coins INTEGER NOT NULL,
+            PRIMARY KEY (account_id, hour)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            account_id INTEGER NOT NULL,
+            start_ts INTEGER NOT NULL,
+            end_ts INTEGER,
+            duration_s INTEGER,
+            room_id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            diamonds INTEGER,
+            gifters INTEGER,
+            viewers INTEGER,
+            likes INTEGER,
+            occurrence INTEGER NOT NULL,
+            import_id INTEGER NOT NULL,
+            source_line INTEGER NOT NULL
+        ) STRICT;
+        CREATE UNIQUE INDEX sessions_key ON sessions (account_id, start_ts, room_id, occurrence);
+
+        CREATE TABLE payouts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            account_id INTEGER NOT NULL,
+            requested_ts INTEGER NOT NULL,
+            paid_ts INTEGER,
+            diamonds INTEGER,
+            amount TEXT,
+            currency TEXT NOT NULL,
+            usd TEXT,
+            fee_usd TEXT,
+            method TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'paid', 'failed')),
+            reference TEXT NOT NULL,
+            occurrence INTEGER NOT NULL,
+            import_id INTEGER,
+            source_line INTEGER
+        ) STRICT;
+        CREATE UNIQUE INDEX payouts_key ON payouts (account_id, requested_ts,
+            coalesce(amount, ''), coalesce(diamonds, -1), currency, reference, occurrence);
+
+        CREATE TABLE rejected_rows (
+            id INTEGER PRIMARY KEY,
+            import_id INTEGER NOT NULL,
+            line INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            raw TEXT NOT NULL,
+            skipped INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        CREATE INDEX rejected_rows_import ON rejected_rows (import_id, line);
+
+        CREATE TABLE profiles (
+            name TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            signature TEXT NOT NULL,
+            mapping TEXT NOT NULL,
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        ) STRICT;
+        CREATE INDEX profiles_signature ON profiles (signature);
+
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) STRICT;
+        """
+    )
+
+
+def migrate(db: Database) -> None:
+    migrations.apply(db)
+
+
+def pending(db: Database) -> list[str]:
+    return [m.name for m in migrations.pending(db)]
