@@ -403,8 +403,8 @@ def cmd_profiles(args: argparse.Namespace) -> int:
             raise Failure(f"cannot read profile {args.name}: {exc}") from None
         if not mapping.name:
             raise Failure("the profile JSON has no name")
-        sig = json.loads(mapping.to_json()).get("options", {}).get("signature", "")
-        queries.save_profile(db, mapping.name, mapping.kind, sig, mapping.to_json())
+        queries.save_profile(db, mapping.name, mapping.kind,
+                             mapping.options.get("signature", ""), mapping.to_json())
         _emit(args, {"imported": mapping.name}, lambda: f"imported profile {mapping.name}")
         return 0
 

@@ -49,7 +49,8 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "payouts": {
         "requested": ("requested", "requestedat", "requestdate", "date", "time", "createdat",
-                      "withdrawaldate", "transactiondate", "datetime", "transactiontime"),
+                      "withdrawaldate", "transactiondate", "datetime", "transactiontime",
+                      "createtime", "createtimeutc", "timestamp"),
         "paid": ("paid", "paidat", "paiddate", "completed", "completedat", "arrival",
                  "arriveddate", "settledat"),
         "diamonds": ("diamonds", "diamondswithdrawn", "diamondamount"),
@@ -61,7 +62,8 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "method": ("method", "paymentmethod", "payoutmethod", "channel", "provider", "via",
                    "account", "withdrawto"),
         "status": ("status", "state", "result"),
-        "reference": ("reference", "ref", "transactionid", "txid", "orderid", "id", "payoutid"),
+        "reference": ("reference", "ref", "transactionid", "txid", "orderid", "id", "payoutid",
+                      "transactionno", "orderno"),
     },
 }
 

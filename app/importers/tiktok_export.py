@@ -21,6 +21,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path, PurePath
 
 from app.importers.base import ImportRefused
@@ -144,7 +145,7 @@ def looks_like_export(name: str, head: bytes) -> bool:
     if head.startswith(b"PK\x03\x04") or lower.endswith(".zip"):
         if not head.startswith(b"PK"):
             return False
-        if any(_export_member(m) for m in _local_member_names(head)):
+        if any(_export_member(m, loose=True) for m in _local_member_names(head)):
             return True
         return _zip_on_disk_is_export(name)
     if lower.endswith(".json"):
@@ -170,11 +171,18 @@ def _local_member_names(head: bytes) -> Iterator[str]:
         offset += 30 + name_len + extra_len + compressed
 
 
-def _export_member(member: str) -> bool:
-    base = PurePath(member.replace("\\", "/")).name
-    if base.lower() in JSON_NAMES:
+def _export_member(member: str, *, loose: bool = False) -> bool:
+    """A member an export has; `loose` also takes any path under a TikTok folder.
+
+    A TXT export zip starts with other sections ("TikTok_Data_<n>/Tiktok/Activity/..."), so
+    judged from its first local headers only its folder names give it away.
+    """
+    path = PurePath(member.replace("\\", "/"))
+    if path.name.lower() in JSON_NAMES:
         return True
-    return base.lower().endswith(".txt") and _txt_section(base) is not None
+    if path.name.lower().endswith(".txt") and _txt_section(path.name) is not None:
+        return True
+    return loose and any(part.lower().startswith("tiktok") for part in path.parts[:-1])
 
 
 def _zip_on_disk_is_export(name: str) -> bool:
@@ -389,9 +397,14 @@ def _walk(root: object) -> Iterator[tuple[str, object]]:
             stack.append(_children(value))
 
 
+@lru_cache(maxsize=4096)
+def _norm_key(key: str) -> str:
+    return norm(key)
+
+
 def _children(node: object) -> Iterator[tuple[str, object]]:
     if isinstance(node, dict):
-        return iter([(norm(str(k)), v) for k, v in node.items()])
+        return iter([(_norm_key(str(k)), v) for k, v in node.items()])
     if isinstance(node, list):
         return iter([("", v) for v in node])
     return iter(())

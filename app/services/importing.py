@@ -76,11 +76,9 @@ def open_tables(path: Path) -> list[tuple[str | None, Table]]:
         raise ImportRefused("no such file")
     with path.open("rb") as handle:
         head = handle.read(4096)
-    if tiktok_export.looks_like_export(path.name, head):
+    # every zip goes to the export reader: it refuses a zip that is not one, clearly
+    if head.startswith(b"PK\x03\x04") or tiktok_export.looks_like_export(str(path), head):
         return [(k, t) for k, t in tiktok_export.read_export(path)]
-    if head.startswith(b"PK\x03\x04"):
-        raise ImportRefused("this zip is not a TikTok data export (no user_data JSON or "
-                            "section TXT files inside)")
     size = path.stat().st_size
     return [(None, CsvTable(path.name, lambda: path.open("rb"), size))]
 
@@ -153,11 +151,14 @@ def prepare(db: Database, path: Path, account: dict[str, Any], *, kind: str = "a
 
 
 def save_profile(db: Database, name: str, prepared: Prepared) -> None:
+    """Save the mapping under `name`; its JSON carries the header signature, so a profile
+    exported and imported elsewhere is still chosen automatically for the same columns."""
+    signature = header_signature(prepared.table.header)
     mapping = Mapping(prepared.mapping.kind, prepared.mapping.columns,
                       prepared.mapping.date_format, prepared.mapping.decimal,
-                      prepared.mapping.timezone, name, prepared.mapping.options)
-    queries.save_profile(db, name, mapping.kind, header_signature(prepared.table.header),
-                         mapping.to_json())
+                      prepared.mapping.timezone, name,
+                      {**prepared.mapping.options, "signature": signature})
+    queries.save_profile(db, name, mapping.kind, signature, mapping.to_json())
 
 
 def run(db: Database, item: Prepared, account: dict[str, Any], *,
@@ -181,7 +182,7 @@ def run(db: Database, item: Prepared, account: dict[str, Any], *,
         lambda: (fb.rejected, fb.skipped, fb.folded), dry_run=dry_run)
     if fb.notes:
         details["notes"] = list(dict.fromkeys(fb.notes))
-    earlier = [i for i in batches.find_by_sha(db, item.table.sha256(), account["id"])
+    earlier = [i for i in batches.find_by_sha(db, item.table.sha256(), account["id"], item.kind)
                if i != result.import_id]
     if earlier:
         details["imported_before"] = earlier

@@ -214,10 +214,11 @@ def rejected_rows(db: Database, import_id: int, limit: int = 1000,
                            (import_id, limit, offset)))
 
 
-def find_by_sha(db: Database, sha: str, account_id: int) -> list[int]:
+def find_by_sha(db: Database, sha: str, account_id: int, kind: str) -> list[int]:
+    """Earlier live batches of the same file's same table (a zip holds several tables)."""
     return [r[0] for r in db.execute(
-        "SELECT id FROM imports WHERE sha256 = ? AND account_id = ? AND undone_at IS NULL",
-        (sha, account_id)).fetchall()]
+        "SELECT id FROM imports WHERE sha256 = ? AND account_id = ? AND kind = ?"
+        " AND undone_at IS NULL", (sha, account_id, kind)).fetchall()]
 
 
 def _dict_rows(db: Database, sql: str, params: tuple[Any, ...]) -> Iterator[dict[str, Any]]:
