@@ -1,0 +1,65 @@
+"""The store: schema migrations, refusing files that are not ledgers, rollups kept in step."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from app.services.demo import load_demo
+from app.services.importing import undo
+from app.store.db import LedgerError, open_db
+from app.store.schema import migrations
+
+
+def test_applying_the_migrations_twice_changes_nothing(db_path: Path):
+    db = open_db(db_path)
+    schema = db.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
+    migrations.apply(db)
+    assert db.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall() == schema
+    assert migrations.pending(db) == []
+    db.close()
+
+
+def test_a_damaged_file_is_refused_with_a_message(tmp_path: Path):
+    bad = tmp_path / "ledger.sqlite3"
+    bad.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(LedgerError, match="not a Diamond Ledger database"):
+        open_db(bad)
+    assert bad.read_bytes() == b"this is not a database" * 100
+
+
+def test_another_programs_database_is_refused_and_left_alone(tmp_path: Path):
+    other = tmp_path / "notes.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(LedgerError, match="something else"):
+        open_db(other)
+    tables = sqlite3.connect(other).execute("SELECT name FROM sqlite_master").fetchall()
+    assert tables == [("notes",)]
+
+
+def _rollup_matches_raw(db) -> bool:
+    raw = db.execute("SELECT ts / 3600, count(*), sum(coins_total) FROM gifts"
+                     " GROUP BY account_id, ts / 3600 ORDER BY 1").fetchall()
+    rolled = db.execute("SELECT hour, gifts, coins FROM gift_hourly ORDER BY hour").fetchall()
+    return raw == rolled
+
+
+def test_hourly_rollup_follows_imports_and_undo(db_path: Path):
+    db = open_db(db_path)
+    reports = load_demo(db)
+    assert _rollup_matches_raw(db)
+    assert db.execute("SELECT count(*) FROM gift_hourly").fetchone()[0] > 50
+    gifts_batch = next(r for r in reports if r.kind == "gifts")
+    assert undo(db, gifts_batch.import_id) == 1974
+    assert db.execute("SELECT count(*) FROM gifts").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM gift_hourly").fetchone()[0] == 0
+    load_demo(db)  # after undo the same file imports again
+    assert db.execute("SELECT count(*) FROM gifts").fetchone()[0] == 1974
+    assert _rollup_matches_raw(db)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.close()
