@@ -7,6 +7,7 @@ data such as a totals line (skipped, and kept with the reason like any other).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -72,6 +73,8 @@ class _Frame:
         self.delimiter = {"comma": ",", "semicolon": ";", "tab": "\t", "pipe": "|"}.get(
             table.info.get("delimiter", ""), ",")
         self._held: list[tuple[int, str, str]] = []
+        for line, text in getattr(getattr(table, "layout", None), "junk_above", ()):
+            self.fb.skip(line, "above the header, not a record", text)
 
     def sample(self, fld: str) -> list[str]:
         i = self.index.get(fld)
@@ -113,7 +116,7 @@ class _Frame:
                 else:
                     self._held.append((line, self._odd_reason(cells), self.raw(cells)))
                     continue
-            if self._held:
+            if self._held and not any(_TOTALS_RE.match(c) for c in cells):
                 for held in self._held:
                     fb.reject(*held)
                 self._held.clear()
@@ -121,6 +124,13 @@ class _Frame:
         for line, reason, raw in self._held:
             fb.skip(line, f"below the data, not a record: {reason}", raw)
         fb.tick(*self.table.progress())
+
+    def reject(self, line: int, reason: str, cells: list[str]) -> None:
+        """A bad row; one that reads like a totals line is held back like a short row."""
+        if any(_TOTALS_RE.match(c) for c in cells):
+            self._held.append((line, f"a totals line? {reason}", self.raw(cells)))
+        else:
+            self.fb.reject(line, reason, self.raw(cells))
 
     def _odd_reason(self, cells: list[str]) -> str:
         if len(cells) == 1 and cells[0].startswith("\x00csv error: "):
@@ -134,6 +144,9 @@ class _Frame:
     def cell(self, cells: list[str], fld: str) -> str:
         i = self.index.get(fld)
         return "" if i is None else _text(cells[i].strip())
+
+
+_TOTALS_RE = re.compile(r"\s*(?:grand\s*|sub)?(?:totals?|sum|summe|gesamt)\b", re.IGNORECASE)
 
 
 def _text(value: str) -> str:
@@ -236,7 +249,7 @@ def _gift_rows(f: _Frame, parse_time: Callable[[str], int], mark: str) -> Iterat
                 if streaks.pop(key, None) is not None:
                     fb.folded += 1
         except (ValueError, GiftLookupError) as exc:
-            fb.reject(line, str(exc), f.raw(cells))
+            f.reject(line, str(exc), cells)
             continue
         yield row
     if streaks:
@@ -292,7 +305,7 @@ def _session_rows(f: _Frame, parse_time: Callable[[str], int], mark: str,
                    _opt_count(f.cell(cells, "viewers"), mark, "viewers"),
                    _opt_count(f.cell(cells, "likes"), mark, "likes"))
         except ValueError as exc:
-            f.fb.reject(line, str(exc), f.raw(cells))
+            f.reject(line, str(exc), cells)
             continue
         yield row
 
@@ -348,7 +361,7 @@ def _payout_rows(f: _Frame, parse_time: Callable[[str], int], mark: str,
             row = (line, requested, paid, diamonds, _s(amount), cur, _s(usd), _s(fee),
                    f.cell(cells, "method"), status, f.cell(cells, "reference"))
         except ValueError as exc:
-            f.fb.reject(line, str(exc), f.raw(cells))
+            f.reject(line, str(exc), cells)
             continue
         yield row
 

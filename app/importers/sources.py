@@ -74,7 +74,12 @@ def detect_encoding(head: bytes) -> str:
         # a multi-byte character cut at the end of the sample is still UTF-8
         if exc.start >= len(head) - 3 and exc.reason in ("unexpected end of data",):
             return "utf-8"
-        return "cp1252"
+        # a UTF-8 file with a few corrupt bytes is still UTF-8 (those rows are rejected);
+        # reading it all as cp1252 would garble every accented name and emoji in it
+        text = head.decode("utf-8", errors="surrogateescape")
+        bad = sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
+        good = sum(1 for ch in text if ch > "\x7f" and not "\udc80" <= ch <= "\udcff")
+        return "utf-8" if good > bad else "cp1252"
 
 
 def _decode_head(head: bytes, encoding: str) -> str:

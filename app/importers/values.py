@@ -268,6 +268,8 @@ def parse_decimal(text: str, mark: str = ".") -> Decimal:
     negative = s.startswith("(") and s.endswith(")")
     if negative:
         s = s[1:-1]
+    if "," in s and "." in s:  # both written: the last one is the decimal mark
+        mark = "," if s.rfind(",") > s.rfind(".") else "."
     s = s.replace(".", "").replace(",", ".") if mark == "," else s.replace(",", "")
     if not s or s in "+-":
         raise ValueError(f"cannot read {text!r} as a number")
@@ -288,8 +290,14 @@ def parse_count(text: str, mark: str = ".") -> int:
         pass
     value = parse_decimal(text, mark)
     if value != value.to_integral_value():
+        if _GROUPED_RE.match(text.strip()):
+            # '1.234' or '1,234' in a whole-number column can only be thousands grouping
+            return int(text.strip().replace(".", "").replace(",", ""))
         raise ValueError(f"{text!r} is not a whole number")
     return int(value)
+
+
+_GROUPED_RE = re.compile(r"^[+-]?\d{1,3}([.,])\d{3}(?:\1\d{3})*$")
 
 
 TRUE_WORDS = frozenset({"true", "1", "yes", "y", "t"})

@@ -45,6 +45,25 @@ def valid_timezone(name: str) -> bool:
     return True
 
 
+def provisional(handle: str | None) -> dict[str, Any]:
+    """An account not yet in the ledger (id None): what an import would create."""
+    return {"id": None, "handle": (handle or DEFAULT_HANDLE).lstrip("@"), "region": "US",
+            "timezone": system_timezone()}
+
+
+def resolve_for_import(db: Database, handle: str | None) -> dict[str, Any]:
+    """The account an import goes to; a provisional one when it does not exist yet, so that
+    a refused import writes nothing, not even an account."""
+    try:
+        return resolve(db, handle)
+    except AccountError:
+        return provisional(handle)
+
+
+def create(db: Database, account: dict[str, Any]) -> dict[str, Any]:
+    return add(db, account["handle"], account["region"], account["timezone"])
+
+
 def resolve(db: Database, handle: str | None, *, create: bool = False) -> dict[str, Any]:
     """The named account, else the default one; created on first import when `create`."""
     if handle:

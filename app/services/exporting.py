@@ -30,6 +30,7 @@ def _iso(ts: int | None) -> str:
     return "" if ts is None else datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+_TIME_COLUMNS = frozenset({"ts", "start_ts", "end_ts", "requested_ts", "paid_ts"})
 _COLUMNS: dict[str, list[tuple[str, str]]] = {
     "gifts": [("time_utc", "ts"), ("room_id", "room_id"), ("sender_id", "sender_id"),
               ("sender_name", "sender_name"), ("gift_id", "gift_id"), ("gift_name", "gift_name"),
@@ -58,7 +59,7 @@ def export(db: Database, kind: str, out: Path, account: str | None = None) -> in
     else:
         cols = _COLUMNS[kind]
         header = [c for c, _ in cols]
-        rows = ([_iso(r[src]) if src.endswith("_ts") else r[src] for _, src in cols]
+        rows = ([_iso(r[src]) if src in _TIME_COLUMNS else r[src] for _, src in cols]
                 for r in queries.iter_table(db, kind, acct["id"]))
     out.parent.mkdir(parents=True, exist_ok=True)
     count = 0

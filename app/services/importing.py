@@ -203,7 +203,7 @@ def import_files(db: Database, paths: list[Path], *, kind: str = "auto",
                  cancel: CancelFn | None = None) -> list[ImportReport]:
     """Import each file as its own batch. Every file is detected before anything is written,
     so a file that cannot be read stops the command with the ledger untouched."""
-    acct = accounts.resolve(db, account, create=True)
+    acct = accounts.resolve_for_import(db, account)
     prepared: list[Prepared] = []
     for path in paths:
         try:
@@ -214,11 +214,23 @@ def import_files(db: Database, paths: list[Path], *, kind: str = "auto",
             raise ImportRefused(f"{path}: {exc}") from None
         except OSError as exc:
             raise ImportRefused(f"{path}: cannot read the file ({exc.strerror or exc})") from None
-    if save_as:
-        if len(prepared) != 1:
-            raise ImportRefused("--save-profile needs exactly one file with one table")
+    if save_as and len(prepared) != 1:
+        raise ImportRefused("--save-profile needs exactly one file with one table")
+    new_account = acct["id"] is None
+    if new_account:
+        acct = accounts.create(db, acct)
+    try:
+        reports = [run(db, item, acct, dry_run=dry_run) for item in prepared]
+    except BaseException:
+        if new_account:
+            queries.delete_account_if_empty(db, acct["id"])
+        raise
+    if dry_run and new_account:
+        queries.delete_account_if_empty(db, acct["id"])
+    if save_as and not dry_run:
         save_profile(db, save_as, prepared[0])
-    return [run(db, item, acct, dry_run=dry_run) for item in prepared]
+        reports[0].details["profile"] = save_as
+    return reports
 
 
 def undo(db: Database, import_id: int) -> int:

@@ -121,6 +121,12 @@ def save_batch(db: Database, meta: BatchMeta, rows: Iterable[tuple[Any, ...]],
             f" FROM temp.stage ORDER BY {', '.join(key)}", (meta.account_id, import_id))
         inserted = cursor.rowcount
         last = first + inserted - 1
+        if inserted:
+            # rows skipped by OR IGNORE still use up AUTOINCREMENT ids, so the batch's ids
+            # are not first..first+inserted-1: read the real range
+            first, last = conn.execute(
+                f"SELECT min(id), max(id) FROM {table} WHERE id >= ? AND import_id = ?",
+                (first, import_id)).fetchone()
         if meta.kind == "gifts" and inserted:
             _add_hourly(conn, import_id, first, last, sign=1)
         conn.execute("DROP TABLE temp.stage")
