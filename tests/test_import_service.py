@@ -338,3 +338,23 @@ def test_account_time_zone_applies_to_times_without_offset(tmp_path: Path) -> No
     import_files(db, [path])
     [g] = gifts(db)
     assert g["ts"] == ts("2026-08-03 20:30:00")  # GB writes day first: 3 August
+
+
+@pytest.mark.parametrize("order", ["oldest first", "newest first", "shuffled"])
+def test_identical_gifts_are_kept_whatever_the_file_order(tmp_path: Path, order: str) -> None:
+    # Two identical gifts in one second, plus other gifts; in a shuffled file the identical
+    # pair is not adjacent, so the store numbers the rows itself instead of the reader.
+    lines = ["2026-08-03T10:00:00Z,ann,Rose,1", "2026-08-03T10:00:05Z,bob,Rose,1",
+             "2026-08-03T10:00:05Z,bob,Rose,1", "2026-08-03T10:00:09Z,cy,Doughnut,30"]
+    if order == "newest first":
+        lines.reverse()
+    elif order == "shuffled":
+        lines = [lines[1], lines[0], lines[3], lines[2]]
+    path = write(tmp_path / "gifts.csv", "time,sender,gift,coins\n" + "\n".join(lines) + "\n")
+    db = ledger(tmp_path)
+    first = import_files(db, [path])[0]
+    assert (first.inserted, first.duplicates) == (4, 0)
+    again = import_files(db, [path])[0]
+    assert (again.inserted, again.duplicates) == (0, 4)
+    bob = db.execute("SELECT count(*) FROM gifts WHERE sender_name = 'bob'").fetchone()[0]
+    assert bob == 2

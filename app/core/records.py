@@ -5,8 +5,9 @@ Tuples rather than objects because a gift log can hold millions of rows.
 
 from __future__ import annotations
 
+# `occurrence` numbers identical gifts of one file (see DESIGN.md, Duplicates).
 GIFT_FIELDS = ("source_line", "ts", "room_id", "sender_id", "sender_name", "gift_id",
-               "gift_name", "repeat_count", "coins_each", "coins_total")
+               "gift_name", "repeat_count", "coins_each", "coins_total", "occurrence")
 SESSION_FIELDS = ("source_line", "start_ts", "end_ts", "duration_s", "room_id", "title",
                   "diamonds", "gifters", "viewers", "likes")
 PAYOUT_FIELDS = ("source_line", "requested_ts", "paid_ts", "diamonds", "amount", "currency",

@@ -36,6 +36,7 @@ class Feedback:
     rejected: int = 0
     skipped: int = 0
     folded: int = 0  # streak events folded into their final event
+    in_time_order: bool = True  # False: the occurrence numbers must be computed by the store
     notes: list[str] = field(default_factory=list)
 
     def reject(self, line: int, reason: str, raw: str) -> None:

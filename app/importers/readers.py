@@ -177,6 +177,7 @@ def _gift_rows(f: _Frame, parse_time: Callable[[str], int], mark: str) -> Iterat
     i_streakable = ix.get("streakable")
     folds = i_streaking is not None or i_end is not None
     streaks: dict[tuple[str, str, str], Row] = {}
+    order = _Occurrences(fb)
     price_cache: dict[tuple[int, str, int], tuple[int, str, int]] = {}
 
     def price(gift_id: int, name: str, ts: int) -> tuple[int, str, int]:
@@ -198,12 +199,12 @@ def _gift_rows(f: _Frame, parse_time: Callable[[str], int], mark: str) -> Iterat
             if not cells[i_time]:
                 raise ValueError("the time is empty")
             ts = parse_time(cells[i_time])
-            sid = _text(cells[i_sid].strip()) if i_sid is not None else ""
-            sname = _text(cells[i_sname].strip()) if i_sname is not None else ""
+            sid = cells[i_sid].strip() if i_sid is not None else ""
+            sname = cells[i_sname].strip() if i_sname is not None else ""
             if not sid and not sname:
                 raise ValueError("no sender: id and name are empty")
             gid_text = cells[i_gid].strip() if i_gid is not None else ""
-            gname = _text(cells[i_gname].strip()) if i_gname is not None else ""
+            gname = cells[i_gname].strip() if i_gname is not None else ""
             try:
                 gid = int(gid_text) if gid_text else 0
             except ValueError:
@@ -230,7 +231,9 @@ def _gift_rows(f: _Frame, parse_time: Callable[[str], int], mark: str) -> Iterat
                 raise ValueError(f"negative coins ({total})")
             if total > MAX_COINS:
                 raise ValueError(f"{total:,} coins in one event is not plausible")
-            room = _text(cells[i_room].strip()) if i_room is not None else ""
+            room = cells[i_room].strip() if i_room is not None else ""
+            if not (sid + sname + gname + room).isascii():
+                _text(sid), _text(sname), _text(gname), _text(room)
             row = (line, ts, room, sid, sname, gid, gname, rep, each, total)
             if folds:
                 intermediate = False
@@ -251,11 +254,43 @@ def _gift_rows(f: _Frame, parse_time: Callable[[str], int], mark: str) -> Iterat
         except (ValueError, GiftLookupError) as exc:
             f.reject(line, str(exc), cells)
             continue
-        yield row
+        yield order.number(row)
     if streaks:
         fb.notes.append(f"{len(streaks)} streak(s) had no final event (the file ends mid-streak); "
                         "their last count was used")
-        yield from sorted(streaks.values())
+        fb.in_time_order = False
+        yield from (order.number(row) for row in sorted(streaks.values()))
+
+
+class _Occurrences:
+    """Numbers identical gifts (same content, same second) 1, 2, 3... while reading.
+
+    Identical rows share a timestamp, so in a file in time order (either direction) they sit
+    together and a dict of the current second's rows is enough. The first step backwards in
+    time marks the file as out of order; the store then numbers the rows itself with a sort.
+    """
+
+    def __init__(self, fb: Feedback) -> None:
+        self.fb = fb
+        self.ts: int | None = None
+        self.direction = 0
+        self.seen: dict[Row, int] = {}
+
+    def number(self, row: Row) -> Row:
+        ts = row[1]
+        if ts != self.ts:
+            if self.ts is not None:
+                step = 1 if ts > self.ts else -1
+                if self.direction == 0:
+                    self.direction = step
+                elif step != self.direction:
+                    self.fb.in_time_order = False
+            self.ts = ts
+            self.seen.clear()
+        key = row[2:]
+        n = self.seen.get(key, 0) + 1
+        self.seen[key] = n
+        return (*row, n)
 
 
 def _day(ts: int) -> date:

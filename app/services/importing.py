@@ -179,7 +179,8 @@ def run(db: Database, item: Prepared, account: dict[str, Any], *,
                              details)
     result = batches.save_batch(
         db, meta, item.rows, drain, item.table.sha256,
-        lambda: (fb.rejected, fb.skipped, fb.folded), dry_run=dry_run)
+        lambda: (fb.rejected, fb.skipped, fb.folded), dry_run=dry_run,
+        numbered=lambda: fb.in_time_order)
     if fb.notes:
         details["notes"] = list(dict.fromkeys(fb.notes))
     earlier = [i for i in batches.find_by_sha(db, item.table.sha256(), account["id"], item.kind)

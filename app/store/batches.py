@@ -80,11 +80,14 @@ def _now() -> str:
 def save_batch(db: Database, meta: BatchMeta, rows: Iterable[tuple[Any, ...]],
                drain: Callable[[], list[Rejected]], sha256: Callable[[], str],
                counts: Callable[[], tuple[int, int, int]], *, dry_run: bool = False,
+               numbered: Callable[[], bool] = lambda: False,
                after_chunk: Callable[[], None] | None = None) -> BatchResult:
     """Write one batch in one transaction; on any exception nothing of it remains.
 
     `drain` hands over the rejected rows collected so far; `counts` gives the reader's
     (rejected, skipped, folded) at the end; `sha256` the file digest once it was read.
+    `numbered()` tells, once the rows were read, whether their `occurrence` field (when the
+    kind has one) can be trusted; otherwise the rows are numbered here with a sort.
     With `dry_run` the same work is done and rolled back, so the counts are the real ones.
     """
     table, columns, key = _TABLES[meta.kind]
@@ -100,7 +103,7 @@ def save_batch(db: Database, meta: BatchMeta, rows: Iterable[tuple[Any, ...]],
         assert import_id is not None
         conn.execute("DROP TABLE IF EXISTS temp.stage")
         conn.execute("CREATE TEMP TABLE stage (" + ", ".join(
-            f"{n} {columns[n]}" for n in names) + ")")
+            f"{n} {columns.get(n, 'INTEGER')}" for n in names) + ")")
         insert_stage = (f"INSERT INTO temp.stage ({', '.join(names)}) VALUES "
                         f"({', '.join('?' * len(names))})")
         staged = 0
@@ -113,12 +116,19 @@ def save_batch(db: Database, meta: BatchMeta, rows: Iterable[tuple[Any, ...]],
                 after_chunk()
         _write_rejected(conn, import_id, drain())
         first = _next_id(conn, table)
-        content = [n for n in names if n != "source_line"]
+        content = [n for n in names if n not in ("source_line", "occurrence")]
+        if "occurrence" in names and numbered():
+            # the reader numbered identical rows already: no sort (measured 2.3 s of 4.2 s
+            # per million rows); file order is time order, close to the key's order
+            occurrence, order = "occurrence", "rowid"
+        else:
+            occurrence = (f"ROW_NUMBER() OVER (PARTITION BY {', '.join(key)}"
+                          " ORDER BY source_line)")
+            order = ", ".join(key)
         cursor = conn.execute(
             f"INSERT OR IGNORE INTO {table} (account_id, {', '.join(content)}, occurrence,"
-            f" import_id, source_line) SELECT ?, {', '.join(content)}, ROW_NUMBER() OVER"
-            f" (PARTITION BY {', '.join(key)} ORDER BY source_line), ?, source_line"
-            f" FROM temp.stage ORDER BY {', '.join(key)}", (meta.account_id, import_id))
+            f" import_id, source_line) SELECT ?, {', '.join(content)}, {occurrence}, ?,"
+            f" source_line FROM temp.stage ORDER BY {order}", (meta.account_id, import_id))
         inserted = cursor.rowcount
         last = first + inserted - 1
         if inserted:
