@@ -1,0 +1,80 @@
+"""Everything the Overview shows, in one call: balance, threshold progress, period, forecast,
+and the chart series. Pure data (no Qt), so the window can run it on a worker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlite_utils import Database
+
+from app.core.charts import EarningsChart, earnings_chart
+from app.core.money import ZERO
+from app.core.valuation import Summary, summarize
+from app.services import accounts, money_views
+from app.services.money_views import Plan, Valued
+from app.store import queries
+
+PERIOD_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Period:
+    """Earnings of the `days` days ending at `end` against the `days` days before them."""
+
+    days: int
+    end: date
+    usd: Decimal
+    previous_usd: Decimal
+
+    @property
+    def change(self) -> Decimal | None:
+        """Relative change as a fraction (0.12 is +12 %); None when there was nothing before."""
+        if self.previous_usd == 0:
+            return None
+        return (self.usd - self.previous_usd) / self.previous_usd
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    handle: str
+    summary: Summary
+    plan: Plan
+    period: Period | None  # None when the account has no earnings yet
+    chart: EarningsChart
+
+    @property
+    def progress(self) -> Decimal:
+        """Balance as a fraction of the threshold (above 1 when withdrawable)."""
+        s = self.summary
+        return s.balance_usd / s.threshold_usd if s.threshold_usd > 0 else Decimal(1)
+
+    @property
+    def missing_usd(self) -> Decimal:
+        return max(self.summary.threshold_usd - self.summary.balance_usd, ZERO)
+
+
+def period(v: Valued, threshold_usd: Decimal, end: date | None,
+           days: int = PERIOD_DAYS) -> Period | None:
+    if end is None:
+        return None
+    start = end - timedelta(days=days - 1)
+    before = start - timedelta(days=days)
+    now = summarize(v.days, v.payouts, threshold_usd, start, end)
+    prev = summarize(v.days, v.payouts, threshold_usd, before, start - timedelta(days=1))
+    return Period(days, end, now.usd, prev.usd)
+
+
+def overview(db: Database, *, account: str | None = None, today: date | None = None,
+             preset: str = "default") -> Dashboard | None:
+    """The Overview of an account (the default one); None when the ledger has no data yet."""
+    if not queries.accounts(db):
+        return None
+    v = money_views.valued(db, accounts.resolve(db, account), preset)
+    if not v.days and not v.payouts:
+        return None
+    p = money_views.plan(db, account=v.account["handle"], today=today, preset=preset)
+    s = p.summary
+    chart = earnings_chart(v.days, v.payouts, s.threshold_usd, v.account["timezone"])
+    return Dashboard(v.account["handle"], s, p, period(v, s.threshold_usd, s.last_day), chart)

@@ -1,0 +1,163 @@
+"""Overview: where the money stands (cards) and how it got there (chart)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from app.core.money import ZERO
+from app.core.planner import PACE_WINDOW_DAYS
+from app.services.dashboard import Dashboard, overview
+from app.ui import format as fmt
+from app.ui.charts.earnings_chart import EarningsChartWidget, legend_html
+from app.ui.widgets.cards import ProgressCard, StatCard
+from app.ui.widgets.empty_state import EmptyState
+from app.ui.widgets.named import named
+
+RANGES: list[tuple[str, int | None]] = [("30 d", 30), ("90 d", 90), ("1 y", 365), ("All", None)]
+DEFAULT_RANGE = 1  # 90 days
+EMPTY_HEADING = "No earnings in this ledger yet"
+EMPTY_BODY = ("Import a gift log, LIVE list or payout file with <b>File \u203a Import</b> "
+              "(coming soon), or try the app on sample data, without touching this ledger:")
+EMPTY_COMMAND = "diamond-ledger --demo"
+
+
+class OverviewPage(QWidget):
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self.dashboard: Dashboard | None = None
+        self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, EMPTY_COMMAND)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self._content())
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.stack)
+
+    def _content(self) -> QWidget:
+        content = QWidget()
+        self.heading = named(QLabel("Overview"), "pageTitle")
+        self.subtitle = named(QLabel(), "pageSubtitle")
+        self.balance_card = StatCard("Balance")
+        self.threshold_card = ProgressCard("Withdrawal threshold")
+        self.period_card = StatCard("Last 30 days")
+        self.forecast_card = StatCard("Threshold forecast")
+        cards = QHBoxLayout()
+        cards.setSpacing(16)
+        for card in (self.balance_card, self.threshold_card, self.period_card,
+                     self.forecast_card):
+            cards.addWidget(card, 1)
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(16)
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        titles.addWidget(self.heading)
+        titles.addWidget(self.subtitle)
+        layout.addLayout(titles)
+        layout.addLayout(cards)
+        layout.addWidget(self._chart_card(), 1)
+        return content
+
+    def _chart_card(self) -> QFrame:
+        card = named(QFrame(), "card")
+        self.chart = EarningsChartWidget(card)
+        self.range_buttons = QButtonGroup(card)
+        header = QHBoxLayout()
+        header.addWidget(named(QLabel("Earnings and balance"), "cardHeading"))
+        header.addStretch(1)
+        for i, (text, _days) in enumerate(RANGES):
+            button = named(QPushButton(text, card), "rangeButton")
+            button.setCheckable(True)
+            self.range_buttons.addButton(button, i)
+            header.addWidget(button)
+        self.range_buttons.button(DEFAULT_RANGE).setChecked(True)
+        self.range_buttons.idClicked.connect(self._range_clicked)
+        layout = QVBoxLayout(card)
+        layout.setContentsMargins(18, 14, 18, 12)
+        layout.addLayout(header)
+        layout.addWidget(named(QLabel(legend_html()), "chartLegend"))
+        layout.addWidget(self.chart, 1)
+        return card
+
+    def _range_clicked(self, index: int) -> None:
+        self.chart.show_last(RANGES[index][1])
+
+    @property
+    def showing_empty_state(self) -> bool:
+        return self.stack.currentWidget() is self.empty
+
+    def refresh(self) -> None:
+        """Reload from the ledger. One call, so it can move to a worker unchanged."""
+        self.show_dashboard(overview(self._db))
+
+    def show_dashboard(self, dashboard: Dashboard | None) -> None:
+        self.dashboard = dashboard
+        if dashboard is None:
+            self.stack.setCurrentWidget(self.empty)
+            return
+        self.stack.setCurrentIndex(1)
+        self._fill_cards(dashboard)
+        days = RANGES[max(self.range_buttons.checkedId(), 0)][1]
+        self.chart.set_series(dashboard.chart, days)
+
+    def _fill_cards(self, d: Dashboard) -> None:
+        s = d.summary
+        self.subtitle.setText(f"@{d.handle} \u00b7 {d.plan.rates.region} rates"
+                              + (f" \u00b7 last earnings {fmt.day(s.last_day)}"
+                                 if s.last_day else ""))
+        self.balance_card.set_text(fmt.usd(s.balance_usd),
+                                   f"{fmt.diamonds(s.balance_diamonds)} diamonds")
+        self._fill_threshold(d)
+        self._fill_period(d)
+        self._fill_forecast(d)
+
+    def _fill_threshold(self, d: Dashboard) -> None:
+        s = d.summary
+        self.threshold_card.set_progress(fmt.whole_percent(d.progress))
+        if s.withdrawable:
+            self.threshold_card.set_text("Withdrawable now",
+                                         f"{fmt.percent(d.progress)} of the "
+                                         f"{fmt.usd(s.threshold_usd)} minimum", "good")
+        else:
+            self.threshold_card.set_text(fmt.percent(d.progress),
+                                         f"{fmt.usd(d.missing_usd)} still missing to "
+                                         f"{fmt.usd(s.threshold_usd)}")
+
+    def _fill_period(self, d: Dashboard) -> None:
+        p = d.period
+        if p is None:
+            self.period_card.set_text(fmt.usd(ZERO), "no earnings yet")
+            return
+        self.period_card.title.setText(f"Last {p.days} days")
+        change = p.change
+        if change is None:
+            detail, tone = f"nothing in the {p.days} days before", ""
+        else:
+            detail = f"{fmt.change(change)} vs previous {p.days} days ({fmt.usd(p.previous_usd)})"
+            tone = "good" if change >= 0 else "bad"
+        self.period_card.set_text(fmt.usd(p.usd), detail, tone)
+
+    def _fill_forecast(self, d: Dashboard) -> None:
+        s, plan = d.summary, d.plan
+        if s.withdrawable:
+            self.forecast_card.set_text(
+                "Now", f"withdraw {fmt.usd(plan.method.gross_usd)}: "
+                f"{fmt.usd(plan.method.net_usd)} arrives by {plan.method.method}", "good")
+        elif plan.threshold_date is None:
+            self.forecast_card.set_text("No forecast",
+                                        f"no earnings in the last {PACE_WINDOW_DAYS} days")
+        else:
+            self.forecast_card.set_text(
+                fmt.day(plan.threshold_date),
+                f"at {fmt.usd(plan.pace.usd_per_day)}/day ({PACE_WINDOW_DAYS}-day pace)")

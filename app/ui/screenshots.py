@@ -1,0 +1,40 @@
+"""Render every page of the main window to PNG files, offscreen, without an event loop."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication
+
+from app.ui.window import PAGES, MainWindow
+
+
+def _quiet(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    # the offscreen platform warns on every show; everything else still goes to stderr
+    if "propagateSizeHints" not in message:
+        sys.stderr.write(f"{message}\n")
+
+
+def render_pages(window: MainWindow, folder: Path, size: tuple[int, int]) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    previous = qInstallMessageHandler(_quiet)
+    try:
+        return _render(window, folder, size)
+    finally:
+        qInstallMessageHandler(previous)
+
+
+def _render(window: MainWindow, folder: Path, size: tuple[int, int]) -> list[Path]:
+    window.resize(*size)
+    window.show()
+    written = []
+    for index, name in enumerate(PAGES):
+        window.show_page(index)
+        QApplication.processEvents()
+        path = folder / f"{name.lower()}.png"
+        if not window.grab().save(str(path)):
+            raise OSError(f"could not write {path}")
+        written.append(path)
+    return written

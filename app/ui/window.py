@@ -1,0 +1,116 @@
+"""The main window: a sidebar of pages, menus and shortcuts. It assembles, pages do the work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from app import __version__
+from app.ui.pages.overview import OverviewPage
+from app.ui.pages.placeholder import PlaceholderPage
+from app.ui.resources import icon, pixmap
+from app.ui.widgets.named import named
+
+PAGES = ("Overview", "Gifts", "Gifters", "LIVEs", "Payouts", "Imports")
+DEFAULT_SIZE = QSize(1280, 800)
+
+
+def about_text() -> str:
+    return (f"<h3>Diamond Ledger {__version__}</h3>"
+            "<p>A local ledger of TikTok LIVE gifts, diamonds and payouts, with withdrawal "
+            "planning. Your data stays on this computer.</p>")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db: Database, ledger_label: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Diamond Ledger")
+        self.setWindowIcon(icon("diamond"))
+        self.resize(DEFAULT_SIZE)
+        self.overview = OverviewPage(db)
+        self.pages: list[QWidget] = [self.overview,
+                                     *(PlaceholderPage(name) for name in PAGES[1:])]
+        self.stack = QStackedWidget()
+        for page in self.pages:
+            self.stack.addWidget(page)
+        self.sidebar = self._sidebar()
+        self._assemble(ledger_label)
+        self._menus()
+        self.overview.refresh()
+
+    def _sidebar(self) -> QListWidget:
+        sidebar = named(QListWidget(), "sidebar")
+        sidebar.addItems(PAGES)
+        sidebar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        sidebar.setCurrentRow(0)
+        return sidebar
+
+    def _assemble(self, ledger_label: str) -> None:
+        brand = named(QLabel(), "brand")
+        brand.setPixmap(pixmap("diamond").scaledToHeight(
+            28, Qt.TransformationMode.SmoothTransformation))
+        name = named(QLabel("Diamond Ledger"), "brandName")
+        header = QHBoxLayout()
+        header.addWidget(brand)
+        header.addWidget(name, 1)
+        side = named(QWidget(), "sidePanel")
+        column = QVBoxLayout(side)
+        column.setContentsMargins(12, 18, 12, 14)
+        column.addLayout(header)
+        column.addSpacing(14)
+        column.addWidget(self.sidebar, 1)
+        ledger = named(QLabel(ledger_label), "ledgerLabel")
+        ledger.setWordWrap(True)
+        column.addWidget(ledger)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(side)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+    def _menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self._action(file_menu, "&Quit", "Ctrl+Q", self.close)
+        view = self.menuBar().addMenu("&View")
+        for i, name in enumerate(PAGES):
+            self._action(view, name, f"Ctrl+{i + 1}", self._page_slot(i))
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "&About Diamond Ledger", "", self.show_about)
+
+    def _action(self, menu: QMenu, text: str, shortcut: str,
+                slot: Callable[[], object]) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _page_slot(self, index: int) -> Callable[[], None]:
+        return lambda: self.show_page(index)
+
+    def show_page(self, index: int) -> None:
+        self.sidebar.setCurrentRow(index)
+
+    def page_name(self, index: int) -> str:
+        return PAGES[index]
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About Diamond Ledger", about_text())
