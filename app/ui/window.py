@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt
@@ -26,6 +27,19 @@ from app.ui.resources import icon, pixmap
 from app.ui.widgets.named import named
 
 PAGES = ("Overview", "Gifts", "Gifters", "LIVEs", "Payouts", "Imports")
+
+
+def build_page(name: str, db: Database) -> QWidget:
+    """The page for `name`: app/ui/pages/<name in lower case>.py's `Page(db)` when that module
+    exists, else a placeholder saying what the page will show. Pages expose refresh()."""
+    try:
+        module = importlib.import_module(f"app.ui.pages.{name.lower()}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"app.ui.pages.{name.lower()}":
+            raise
+        return PlaceholderPage(name)
+    page: QWidget = module.Page(db)
+    return page
 DEFAULT_SIZE = QSize(1280, 800)
 
 
@@ -43,14 +57,14 @@ class MainWindow(QMainWindow):
         self.resize(DEFAULT_SIZE)
         self.overview = OverviewPage(db)
         self.pages: list[QWidget] = [self.overview,
-                                     *(PlaceholderPage(name) for name in PAGES[1:])]
+                                     *(build_page(name, db) for name in PAGES[1:])]
         self.stack = QStackedWidget()
         for page in self.pages:
             self.stack.addWidget(page)
         self.sidebar = self._sidebar()
         self._assemble(ledger_label)
         self._menus()
-        self.overview.refresh()
+        self.refresh_all()
 
     def _sidebar(self) -> QListWidget:
         sidebar = named(QListWidget(), "sidebar")
@@ -111,6 +125,13 @@ class MainWindow(QMainWindow):
 
     def page_name(self, index: int) -> str:
         return PAGES[index]
+
+    def refresh_all(self) -> None:
+        """Every page re-reads the ledger (after an import, an undo, a payout edit)."""
+        for page in self.pages:
+            refresh = getattr(page, "refresh", None)
+            if refresh is not None:
+                refresh()
 
     def show_about(self) -> None:
         QMessageBox.about(self, "About Diamond Ledger", about_text())
