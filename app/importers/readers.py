@@ -212,16 +212,25 @@ def _gift_rows(f: _Frame, parse_time: Callable[[str], int], mark: str) -> Iterat
             if not gid and not gname:
                 raise ValueError("no gift: id and name are empty")
             rep_text = cells[i_rep].strip() if i_rep is not None else ""
-            rep = parse_count(rep_text, mark) if rep_text else 1
+            try:
+                rep = int(rep_text) if rep_text else 1
+            except ValueError:
+                rep = parse_count(rep_text, mark)
             if rep < 1 or rep > MAX_REPEAT:
                 raise ValueError(f"repeat count {rep} is out of range (1..{MAX_REPEAT:,})")
             total_text = cells[i_total].strip() if i_total is not None else ""
             each_text = cells[i_each].strip() if i_each is not None else ""
             if total_text:
-                total = parse_count(total_text, mark)
+                try:
+                    total = int(total_text)
+                except ValueError:
+                    total = parse_count(total_text, mark)
                 each = total // rep
             elif each_text:
-                each = parse_count(each_text, mark)
+                try:
+                    each = int(each_text)
+                except ValueError:
+                    each = parse_count(each_text, mark)
                 total = each * rep
             else:
                 gid, cat_name, each = price(gid, gname, ts)

@@ -164,22 +164,21 @@ class CsvTable:
             for _ in range(self.layout.header_index + 1):
                 text.readline()
             reader = csv.reader(text, delimiter=self.layout.delimiter)
-            line = self.layout.header_index + 1
-            previous_end = reader.line_num
+            offset = self.layout.header_index + 2  # physical line of the first data line
+            previous_end = 0
             while True:
                 try:
-                    cells = next(reader)
-                except StopIteration:
+                    # a plain for loop: this runs once per row of files with millions of rows
+                    for cells in reader:
+                        start = previous_end + offset
+                        previous_end = reader.line_num
+                        if len(cells) > 1 or (cells and cells[0].strip()):
+                            yield start, cells
                     break
                 except csv.Error as exc:
-                    line = previous_end + 1 + self.layout.header_index + 1
+                    start = previous_end + offset
                     previous_end = reader.line_num
-                    yield line, [f"\x00csv error: {exc}"]
-                    continue
-                start = previous_end + 1 + self.layout.header_index + 1
-                previous_end = reader.line_num
-                if cells and (len(cells) > 1 or cells[0].strip()):
-                    yield start, cells
+                    yield start, [f"\x00csv error: {exc}"]
             # drain so the hash covers every byte even if the csv reader stopped early
             while buffered.read(1 << 16):
                 pass
