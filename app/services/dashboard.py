@@ -74,7 +74,7 @@ def overview(db: Database, *, account: str | None = None, today: date | None = N
     v = money_views.valued(db, accounts.resolve(db, account), preset)
     if not v.days and not v.payouts:
         return None
-    p = money_views.plan(db, account=v.account["handle"], today=today, preset=preset)
+    p = money_views.plan(db, today=today, preset=preset, history=v)
     s = p.summary
     chart = earnings_chart(v.days, v.payouts, s.threshold_usd, v.account["timezone"])
     return Dashboard(v.account["handle"], s, p, period(v, s.threshold_usd, s.last_day), chart)

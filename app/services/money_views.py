@@ -85,15 +85,18 @@ class Plan:
 
 
 def plan(db: Database, *, account: str | None = None, method: str | None = None,
-         today: date | None = None, preset: str = "default") -> Plan:
+         today: date | None = None, preset: str = "default",
+         history: Valued | None = None) -> Plan:
     """Balance now, the day the threshold is reached at the recent pace, and what arrives.
 
     The pace is the mean per calendar day over the 28 days ending at the last day with
     earnings (so an old export still gives a pace); the forecast runs from today, or from
-    that last day if it is later.
+    that last day if it is later. `history` spares valuing the ledger again when the caller
+    has already done it.
     """
     today = today or date.today()
-    s, v = summary(db, account=account, end=today, preset=preset)
+    v = history or valued(db, accounts.resolve(db, account), preset)
+    s = summarize(v.days, v.payouts, v.rates.min_withdrawal_usd, None, today)
     rb = book(preset)
     rates = rb.region(v.account["region"], today)
     methods = rb.payout_methods(rates.region, today)
