@@ -107,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     cmd("demo", "fill the ledger with the shipped sample data")
 
+    sp = cmd("backup", "copy the ledger to its backups folder (or --out FILE)")
+    sp.add_argument("--out", type=Path, metavar="FILE")
+    cmd("backups", "list the ledger's backups")
+    sp = cmd("restore", "replace the ledger with a backup (the current one is backed up first)")
+    sp.add_argument("source", type=Path, metavar="BACKUP")
+
     sp = cmd("accounts", "list accounts, or add/change one")
     sp.add_argument("action", nargs="?", default="list", choices=["list", "add", "set"])
     sp.add_argument("handle", nargs="?")
@@ -343,6 +349,34 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ledger_path(args: argparse.Namespace) -> Path:
+    from app.services.paths import default_db_path
+    return default_db_path(args.db)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from app.services.backups import backup
+    path = backup(_ledger_path(args), args.out)
+    _emit(args, {"backup": str(path)}, lambda: f"backed up to {path}")
+    return 0
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    from app.services.backups import backups
+    items = [str(p) for p in backups(_ledger_path(args))]
+    _emit(args, items, lambda: "\n".join(items) or "no backups yet")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from app.services.backups import restore
+    safety = restore(args.source, _ledger_path(args))
+    _emit(args, {"restored": str(args.source), "previous": str(safety) if safety else None},
+          lambda: f"restored {args.source}"
+          + (f"; the replaced ledger was kept as {safety}" if safety else ""))
+    return 0
+
+
 def cmd_accounts(args: argparse.Namespace) -> int:
     from app.services import accounts
     from app.store import queries
@@ -413,6 +447,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": cmd_import, "imports": cmd_imports, "undo": cmd_undo, "rejected": cmd_rejected,
     "summary": cmd_summary, "convert": cmd_convert, "plan": cmd_plan, "export": cmd_export,
     "demo": cmd_demo, "accounts": cmd_accounts, "profiles": cmd_profiles,
+    "backup": cmd_backup, "backups": cmd_backups, "restore": cmd_restore,
 }
 
 
@@ -428,12 +463,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from app.importers.base import ImportCancelled, ImportRefused
     from app.services.accounts import AccountError
+    from app.store.backup import BackupError
     from app.store.db import LedgerError
     try:
         if args.command is None:
             return open_window(args)
         return COMMANDS[args.command](args)
-    except (Failure, ImportRefused, LedgerError, AccountError) as exc:
+    except (Failure, ImportRefused, LedgerError, AccountError, BackupError) as exc:
         print(f"diamond-ledger: {exc}", file=sys.stderr)
         return 1
     except ImportCancelled:

@@ -7,9 +7,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from app.store.schema import migrate
-
-LEDGER_TABLES = {"accounts", "imports", "gifts", "sessions", "payouts"}
+from app.store.backup import LEDGER_TABLES, backup_ledger, list_backups
+from app.store.schema import migrate, pending
 
 
 class LedgerError(Exception):
@@ -30,17 +29,29 @@ def open_db(path: Path | str, *, create: bool = True) -> Database:
         tables = set(db.table_names())
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise LedgerError(f"{path} is not a Diamond Ledger database ({exc})") from exc
+        raise LedgerError(f"{path} is not a Diamond Ledger database ({exc})"
+                          + _restore_hint(path)) from exc
     if tables and not (tables & LEDGER_TABLES) and "_sqlite_migrations" not in tables:
         conn.close()
         raise LedgerError(f"{path} is an SQLite database of something else "
                           f"(tables: {', '.join(sorted(tables)[:5])}), not a ledger")
     try:
+        if tables and pending(db):
+            # a schema change is the one write that touches every table: keep a copy first
+            backup_ledger(path, "before-" + pending(db)[0])
         migrate(db)
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise LedgerError(f"cannot update the ledger schema in {path}: {exc}") from exc
     return db
+
+
+def _restore_hint(path: Path) -> str:
+    backups = list_backups(path)
+    if not backups:
+        return ""
+    return (f"; {len(backups)} backup(s) exist, the newest is {backups[-1]}: "
+            f"restore it with `diamond-ledger restore {backups[-1]}`")
 
 
 def memory_db() -> Database:

@@ -145,3 +145,18 @@ def migrate(db: Database) -> None:
 
 def pending(db: Database) -> list[str]:
     return [m.name for m in migrations.pending(db)]
+
+
+@migrations()
+def m002_browse_indexes(db: Database) -> None:
+    # Measured on 1M gift rows (tests/benchmarks/bench_gifts_table.py): sorting the Gifts
+    # table by coins pages in 0.1 ms instead of 140 ms a page, the gift mix takes 110 ms
+    # instead of 420 ms. Both keys grow at the end of few runs (about 20 coin values and gift
+    # names), so together they add ~1 s to a 1M-row import. A sender index would serve the
+    # gifter views but costs +2 s there (random inserts): a per-gifter rollup is the better fix.
+    db.executescript(
+        """
+        CREATE INDEX IF NOT EXISTS gifts_coins ON gifts (account_id, coins_total);
+        CREATE INDEX IF NOT EXISTS gifts_gift ON gifts (account_id, gift_name, coins_total);
+        """
+    )

@@ -1,0 +1,209 @@
+"""The Gifts table: a lazy model over every gift row of the ledger.
+
+The model holds the count and a few pages of rows, never the whole list: the view asks for
+the rows it paints, a missing page is read on demand (a keyset seek right after the cached
+page before it, else an offset read) and the least recently used pages are dropped.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from sqlite_utils import Database
+
+from app.core.money import plain, round_money
+from app.services import browse
+from app.services.browse import GiftList, GiftRow
+from app.ui import format as fmt
+
+Index = QModelIndex | QPersistentModelIndex
+PAGE_ROWS = browse.PAGE_ROWS
+MAX_PAGES = 50  # 10,000 rows at most in memory
+DISPLAY, ALIGN, TIP = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole,
+                       Qt.ItemDataRole.ToolTipRole)
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+DESCENDING, ASCENDING = "\u25be", "\u25b4"  # small down and up triangles
+
+
+def first_order(newest_or_biggest_first: bool) -> Qt.SortOrder:
+    """What the first click on a column title sorts by (Qt asks InitialSortOrderRole)."""
+    return (Qt.SortOrder.DescendingOrder if newest_or_biggest_first
+            else Qt.SortOrder.AscendingOrder)
+
+
+def header_title(title: str, numeric: bool, order: Qt.SortOrder | None) -> str:
+    """The column title with the sort arrow on the side away from the column's edge."""
+    if order is None:
+        return title
+    arrow = DESCENDING if order == Qt.SortOrder.DescendingOrder else ASCENDING
+    return f"{arrow} {title}" if numeric else f"{title} {arrow}"
+
+
+def time_text(row: GiftRow) -> str:
+    return f"{fmt.day(row.time.date())}  {row.time:%H:%M}"
+
+
+def live_text(row: GiftRow) -> str:
+    if row.live is not None:
+        start = row.live.start
+        return f"{start:%b} {start.day} \u00b7 {row.live.title}"
+    return f"Room {row.room_id}" if row.room_id else "\u2014"
+
+
+class Column(NamedTuple):
+    title: str
+    sort: str  # a browse sort name
+    text: Callable[[GiftRow], str]  # on screen
+    copy: Callable[[GiftRow], str]  # on the clipboard: plain values a spreadsheet reads
+    numeric: bool = False  # right-aligned, and the first click on its title sorts descending
+
+
+COLUMNS = (
+    Column("Time", "time", time_text, lambda r: f"{r.time:%Y-%m-%d %H:%M:%S}", False),
+    Column("Sender", "sender", lambda r: r.sender, lambda r: r.sender),
+    Column("Gift", "gift", lambda r: r.gift, lambda r: r.gift),
+    Column("Count", "count", lambda r: f"{r.count:,}", lambda r: str(r.count), True),
+    Column("Coins", "coins", lambda r: f"{r.coins:,}", lambda r: str(r.coins), True),
+    Column("Diamonds", "coins", lambda r: fmt.diamonds(r.diamonds),
+           lambda r: plain(r.diamonds), True),
+    Column("USD", "coins", lambda r: fmt.usd(r.usd), lambda r: str(round_money(r.usd)), True),
+    Column("LIVE", "live", live_text, live_text),
+)
+
+
+class GiftTableModel(QAbstractTableModel):
+    def __init__(self, db: Database, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self.listing: GiftList | None = None
+        self._pages: OrderedDict[int, list[GiftRow]] = OrderedDict()
+        self._texts: dict[int, tuple[str, ...]] = {}  # the cells of rows already painted
+        self.sorted_by: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.DescendingOrder)
+        self.pages_read = 0  # for tests and the benchmark
+
+    # ---- what the model shows ---------------------------------------------------------------
+
+    def show_list(self, listing: GiftList | None) -> None:
+        """Show another list (new filters, new data): a reset, as every row may change."""
+        old = self.listing
+        self.beginResetModel()
+        self.listing = listing
+        self._pages.clear()
+        self._texts.clear()
+        self.endResetModel()
+        if old is not None and (listing is None or old.snapshot != listing.snapshot):
+            browse.close_list(self._db, old)
+
+    def close(self) -> None:
+        self.show_list(None)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        self.sorted_by = (column, order)
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        sort, descending = self.sort_order()
+        listing = self.listing
+        if listing is not None and (listing.query.sort, listing.query.descending) != (
+                sort, descending):
+            self.show_list(browse.sorted_list(self._db, listing, sort, descending))
+
+    def sort_order(self) -> tuple[str, bool]:
+        """The browse sort of the column the table is sorted by, and whether descending."""
+        column, order = self.sorted_by
+        return COLUMNS[column].sort, order == Qt.SortOrder.DescendingOrder
+
+    # ---- Qt model interface -------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.listing is None else self.listing.count
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        # the view asks ~10 roles of every painted cell: answer the others at once
+        if role == DISPLAY:
+            texts = self._row_texts(index.row()) if index.isValid() else None
+            return texts[index.column()] if texts else None
+        if role == ALIGN and index.isValid():
+            return int(RIGHT if COLUMNS[index.column()].numeric else LEFT)
+        if role == TIP and index.isValid():
+            row = self.row_at(index.row())
+            return self._tooltip(row, COLUMNS[index.column()]) if row else None
+        return None
+
+    def _row_texts(self, number: int) -> tuple[str, ...] | None:
+        texts = self._texts.get(number)
+        if texts is None:
+            row = self.row_at(number)
+            if row is None:
+                return None
+            if len(self._texts) >= MAX_PAGES * PAGE_ROWS:
+                self._texts.clear()
+            texts = self._texts[number] = tuple(c.text(row) for c in COLUMNS)
+        return texts
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        column = COLUMNS[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            column_sorted, order = self.sorted_by
+            return header_title(column.title, column.numeric,
+                                order if column_sorted == section else None)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(RIGHT if column.numeric else LEFT)
+        if role == Qt.ItemDataRole.InitialSortOrderRole:
+            return first_order(column.numeric or column.sort == "time")
+        return None
+
+    def _tooltip(self, row: GiftRow, column: Column) -> str | None:
+        if column.title == "Time":
+            return f"{row.time:%Y-%m-%d %H:%M:%S %Z}"
+        if column.title == "LIVE" and row.live is not None:
+            return f"{row.live.title}, started {row.live.start:%Y-%m-%d %H:%M %Z}"
+        return None
+
+    # ---- rows, read a page at a time ------------------------------------------------------
+
+    def row_at(self, row: int) -> GiftRow | None:
+        if self.listing is None or not 0 <= row < self.listing.count:
+            return None
+        number = row // PAGE_ROWS
+        page = self._pages.get(number)
+        if page is None:
+            page = self._read(number)
+        else:
+            self._pages.move_to_end(number)
+        offset = row - number * PAGE_ROWS
+        return page[offset] if offset < len(page) else None
+
+    def _read(self, number: int) -> list[GiftRow]:
+        assert self.listing is not None
+        before = self._pages.get(number - 1)
+        after = before[-1].key if before and len(before) == PAGE_ROWS else None
+        page = browse.gift_page(self._db, self.listing, number * PAGE_ROWS, PAGE_ROWS, after)
+        self.pages_read += 1
+        self._pages[number] = page
+        while len(self._pages) > MAX_PAGES:
+            self._pages.popitem(last=False)
+        return page
+
+    @property
+    def cached_rows(self) -> int:
+        return sum(len(p) for p in self._pages.values())
+
+    def rows_text(self, rows: Iterable[int]) -> str:
+        """Tab-separated text of `rows` with a header line, for the clipboard."""
+        lines = ["\t".join(c.title for c in COLUMNS)]
+        for number in rows:
+            row = self.row_at(number)
+            if row is not None:
+                lines.append("\t".join(c.copy(row).replace("\t", " ") for c in COLUMNS))
+        return "\n".join(lines) + "\n"

@@ -1,0 +1,108 @@
+"""The Gifters leaderboard: every gifter in memory (tens of thousands at most), sorted here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from app.services.browse import Gifter
+from app.ui import format as fmt
+from app.ui.models.gift_table import LEFT, RIGHT, first_order, header_title
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def seen_text(g: Gifter, last: bool) -> str:
+    return fmt.day((g.last_seen if last else g.first_seen).date())
+
+
+class Column(NamedTuple):
+    title: str
+    text: Callable[[Gifter], str]
+    key: Callable[[Gifter], Any]
+    numeric: bool = True
+
+
+COLUMNS = (
+    Column("#", lambda g: str(g.rank), lambda g: g.rank),
+    Column("Gifter", lambda g: g.name, lambda g: g.name.casefold(), False),
+    Column("Coins", lambda g: f"{g.coins:,}", lambda g: g.coins),
+    Column("Diamonds", lambda g: fmt.diamonds(g.diamonds), lambda g: g.diamonds),
+    Column("USD", lambda g: fmt.usd(g.usd), lambda g: g.usd),
+    Column("Gifts", lambda g: f"{g.gifts:,}", lambda g: g.gifts),
+    Column("LIVEs", lambda g: f"{g.lives:,}" if g.lives else "\u2014", lambda g: g.lives),
+    Column("First seen", lambda g: seen_text(g, False), lambda g: g.first_seen),
+    Column("Last seen", lambda g: seen_text(g, True), lambda g: g.last_seen),
+)
+
+
+def ordered(gifters: Sequence[Gifter], column: int, order: Qt.SortOrder) -> list[Gifter]:
+    """Sorted by `column`; equal values stay in rank order, either way (a stable sort)."""
+    by_rank = sorted(gifters, key=lambda g: g.rank)
+    return sorted(by_rank, key=COLUMNS[column].key,
+                  reverse=order == Qt.SortOrder.DescendingOrder)
+
+
+class GifterTableModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Gifter] = []
+        self._sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
+
+    def set_gifters(self, gifters: Sequence[Gifter]) -> None:
+        self.beginResetModel()
+        self._rows = ordered(gifters, *self._sort)
+        self.endResetModel()
+
+    def gifter_at(self, row: int) -> Gifter | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, sender: str) -> int:
+        return next((i for i, g in enumerate(self._rows) if g.sender == sender), -1)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        column = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(self._rows[index.row()])
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(RIGHT if column.numeric else LEFT)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        column = COLUMNS[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return header_title(column.title, column.numeric,
+                                self._sort[1] if self._sort[0] == section else None)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(RIGHT if column.numeric else LEFT)
+        if role == Qt.ItemDataRole.InitialSortOrderRole:
+            return first_order(column.numeric and section != 0)  # rank 1 first
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Reorder in place, keeping the selection on the same gifters."""
+        if not 0 <= column < len(COLUMNS):
+            return
+        self._sort = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        senders = [self._rows[i.row()].sender for i in before]
+        self._rows = ordered(self._rows, column, order)
+        where = {g.sender: row for row, g in enumerate(self._rows)}
+        after = [self.index(where[s], i.column()) for s, i in zip(senders, before, strict=True)]
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)

@@ -1,0 +1,371 @@
+"""Gifts: every gift of the ledger in one table, filtered and sorted by the database, with the
+gift mix of what the filters select. The table reads only the rows it shows (see
+app/ui/models/gift_table.py), so a ledger of a million gifts scrolls like one of a thousand."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pyqtgraph as pg
+from PySide6.QtCore import QDate, QEvent, QObject, QPoint, Qt, QTimer
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from app.services import browse
+from app.services.browse import GiftList, GiftQuery, MixSlice
+from app.ui import format as fmt
+from app.ui.charts.earnings_chart import COLORS
+from app.ui.models.gift_table import GiftTableModel
+from app.ui.widgets.empty_state import EmptyState
+from app.ui.widgets.named import named
+
+EMPTY_HEADING = "No gifts in this ledger yet"
+EMPTY_BODY = ("Import a gift log (a gift logger's CSV or TikTok's data download) and every "
+              "gift shows up here, searchable by day, gifter and gift. Or try the app on "
+              "sample data, without touching this ledger:")
+EMPTY_COMMAND = "diamond-ledger --demo"
+ANY_DAY = QDate(2000, 1, 1)  # a date edit at its minimum shows "Any day"
+SEARCH_DELAY_MS = 250
+COPY_LIMIT = 10_000
+COLUMN_WIDTHS = (172, 150, 130, 64, 80, 90, 82)  # the LIVE column takes the rest
+ROW_HEIGHT = 30
+MIX_HEIGHT = 206
+OTHER_BRUSH = "#cbd5e1"
+
+
+class MixChart(pg.PlotWidget):
+    """Coins by gift as horizontal bars, biggest on top, each labelled with coins and share."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, background="w")
+        plot = self.getPlotItem()
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.setMouseEnabled(x=False, y=False)
+        plot.hideAxis("bottom")
+        axis = plot.getAxis("left")
+        axis.setPen(pg.mkPen(COLORS["line"]))
+        axis.setTextPen(pg.mkPen("#374151"))
+        axis.setStyle(tickLength=0)
+        axis.setWidth(126)
+        self.bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.64, pen=pg.mkPen(None))
+        plot.addItem(self.bars)
+        self.labels: list[pg.TextItem] = []
+        self.slices: list[MixSlice] = []
+
+    def set_mix(self, mix: list[MixSlice]) -> None:
+        self.slices = mix
+        n = len(mix)
+        ys = [n - 1 - i for i in range(n)]
+        self.bars.setOpts(x0=[0] * n, y=ys, width=[s.coins for s in mix], height=0.64,
+                          brushes=[OTHER_BRUSH if s.other else COLORS["bars"] for s in mix])
+        self.getPlotItem().getAxis("left").setTicks([[(y, s.gift) for y, s in zip(ys, mix,
+                                                                                  strict=True)]])
+        self._label(mix, ys)
+        widest = max((s.coins for s in mix), default=1) or 1
+        self.getPlotItem().setXRange(0, widest * 1.3, padding=0)
+        self.getPlotItem().setYRange(-0.6, max(n, 1) - 0.4, padding=0)
+
+    def _label(self, mix: list[MixSlice], ys: list[int]) -> None:
+        while len(self.labels) < len(mix):
+            label = pg.TextItem(anchor=(0, 0.5), color="#4b5563")
+            self.getPlotItem().addItem(label)
+            self.labels.append(label)
+        pad = max((s.coins for s in mix), default=0) * 0.012
+        for i, label in enumerate(self.labels):
+            label.setVisible(i < len(mix))
+            if i < len(mix):
+                label.setText(f"{mix[i].coins:,}  \u00b7  {fmt.percent(mix[i].share)}")
+                label.setPos(mix[i].coins + pad, ys[i])
+
+
+class DayEdit(QDateEdit):
+    """A day, or "Any day" at its minimum; its calendar opens on this month, not on that
+    minimum."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("filterDate")
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("MMM d, yyyy")
+        self.setMinimumDate(ANY_DAY)
+        self.setSpecialValueText("Any day")
+        self.setDate(ANY_DAY)
+        self.calendarWidget().installEventFilter(self)
+
+    def day(self) -> date | None:
+        value = self.date()
+        return None if value == self.minimumDate() else date(value.year(), value.month(),
+                                                            value.day())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and self.day() is None:
+            today = QDate.currentDate()
+            self.calendarWidget().setCurrentPage(today.year(), today.month())
+        return super().eventFilter(watched, event)
+
+
+class GiftTable(QTableView):
+    """The table of gifts; Ctrl+C copies the selected rows with a header line."""
+
+    def __init__(self, model: GiftTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("giftTable")
+        self.setModel(model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setCornerButtonEnabled(False)
+        self.verticalHeader().hide()
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        header = self.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            self.setColumnWidth(column, width)
+        header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)  # newest first
+        self.setSortingEnabled(True)
+
+    def gift_model(self) -> GiftTableModel:
+        model = self.model()
+        assert isinstance(model, GiftTableModel)
+        return model
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_rows()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def selected_rows(self, limit: int = COPY_LIMIT) -> list[int]:
+        rows: set[int] = set()
+        for span in self.selectionModel().selection():
+            rows.update(range(span.top(), min(span.bottom() + 1, span.top() + limit)))
+        return sorted(rows)[:limit]
+
+    def copy_rows(self) -> int:
+        rows = self.selected_rows()
+        if rows:
+            QGuiApplication.clipboard().setText(self.gift_model().rows_text(rows))
+        return len(rows)
+
+
+class Page(QWidget):
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._stale = True
+        self._sender: tuple[str, str] | None = None  # (key, name) of the sender filter
+        self.model = GiftTableModel(db, self)
+        self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, EMPTY_COMMAND)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self._content())
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filters)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.stack)
+
+    # ---- layout -----------------------------------------------------------------------------
+
+    def _content(self) -> QWidget:
+        content = QWidget()
+        self.subtitle = named(QLabel(), "pageSubtitle")
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        titles.addWidget(named(QLabel("Gifts"), "pageTitle"))
+        titles.addWidget(self.subtitle)
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(14)
+        layout.addLayout(titles)
+        layout.addLayout(self._filter_bar())
+        layout.addWidget(self._mix_card())
+        layout.addWidget(self._table_card(), 1)
+        return content
+
+    def _filter_bar(self) -> QHBoxLayout:
+        self.search = named(QLineEdit(), "searchBox")
+        self.search.setPlaceholderText("Search sender or gift")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.start_edit, self.end_edit = self._date_edit(), self._date_edit()
+        self.gift_box = named(QComboBox(), "filterBox")
+        self.gift_box.setMinimumContentsLength(12)
+        self.gift_box.currentIndexChanged.connect(lambda _i: self.apply_filters())
+        self.sender_chip = named(QPushButton(), "filterChip")
+        self.sender_chip.setToolTip("Show every gifter again")
+        self.sender_chip.clicked.connect(lambda: self.filter_sender(None))
+        self.sender_chip.hide()
+        self.clear_button = named(QPushButton("Clear filters"), "linkButton")
+        self.clear_button.clicked.connect(self.clear_filters)
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        bar.addWidget(self.search, 2)
+        for text, widget in (("From", self.start_edit), ("To", self.end_edit),
+                             ("Gift", self.gift_box)):
+            bar.addWidget(named(QLabel(text), "filterLabel"))
+            bar.addWidget(widget)
+        bar.addWidget(self.sender_chip)
+        bar.addWidget(self.clear_button)
+        bar.addStretch(1)
+        return bar
+
+    def _date_edit(self) -> DayEdit:
+        edit = DayEdit()
+        edit.dateChanged.connect(lambda _d: self._search_timer.start())
+        return edit
+
+    def _mix_card(self) -> QFrame:
+        card = named(QFrame(), "card")
+        self.mix_chart = MixChart(card)
+        self.mix_chart.setFixedHeight(MIX_HEIGHT - 44)
+        self.totals = named(QLabel(), "cardDetail")
+        header = QHBoxLayout()
+        header.addWidget(named(QLabel("Gift mix"), "cardHeading"))
+        header.addWidget(named(QLabel("coins by gift, top 10"), "cardDetail"))
+        header.addStretch(1)
+        header.addWidget(self.totals)
+        layout = QVBoxLayout(card)
+        layout.setContentsMargins(18, 12, 18, 8)
+        layout.setSpacing(4)
+        layout.addLayout(header)
+        layout.addWidget(self.mix_chart)
+        card.setFixedHeight(MIX_HEIGHT)
+        return card
+
+    def _table_card(self) -> QFrame:
+        card = named(QFrame(), "card")
+        self.table = GiftTable(self.model, card)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.no_match = named(QLabel("No gifts match these filters."), "cardDetail")
+        self.no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(card)
+        layout.setContentsMargins(1, 1, 1, 1)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.no_match)
+        return card
+
+    # ---- loading ----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """The ledger changed: reload now if shown, else when shown (a hidden page waits)."""
+        self._stale = True
+        if self.isVisible():
+            self.load()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.load()
+
+    def load(self) -> None:
+        self._stale = False
+        listing = browse.gift_list(self._db, self.query())
+        if listing is not None:
+            self._fill_gift_box(browse.gift_names(self._db, listing))
+        self.show_list(listing)
+
+    @property
+    def showing_empty_state(self) -> bool:
+        return self.stack.currentWidget() is self.empty
+
+    def show_list(self, listing: GiftList | None) -> None:
+        self.model.show_list(listing)
+        if listing is None or listing.ledger_gifts == 0:
+            self.stack.setCurrentWidget(self.empty)
+            return
+        self.stack.setCurrentIndex(1)
+        acct = listing.account
+        self.subtitle.setText(f"@{acct['handle']} \u00b7 times in {acct['timezone']} \u00b7 "
+                              f"{acct['region']} rates")
+        self.totals.setText(totals_text(listing))
+        self.no_match.setVisible(listing.count == 0)
+        self.mix_chart.set_mix(browse.gift_mix(self._db, listing))
+
+    def _fill_gift_box(self, names: list[str]) -> None:
+        current = self.gift_box.currentData()
+        self.gift_box.blockSignals(True)
+        self.gift_box.clear()
+        self.gift_box.addItem("All gifts", None)
+        for name in names:
+            self.gift_box.addItem(name, name)
+        self.gift_box.setCurrentIndex(max(self.gift_box.findData(current), 0))
+        self.gift_box.blockSignals(False)
+
+    # ---- filters ----------------------------------------------------------------------------
+
+    def query(self) -> GiftQuery:
+        sort, descending = self.model.sort_order()
+        return GiftQuery(self.search.text(), self.start_edit.day(), self.end_edit.day(),
+                         self.gift_box.currentData(), self._sender[0] if self._sender else None,
+                         sort, descending)
+
+    def apply_filters(self) -> None:
+        self._search_timer.stop()
+        self.show_list(browse.gift_list(self._db, self.query()))
+
+    def filter_sender(self, sender: str | None, name: str = "") -> None:
+        """Only the gifts of one gifter (a sender key), or of everyone again (None)."""
+        self._sender = (sender, name or sender) if sender else None
+        self.sender_chip.setText(f"Gifter: {name or sender}  \u2715" if sender else "")
+        self.sender_chip.setVisible(sender is not None)
+        self.apply_filters()
+
+    def filter_gift(self, gift: str | None) -> None:
+        self.gift_box.setCurrentIndex(max(self.gift_box.findData(gift), 0))
+
+    def clear_filters(self) -> None:
+        for widget in (self.search, self.start_edit, self.end_edit, self.gift_box):
+            widget.blockSignals(True)
+        self.search.clear()
+        self.start_edit.setDate(ANY_DAY)
+        self.end_edit.setDate(ANY_DAY)
+        self.gift_box.setCurrentIndex(0)
+        for widget in (self.search, self.start_edit, self.end_edit, self.gift_box):
+            widget.blockSignals(False)
+        self.filter_sender(None)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        row = self.model.row_at(self.table.indexAt(pos).row())
+        menu = QMenu(self)
+        copy = QAction("Copy rows", menu, shortcut=QKeySequence(QKeySequence.StandardKey.Copy))
+        copy.triggered.connect(self.table.copy_rows)
+        menu.addAction(copy)
+        if row is not None:
+            menu.addSeparator()
+            menu.addAction(f"Only gifts from {row.sender}",
+                           lambda: self.filter_sender(row.sender_key, row.sender))
+            menu.addAction(f"Only {row.gift} gifts", lambda: self.filter_gift(row.gift))
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+
+def totals_text(listing: GiftList) -> str:
+    if listing.count == 0:
+        return "no gifts match"
+    gifts = (f"{listing.count:,} gifts" if listing.count == listing.ledger_gifts
+             else f"{listing.count:,} of {listing.ledger_gifts:,} gifts")
+    return f"{gifts} \u00b7 {listing.coins:,} coins \u00b7 {fmt.usd(listing.usd)}"
+
