@@ -1,0 +1,299 @@
+"""Payouts as the creator keeps them by hand: list, check a form, add, edit, delete.
+
+Also the two reads the Imports page needs beside importing.list_imports/undo (the rejected
+rows of a batch, and what undoing it would remove), until they move next to those.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlite_utils import Database
+
+from app.core.money import ZERO, plain
+from app.core.rates import RegionRates
+from app.core.valuation import local_day, value_payout
+from app.services import accounts, importing
+from app.services.reference import rate_book
+from app.store import batches, queries
+from app.store import payouts as store
+
+STATUSES = ("pending", "paid", "failed")  # the schema's CHECK allows exactly these
+CURRENCY = re.compile(r"[A-Z]{3}")
+MAX_DECIMALS = 2
+
+
+@dataclass(frozen=True)
+class PayoutForm:
+    """What the payout dialog edits; amounts as typed, checked by `problem`."""
+
+    requested: date
+    paid: date | None
+    amount: str
+    currency: str
+    status: str
+    method: str
+    fee: str = ""
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class PayoutRow:
+    payout_id: int
+    requested: date
+    paid: date | None
+    status: str
+    amount: Decimal | None
+    currency: str
+    usd: Decimal
+    fee_usd: Decimal | None
+    method: str
+    reference: str
+    import_id: int | None
+    form: PayoutForm
+
+
+@dataclass(frozen=True)
+class PayoutsView:
+    handle: str
+    region: str
+    currency: str  # the region's, the dialog's default
+    methods: list[str]  # the region's payout methods today, the dialog's choices
+    rows: list[PayoutRow]
+    paid_usd: Decimal
+    pending_usd: Decimal
+    fees_usd: Decimal
+
+
+# ---- reading and checking ---------------------------------------------------------------------
+
+def parse_amount(text: str) -> Decimal | None:
+    """"1,234.50" -> 1234.50; None when it is not a plain number."""
+    cleaned = text.strip().replace(",", "").replace(" ", "")
+    if not re.fullmatch(r"\d+(\.\d*)?|\.\d+", cleaned):
+        return None
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        return None
+
+
+def _decimals(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def _amount_problem(text: str, what: str, optional: bool) -> str | None:
+    if optional and not text.strip():
+        return None
+    value = parse_amount(text)
+    if value is None:
+        return f"The {what} must be a number, such as 125.50."
+    if value <= 0 and not optional:
+        return f"The {what} must be more than 0."
+    if _decimals(value) > MAX_DECIMALS:
+        return f"The {what} has more than {MAX_DECIMALS} decimals."
+    return None
+
+
+def _currency_problem(code: str, day: date) -> str | None:
+    if not CURRENCY.fullmatch(code):
+        return "The currency is a 3-letter code, such as USD."
+    try:
+        rate_book().per_usd(code, day)
+    except KeyError:
+        return f"There is no exchange rate for {code} in the rate tables."
+    return None
+
+
+def _date_problem(form: PayoutForm, today: date) -> str | None:
+    if form.requested > today:
+        return "The request date is in the future."
+    if form.paid is not None and form.paid < form.requested:
+        return "The payment date is before the request date."
+    if form.paid is not None and form.paid > today:
+        return "The payment date is in the future."
+    return None
+
+
+def problem(form: PayoutForm, today: date | None = None) -> str | None:
+    """The first thing wrong with a form, as a sentence for the dialog; None when it is fine."""
+    today = today or date.today()
+    checks = (_date_problem(form, today), _amount_problem(form.amount, "amount", False),
+              _currency_problem(form.currency.strip().upper(), form.requested),
+              None if form.status in STATUSES else "Choose a status.",
+              None if form.method.strip() else "Choose a payout method.",
+              _amount_problem(form.fee, "fee", True))
+    return next((c for c in checks if c), None)
+
+
+# ---- the list ---------------------------------------------------------------------------------
+
+def _day(ts: int | None, zone: ZoneInfo) -> date | None:
+    return None if ts is None else local_day(ts, zone)
+
+
+def _form(p: dict[str, Any], zone: ZoneInfo) -> PayoutForm:
+    requested = local_day(p["requested_ts"], zone)
+    return PayoutForm(requested, _day(p["paid_ts"], zone), p["amount"] or "", p["currency"],
+                      p["status"], p["method"], p["fee_usd"] or "", p["reference"])
+
+
+def _row(p: dict[str, Any], zone: ZoneInfo, tz: str, region: str) -> PayoutRow:
+    def rates_on(day: date) -> RegionRates:
+        return rate_book().region(region, day)
+
+    valued = value_payout(p, tz, rates_on, rate_book().per_usd)
+    form = _form(p, zone)
+    return PayoutRow(p["id"], form.requested, form.paid, p["status"],
+                     None if p["amount"] is None else Decimal(p["amount"]), p["currency"],
+                     valued.usd, None if p["fee_usd"] is None else Decimal(p["fee_usd"]),
+                     p["method"], p["reference"], p["import_id"], form)
+
+
+def _sum(rows: list[PayoutRow], status: str) -> Decimal:
+    return sum((r.usd for r in rows if r.status == status), ZERO)
+
+
+def payouts(db: Database, *, account: str | None = None,
+            today: date | None = None) -> PayoutsView | None:
+    """Every payout of an account, newest last; None when the ledger has no account yet."""
+    if not queries.accounts(db):
+        return None
+    acct = accounts.resolve(db, account)
+    today = today or date.today()
+    region, tz = acct["region"], acct["timezone"]
+    zone = ZoneInfo(tz)
+    rows = [_row(p, zone, tz, region) for p in queries.payouts(db, acct["id"])]
+    fees = sum((r.fee_usd for r in rows if r.fee_usd is not None and r.status != "failed"),
+               ZERO)
+    return PayoutsView(acct["handle"], region, rate_book().region(region, today).currency,
+                       methods(region, today), rows, _sum(rows, "paid"),
+                       _sum(rows, "pending"), fees)
+
+
+def methods(region: str, day: date | None = None) -> list[str]:
+    return [m.name for m in rate_book().payout_methods(region, day or date.today())]
+
+
+def _region(db: Database, account: str | None) -> str:
+    """The account's region; in an empty ledger, the one its first account will get."""
+    if queries.accounts(db):
+        return str(accounts.resolve(db, account)["region"])
+    return str(accounts.provisional(account)["region"])
+
+
+def method_choices(db: Database, *, account: str | None = None,
+                   today: date | None = None) -> list[str]:
+    """The payout methods the dialog offers: the account region's, from the rate tables."""
+    return methods(_region(db, account), today)
+
+
+def default_form(db: Database, *, account: str | None = None,
+                 today: date | None = None) -> PayoutForm:
+    """A new payout: today, pending, the region's currency and first payout method."""
+    today = today or date.today()
+    region = _region(db, account)
+    names = methods(region, today)
+    return PayoutForm(today, None, "", rate_book().region(region, today).currency, "pending",
+                      names[0] if names else "")
+
+
+# ---- writes -----------------------------------------------------------------------------------
+
+def _ts(day: date, zone: ZoneInfo, old_ts: int | None) -> int:
+    """Keep a stored time when its day did not change; a new day is stored at local noon
+    (far from midnight, so it stays on that day whatever the DST shift)."""
+    if old_ts is not None and local_day(old_ts, zone) == day:
+        return old_ts
+    return int(datetime.combine(day, time(12), zone).astimezone(UTC).timestamp())
+
+
+def _values(form: PayoutForm, zone: ZoneInfo, old: dict[str, Any] | None) -> dict[str, Any]:
+    message = problem(form)
+    if message:
+        raise ValueError(message)
+    currency = form.currency.strip().upper()
+    amount = parse_amount(form.amount)
+    fee = parse_amount(form.fee) if form.fee.strip() else None
+    assert amount is not None
+    same_money = (old is not None and old["currency"] == currency and old["amount"] is not None
+                  and Decimal(old["amount"]) == amount)
+    usd = plain(amount) if currency == "USD" else (old["usd"] if old and same_money else None)
+    before = old or {"requested_ts": None, "paid_ts": None}
+    return {"requested_ts": _ts(form.requested, zone, before["requested_ts"]),
+            "paid_ts": None if form.paid is None else _ts(form.paid, zone, before["paid_ts"]),
+            "diamonds": old["diamonds"] if old and same_money else None,
+            "amount": plain(amount), "currency": currency, "usd": usd,
+            "fee_usd": None if fee is None else plain(fee), "method": form.method.strip(),
+            "status": form.status, "reference": form.reference.strip()}
+
+
+def add_payout(db: Database, form: PayoutForm, *, account: str | None = None) -> int:
+    """Record a payout typed by hand (the account is created in an empty ledger)."""
+    acct = accounts.resolve(db, account, create=True)
+    return queries.add_payout(db, acct["id"], _values(form, ZoneInfo(acct["timezone"]), None))
+
+
+def edit_payout(db: Database, payout_id: int, form: PayoutForm) -> None:
+    old = store.payout(db, payout_id)
+    if old is None:
+        raise LookupError(f"there is no payout {payout_id}")
+    zone = ZoneInfo(_account_of(db, old["account_id"])["timezone"])
+    store.update_payout(db, payout_id, _values(form, zone, old))
+
+
+def delete_payout(db: Database, payout_id: int) -> None:
+    if not store.delete_payout(db, payout_id):
+        raise LookupError(f"there is no payout {payout_id}")
+
+
+def _account_of(db: Database, account_id: int) -> dict[str, Any]:
+    return next(a for a in queries.accounts(db) if a["id"] == account_id)
+
+
+# ---- import batches (the Imports page) ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class BatchRow:
+    import_id: int
+    file_name: str
+    path: str
+    kind: str
+    account: str
+    when: datetime  # this computer's local time
+    rows: int
+    inserted: int
+    duplicates: int
+    rejected: int
+    skipped: int
+    folded: int
+    undone: bool
+    left: int  # rows still in the ledger: what an undo removes now
+
+
+def _when(stamp: str | None) -> datetime:
+    if not stamp:
+        return datetime.fromtimestamp(0, UTC)
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
+
+
+def import_batches(db: Database) -> list[BatchRow]:
+    return [BatchRow(i["import_id"], Path(i["file"]).name, i["file"], i["kind"], i["account"],
+                     _when(i["started_at"]), i["rows"], i["inserted"], i["duplicates"],
+                     i["rejected"], i["skipped"], i["folded"], i["undone"],
+                     store.batch_rows_left(db, i["import_id"]))
+            for i in importing.list_imports(db)]
+
+
+def rejected_rows(db: Database, import_id: int) -> list[batches.Rejected]:
+    """The rows of a batch that were not imported (rejected) or left out on purpose
+    (skipped: a streak's intermediate events, a summary line), with their reasons."""
+    return [batches.Rejected(r["line"], r["reason"], r["raw"], bool(r["skipped"]))
+            for r in batches.rejected_rows(db, import_id)]

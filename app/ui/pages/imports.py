@@ -1,0 +1,243 @@
+"""Imports: every batch with its counts, the rows of the selected one that were not imported,
+and undo (after a question that says exactly what will leave the ledger)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from app.services import importing
+from app.services import payouts as service
+from app.services.payouts import BatchRow
+from app.store.batches import Rejected, UndoError
+from app.ui import format as fmt
+from app.ui.dialogs import confirm
+from app.ui.tablemodels import Column, RowsModel, table_view
+from app.ui.widgets.empty_state import EmptyState
+from app.ui.widgets.named import named
+
+# what one row of each kind of batch is, for sentences (singular, plural)
+NOUNS = {"gifts": ("gift", "gifts"), "sessions": ("LIVE", "LIVEs"),
+         "payouts": ("payout", "payouts")}
+EMPTY_HEADING = "Nothing imported yet"
+EMPTY_BODY = ("Import a gift log, TikTok's LIVE list or payout history with <b>File \u203a "
+              "Import</b> (Ctrl+I) or by dropping files on the window: each file becomes a "
+              "batch here that you can inspect and undo. To try it on sample data:")
+EMPTY_COMMAND = "diamond-ledger --demo"
+
+
+def count(n: int, kind: str) -> str:
+    one, many = NOUNS.get(kind, ("row", "rows"))
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def when_text(row: BatchRow) -> str:
+    return f"{fmt.day(row.when.date())}, {row.when:%H:%M}"
+
+
+def batch_columns() -> list[Column[BatchRow]]:
+    return [
+        Column("Import", lambda r: f"#{r.import_id}", True, key=lambda r: r.import_id),
+        Column("File", lambda r: r.file_name, tip=lambda r: f"{r.path}\naccount @{r.account}"),
+        Column("Kind", lambda r: NOUNS.get(r.kind, (r.kind, r.kind))[1]),
+        Column("When", when_text, key=lambda r: r.when),
+        Column("Rows", lambda r: f"{r.rows:,}", True, key=lambda r: r.rows,
+               tip=lambda r: "Records read from the file"),
+        Column("New", lambda r: f"{r.inserted:,}", True, key=lambda r: r.inserted),
+        Column("Duplicate", lambda r: f"{r.duplicates:,}", True, key=lambda r: r.duplicates,
+               tip=lambda r: "Already in the ledger from an earlier import: not added again"),
+        Column("Rejected", lambda r: f"{r.rejected:,}", True, key=lambda r: r.rejected,
+               tone=lambda r: "bad" if r.rejected else ""),
+        Column("Skipped", lambda r: f"{r.skipped:,}", True, key=lambda r: r.skipped),
+        Column("Folded", lambda r: f"{r.folded:,}", True, key=lambda r: r.folded,
+               tip=lambda r: "Streak events folded into the gift they ended with"),
+        Column("Status", status_text, tip=status_tip),
+    ]
+
+
+def status_text(row: BatchRow) -> str:
+    return "undone" if row.undone else "in the ledger"
+
+
+def status_tip(row: BatchRow) -> str:
+    if row.undone:
+        return "Undone: its rows were removed from the ledger"
+    return f"{count(row.left, row.kind)} of this batch are in the ledger"
+
+
+def rejected_columns() -> list[Column[Rejected]]:
+    return [
+        Column("Line", lambda r: f"{r.line:,}", True, key=lambda r: r.line),
+        Column("", lambda r: "skipped" if r.skipped else "rejected",
+               tone=lambda r: "muted" if r.skipped else "bad"),
+        Column("Reason", lambda r: r.reason),
+        Column("Raw text", lambda r: r.raw, tip=lambda r: r.raw),
+    ]
+
+
+def undo_question(row: BatchRow) -> str:
+    if row.left == 0:
+        return (f"Undo import #{row.import_id} of {row.file_name}? None of its rows are left "
+                "in the ledger; the batch will be marked undone.")
+    return (f"Undo import #{row.import_id} of {row.file_name}? "
+            f"{count(row.left, row.kind)} will be removed from the ledger.")
+
+
+def _card(header: QHBoxLayout, *widgets: QWidget) -> QFrame:
+    card = named(QFrame(), "card")
+    layout = QVBoxLayout(card)
+    layout.setContentsMargins(18, 14, 18, 12)
+    layout.setSpacing(10)
+    layout.addLayout(header)
+    for widget in widgets:
+        layout.addWidget(widget, 1 if widget is widgets[-1] else 0)
+    return card
+
+
+class Page(QWidget):
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, EMPTY_COMMAND)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self._content())
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.stack)
+
+    def _content(self) -> QWidget:
+        content = QWidget()
+        self.subtitle = named(QLabel(), "pageSubtitle")
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(16)
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        titles.addWidget(named(QLabel("Imports"), "pageTitle"))
+        titles.addWidget(self.subtitle)
+        layout.addLayout(titles)
+        layout.addWidget(self._batches_card(), 1)
+        layout.addWidget(self._rejected_card(), 1)
+        self.content_layout = layout
+        return content
+
+    def _batches_card(self) -> QFrame:
+        self.model: RowsModel[BatchRow] = RowsModel(
+            batch_columns(), row_tone=lambda r: "muted" if r.undone else "", parent=self)
+        self.table = table_view(self.model, sort_column=0)  # newest first
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.undo_button = named(QPushButton("Undo import\u2026"), "dangerButton")
+        self.undo_button.clicked.connect(self.undo)
+        header = QHBoxLayout()
+        header.addWidget(named(QLabel("Batches"), "cardHeading"))
+        header.addStretch(1)
+        header.addWidget(self.undo_button)
+        return _card(header, self.table)
+
+    def _rejected_card(self) -> QFrame:
+        self.rejected_model: RowsModel[Rejected] = RowsModel(rejected_columns(), parent=self)
+        self.rejected_table = table_view(self.rejected_model)
+        self.rejected_heading = named(QLabel("Rows not imported"), "cardHeading")
+        self.batch_info = named(QLabel(), "tableNote")
+        self.batch_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.rejected_note = named(QLabel(), "tableNote")
+        self.rejected_note.setWordWrap(True)
+        self.rejected_note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.rejected_pages = QStackedWidget()
+        self.rejected_pages.addWidget(self.rejected_note)
+        self.rejected_pages.addWidget(self.rejected_table)
+        header = QHBoxLayout()
+        header.addWidget(self.rejected_heading)
+        header.addStretch(1)
+        self.rejected_card = _card(header, self.batch_info, self.rejected_pages)
+        return self.rejected_card
+
+    # ---- showing ------------------------------------------------------------------------------
+
+    @property
+    def showing_empty_state(self) -> bool:
+        return self.stack.currentWidget() is self.empty
+
+    def refresh(self) -> None:
+        self.show_batches(service.import_batches(self._db))
+
+    def show_batches(self, rows: list[BatchRow]) -> None:
+        keep = self.selected()
+        self.model.set_rows(rows)
+        self.stack.setCurrentIndex(1 if rows else 0)
+        undone = sum(1 for r in rows if r.undone)
+        self.subtitle.setText(f"{len(rows)} import{'s' if len(rows) != 1 else ''}"
+                              + (f" \u00b7 {undone} undone" if undone else "")
+                              + " \u00b7 select a batch to see the rows it did not import")
+        self.select_batch(keep.import_id if keep else None)
+
+    def select_batch(self, import_id: int | None) -> None:
+        """Select a batch by id (the first row, the newest, when it is gone or None)."""
+        ids = [r.import_id for r in self.model.rows()]
+        if not ids:
+            self._selection_changed()
+            return
+        self.table.selectRow(ids.index(import_id) if import_id in ids else 0)
+
+    def selected(self) -> BatchRow | None:
+        chosen = self.table.selectionModel().selectedRows()
+        return self.model.row_at(chosen[0].row()) if chosen else None
+
+    def _selection_changed(self, *_args: object) -> None:
+        row = self.selected()
+        self.undo_button.setEnabled(row is not None and not row.undone)
+        self._show_rejected(row)
+
+    def _show_rejected(self, row: BatchRow | None) -> None:
+        found = service.rejected_rows(self._db, row.import_id) if row else []
+        self.rejected_model.set_rows(found)
+        self.rejected_pages.setCurrentIndex(1 if found else 0)
+        # a batch without such rows needs two lines, not half the page
+        self.content_layout.setStretchFactor(self.rejected_card, 1 if found else 0)
+        self.rejected_pages.setMaximumHeight(16_777_215 if found else 40)
+        self.batch_info.setText(self._info(row))
+        if row is None:
+            self.rejected_heading.setText("Rows not imported")
+            self.rejected_note.setText("Select a batch above.")
+            return
+        self.rejected_heading.setText(f"Rows of #{row.import_id} {row.file_name} not imported"
+                                      f" ({len(found):,})")
+        self.rejected_note.setText(
+            f"Every row of {row.file_name} was read: none rejected, none skipped."
+            + (f" {row.folded:,} streak events were folded into the gifts they ended with."
+               if row.folded else ""))
+
+    def _info(self, row: BatchRow | None) -> str:
+        if row is None:
+            return ""
+        state = "undone" if row.undone else f"{count(row.left, row.kind)} in the ledger"
+        return f"{row.path} \u00b7 account @{row.account} \u00b7 {state}"
+
+    # ---- undo ---------------------------------------------------------------------------------
+
+    def undo(self) -> None:
+        row = self.selected()
+        if row is None or row.undone:
+            return
+        if not confirm.ask(self, "Undo import", undo_question(row), "Undo import"):
+            return
+        try:
+            importing.undo(self._db, row.import_id)
+        except UndoError as exc:
+            confirm.tell(self, "Import not undone", str(exc))
+        window = self.window()
+        refresh_all = getattr(window, "refresh_all", None)
+        if callable(refresh_all):
+            refresh_all()
+        else:
+            self.refresh()

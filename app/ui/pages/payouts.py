@@ -1,0 +1,216 @@
+"""Payouts: what was withdrawn, pending or failed, with fees; add, edit and delete by hand.
+
+Every change goes through app.services.payouts and then the window's refresh_all, so the
+Overview balance follows at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from app.core.money import round_money
+from app.services import payouts as service
+from app.services.payouts import PayoutForm, PayoutRow, PayoutsView
+from app.ui import format as fmt
+from app.ui.dialogs import confirm
+from app.ui.dialogs.payout import PayoutDialog
+from app.ui.tablemodels import Column, RowsModel, table_view
+from app.ui.widgets.cards import StatCard
+from app.ui.widgets.named import named
+
+DASH = "\u2014"
+STATUS_TONES = {"paid": "good", "pending": "warn", "failed": "bad"}
+NO_ROWS = "No payouts yet. Add one each time you withdraw, or import TikTok's payout history."
+
+
+def money(amount: Decimal | None, currency: str = "") -> str:
+    """"$290.00" in USD; "1,250.50" for an amount shown next to its own currency column."""
+    if amount is None:
+        return DASH
+    return f"{round_money(amount):,}" if currency else fmt.usd(amount)
+
+
+def columns() -> list[Column[PayoutRow]]:
+    return [
+        Column("Requested", lambda r: fmt.day(r.requested), key=lambda r: r.requested),
+        Column("Paid", lambda r: fmt.day(r.paid) if r.paid else DASH, key=lambda r: r.paid),
+        Column("Status", lambda r: r.status, tone=lambda r: STATUS_TONES.get(r.status, "")),
+        Column("Amount", lambda r: money(r.amount, r.currency), True, key=lambda r: r.amount),
+        Column("Currency", lambda r: r.currency),
+        Column("USD", lambda r: money(r.usd), True, key=lambda r: r.usd,
+               tip=lambda r: "What the payout took from the balance, in USD"),
+        Column("Fee", lambda r: money(r.fee_usd), True, key=lambda r: r.fee_usd),
+        Column("Method", lambda r: r.method or DASH),
+        Column("Source", lambda r: f"import #{r.import_id}" if r.import_id else "by hand"),
+        Column("Reference", lambda r: r.reference or DASH),
+    ]
+
+
+def describe(row: PayoutRow) -> str:
+    amount = money(row.amount, row.currency)
+    return f"the {row.status} payout of {amount} {row.currency} requested {fmt.day(row.requested)}"
+
+
+DialogFactory = Callable[[PayoutForm, list[str], str, QWidget], PayoutDialog]
+
+
+class Page(QWidget):
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        # what builds the add/edit dialog: (form, methods, title, parent); tests may replace it
+        self.dialog_factory: DialogFactory = PayoutDialog
+        self.view: PayoutsView | None = None
+        self.dialog: PayoutDialog | None = None
+        self.subtitle = named(QLabel(), "pageSubtitle")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(16)
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        titles.addWidget(named(QLabel("Payouts"), "pageTitle"))
+        titles.addWidget(self.subtitle)
+        layout.addLayout(titles)
+        layout.addLayout(self._cards())
+        layout.addWidget(self._table_card(), 1)
+
+    def _cards(self) -> QHBoxLayout:
+        self.paid_card = StatCard("Paid out")
+        self.pending_card = StatCard("Pending")
+        self.fees_card = StatCard("Fees recorded")
+        row = QHBoxLayout()
+        row.setSpacing(16)
+        for card in (self.paid_card, self.pending_card, self.fees_card):
+            row.addWidget(card, 1)
+        return row
+
+    def _buttons(self) -> QHBoxLayout:
+        self.add_button = named(QPushButton("Add payout\u2026"), "primaryButton")
+        self.edit_button = named(QPushButton("Edit\u2026"), "secondaryButton")
+        self.delete_button = named(QPushButton("Delete"), "dangerButton")
+        self.add_button.clicked.connect(self.add)
+        self.edit_button.clicked.connect(self.edit)
+        self.delete_button.clicked.connect(self.delete)
+        header = QHBoxLayout()
+        header.addWidget(named(QLabel("History"), "cardHeading"))
+        header.addStretch(1)
+        for button in (self.add_button, self.edit_button, self.delete_button):
+            header.addWidget(button)
+        return header
+
+    def _table_card(self) -> QFrame:
+        card = named(QFrame(), "card")
+        self.model: RowsModel[PayoutRow] = RowsModel(columns(), parent=self)
+        self.table = table_view(self.model, sort_column=0, sortable=True)  # newest first
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.doubleClicked.connect(lambda _index: self.edit())
+        self.note = named(QLabel(NO_ROWS), "tableNote")
+        layout = QVBoxLayout(card)
+        layout.setContentsMargins(18, 14, 18, 12)
+        layout.setSpacing(10)
+        layout.addLayout(self._buttons())
+        layout.addWidget(self.note)
+        layout.addWidget(self.table, 1)
+        return card
+
+    # ---- showing ------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.show_view(service.payouts(self._db))
+
+    def show_view(self, view: PayoutsView | None) -> None:
+        self.view = view
+        rows = view.rows if view else []
+        self.model.set_rows(rows)
+        self.note.setVisible(not rows)
+        self._fill_cards(view)
+        self._selection_changed()
+
+    def _fill_cards(self, view: PayoutsView | None) -> None:
+        if view is None:
+            self.subtitle.setText("No account yet: the first payout you add creates one.")
+            for card in (self.paid_card, self.pending_card, self.fees_card):
+                card.set_text(fmt.usd(Decimal(0)))
+            return
+        count = {s: sum(1 for r in view.rows if r.status == s) for s in service.STATUSES}
+        self.subtitle.setText(f"@{view.handle} \u00b7 {view.region} payout methods: "
+                              + ", ".join(view.methods))
+        self.paid_card.set_text(fmt.usd(view.paid_usd), f"{count['paid']} paid"
+                                + (f", {count['failed']} failed" if count["failed"] else ""))
+        waiting = count["pending"]
+        self.pending_card.set_text(fmt.usd(view.pending_usd),
+                                   f"{waiting} on the way, already off the balance" if waiting
+                                   else "nothing on the way")
+        self.fees_card.set_text(fmt.usd(view.fees_usd), "as entered on each payout")
+
+    def selected(self) -> PayoutRow | None:
+        chosen = self.table.selectionModel().selectedRows()
+        return self.model.row_at(chosen[0].row()) if chosen else None
+
+    def select_row(self, row: int) -> None:
+        self.table.selectRow(row)
+
+    def _selection_changed(self, *_args: object) -> None:
+        has = self.selected() is not None
+        self.edit_button.setEnabled(has)
+        self.delete_button.setEnabled(has)
+
+    # ---- actions ------------------------------------------------------------------------------
+
+    def add(self) -> None:
+        form = service.default_form(self._db)
+        self._open(form, service.method_choices(self._db), "Add payout",
+                   lambda f: service.add_payout(self._db, f))
+
+    def edit(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        self._open(row.form, service.method_choices(self._db), "Edit payout",
+                   lambda f: service.edit_payout(self._db, row.payout_id, f))
+
+    def delete(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        if not confirm.ask(self, "Delete payout", f"Delete {describe(row)}? Your balance "
+                           "goes up by its USD value.", "Delete payout"):
+            return
+        self._apply(lambda: service.delete_payout(self._db, row.payout_id))
+
+    def _open(self, form: PayoutForm, methods: list[str], title: str,
+              save: Callable[[PayoutForm], object]) -> None:
+        dialog = self.dialog_factory(form, methods, title, self)
+        dialog.accepted.connect(lambda: self._apply(lambda: save(dialog.form())))
+        dialog.finished.connect(self._dialog_closed)
+        self.dialog = dialog
+        dialog.open()
+
+    def _dialog_closed(self, _result: int) -> None:
+        if self.dialog is not None:
+            self.dialog.deleteLater()
+            self.dialog = None
+
+    def _apply(self, change: Callable[[], object]) -> None:
+        try:
+            change()
+        except (ValueError, LookupError) as exc:
+            confirm.tell(self, "Payout not saved", str(exc))
+            return
+        window = self.window()
+        refresh_all = getattr(window, "refresh_all", None)
+        if callable(refresh_all):
+            refresh_all()
+        else:
+            self.refresh()

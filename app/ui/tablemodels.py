@@ -1,0 +1,206 @@
+"""A read-only table model over a list of rows: each Column says how a row reads.
+
+The model only does Qt's part (guarded indexes, roles, resets, sorting with persistent
+indexes kept); what a cell says comes from the column's functions, so a page declares its
+columns and hands over rows from a service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+R = TypeVar("R")
+Index = QModelIndex | QPersistentModelIndex
+
+# tone -> (text colour, cell background or None); the theme's good/bad/muted colours
+TONES: dict[str, tuple[str, str | None]] = {
+    "bad": ("#b91c1c", "#fee2e2"),
+    "warn": ("#b45309", "#fef3c7"),
+    "good": ("#047857", None),
+    "muted": ("#9ca3af", None),
+}
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+@dataclass(frozen=True)
+class Column(Generic[R]):
+    title: str
+    text: Callable[[R], str]
+    numeric: bool = False  # right-aligned, as figures are
+    key: Callable[[R], Any] | None = None  # what sorting compares (the text when None)
+    tone: Callable[[R], str] | None = None  # a TONES name or ""
+    tip: Callable[[R], str] | None = None
+
+
+class RowsModel(QAbstractTableModel, Generic[R]):
+    """Rows of any type; `row_tone` greys or colours whole rows (an undone batch)."""
+
+    def __init__(self, columns: Sequence[Column[R]],
+                 row_tone: Callable[[R], str] | None = None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.row_tone = row_tone
+        self._rows: list[R] = []
+        self._sorted: tuple[int, Qt.SortOrder] | None = None
+        self.sort_arrows = True  # the sorted column's title shows the direction
+
+    # ---- the rows ---------------------------------------------------------------------------
+
+    def set_rows(self, rows: Sequence[R]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        if self._sorted is not None:
+            self._rows = [self._rows[i] for i in self._order(*self._sorted)]
+        self.endResetModel()
+
+    def rows(self) -> list[R]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> R:
+        return self._rows[row]
+
+    # ---- QAbstractTableModel -----------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not self._valid(index):
+            return None
+        row, column = self._rows[index.row()], self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(RIGHT if column.numeric else LEFT)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.tip(row) if column.tip else None
+        if role == Qt.ItemDataRole.FontRole:
+            return self._font(row)
+        if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole):
+            return self._brush(row, column, role)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].title + self._arrow(section)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return RIGHT if self.columns[section].numeric else LEFT
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):
+            return
+        self.layoutAboutToBeChanged.emit()
+        self._sorted = (column, order)
+        permutation = self._order(column, order)
+        self._rows = [self._rows[i] for i in permutation]
+        moved_to = {old: new for new, old in enumerate(permutation)}
+        before = self.persistentIndexList()
+        self.changePersistentIndexList(
+            before, [self.index(moved_to[i.row()], i.column()) for i in before])
+        self.layoutChanged.emit()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
+
+    def toggle_sort(self, column: int) -> None:
+        """A header click: the other direction on the sorted column; on a new column,
+        figures biggest first and text from A."""
+        if self._sorted is not None and self._sorted[0] == column:
+            ascending = self._sorted[1] == Qt.SortOrder.AscendingOrder
+            order = Qt.SortOrder.DescendingOrder if ascending else Qt.SortOrder.AscendingOrder
+        elif 0 <= column < len(self.columns) and self.columns[column].numeric:
+            order = Qt.SortOrder.DescendingOrder
+        else:
+            order = Qt.SortOrder.AscendingOrder
+        self.sort(column, order)
+
+    # ---- helpers ------------------------------------------------------------------------------
+
+    def _arrow(self, section: int) -> str:
+        """The sort direction in the title itself: Qt's indicator overlaps right-aligned
+        titles under a style sheet and widens every column it could appear in."""
+        if not self.sort_arrows or self._sorted is None or self._sorted[0] != section:
+            return ""
+        return " \u25b4" if self._sorted[1] == Qt.SortOrder.AscendingOrder else " \u25be"
+
+    def _valid(self, index: Index) -> bool:
+        return (index.isValid() and 0 <= index.row() < len(self._rows)
+                and 0 <= index.column() < len(self.columns))
+
+    def _order(self, column: int, order: Qt.SortOrder) -> list[int]:
+        """Row positions in sorted order; rows without a value go last either way."""
+        spec = self.columns[column]
+        key = spec.key or spec.text
+        keys = [key(r) for r in self._rows]
+        present = [i for i, k in enumerate(keys) if k is not None]
+        absent = [i for i, k in enumerate(keys) if k is None]
+        present.sort(key=lambda i: keys[i], reverse=order == Qt.SortOrder.DescendingOrder)
+        return present + absent
+
+    def _tone(self, row: R, column: Column[R]) -> str:
+        whole = self.row_tone(row) if self.row_tone else ""
+        return whole or (column.tone(row) if column.tone else "")
+
+    def _brush(self, row: R, column: Column[R], role: int) -> QBrush | None:
+        tone = TONES.get(self._tone(row, column))
+        if tone is None:
+            return None
+        colour = tone[0] if role == Qt.ItemDataRole.ForegroundRole else tone[1]
+        return None if colour is None else QBrush(QColor(colour))
+
+    def _font(self, row: R) -> QFont | None:
+        if self.row_tone and self.row_tone(row) == "muted":
+            font = QFont()
+            font.setItalic(True)
+            return font
+        return None
+
+
+ROW_HEIGHT = 30
+
+
+def table_view(model: RowsModel[Any], sort_column: int | None = None,
+               order: Qt.SortOrder = Qt.SortOrder.DescendingOrder,
+               sortable: bool = False) -> QTableView:
+    """A read-only, row-selecting table styled by the theme (#dataTable): sorted by
+    `sort_column` when given, and by a click on a header when `sortable`."""
+    view = QTableView()
+    view.setObjectName("dataTable")
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setShowGrid(False)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # the last column (a title, a reference, raw text) takes what is left and elides
+    header.setSectionResizeMode(model.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
+    header.setHighlightSections(False)
+    header.setSectionsClickable(sortable)
+    model.sort_arrows = sortable
+    if sortable:
+        header.sectionClicked.connect(model.toggle_sort)
+    if sort_column is not None:
+        model.sort(sort_column, order)
+    return view
