@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
+from app.ui.dialogs.import_dialog import render_import_dialog, sample_gift_log
 from app.ui.window import PAGES, MainWindow
 
 
@@ -37,4 +38,6 @@ def _render(window: MainWindow, folder: Path, size: tuple[int, int]) -> list[Pat
         if not window.grab().save(str(path)):
             raise OSError(f"could not write {path}")
         written.append(path)
+    # the import dialog on the sample gift log (already in the demo ledger: all duplicates)
+    written.append(render_import_dialog(window.db, sample_gift_log(), folder / "import.png"))
     return written

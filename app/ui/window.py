@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -21,8 +22,10 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from app import __version__
+from app.services.preview import Outcome, ledger_path
+from app.ui.dialogs import import_dialog
+from app.ui.dialogs.import_dialog import ImportDialog
 from app.ui.pages.overview import OverviewPage
-from app.ui.pages.placeholder import PlaceholderPage
 from app.ui.resources import icon, pixmap
 from app.ui.widgets.named import named
 
@@ -30,14 +33,9 @@ PAGES = ("Overview", "Gifts", "Gifters", "LIVEs", "Payouts", "Imports")
 
 
 def build_page(name: str, db: Database) -> QWidget:
-    """The page for `name`: app/ui/pages/<name in lower case>.py's `Page(db)` when that module
-    exists, else a placeholder saying what the page will show. Pages expose refresh()."""
-    try:
-        module = importlib.import_module(f"app.ui.pages.{name.lower()}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"app.ui.pages.{name.lower()}":
-            raise
-        return PlaceholderPage(name)
+    """The page for `name`: `Page(db)` of app/ui/pages/<name in lower case>.py; pages expose
+    refresh(), which the window calls after any change to the ledger."""
+    module = importlib.import_module(f"app.ui.pages.{name.lower()}")
     page: QWidget = module.Page(db)
     return page
 DEFAULT_SIZE = QSize(1280, 800)
@@ -55,6 +53,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Diamond Ledger")
         self.setWindowIcon(icon("diamond"))
         self.resize(DEFAULT_SIZE)
+        self.db = db  # the import dialog's jobs open their own connection to its file
+        self.import_dialog: ImportDialog | None = None
+        self.setAcceptDrops(True)
         self.overview = OverviewPage(db)
         self.pages: list[QWidget] = [self.overview,
                                      *(build_page(name, db) for name in PAGES[1:])]
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        self._action(file_menu, "&Import\u2026", "Ctrl+I", self.open_import)
         self._action(file_menu, "&Quit", "Ctrl+Q", self.close)
         view = self.menuBar().addMenu("&View")
         for i, name in enumerate(PAGES):
@@ -132,6 +134,34 @@ class MainWindow(QMainWindow):
             refresh = getattr(page, "refresh", None)
             if refresh is not None:
                 refresh()
+
+    def open_import(self) -> None:
+        """File > Import: choose files, then check and import them in the import dialog."""
+        paths = import_dialog.choose_files(self)
+        if paths:
+            self.import_paths(paths)
+
+    def import_paths(self, paths: list[Path]) -> ImportDialog:
+        dialog = ImportDialog(ledger_path(self.db), paths, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.import_finished.connect(self._imported)
+        dialog.show()
+        self.import_dialog = dialog
+        return dialog
+
+    def _imported(self, outcome: Outcome) -> None:
+        if outcome.wrote():
+            self.refresh_all()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if import_dialog.dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = import_dialog.dropped_files(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
 
     def show_about(self) -> None:
         QMessageBox.about(self, "About Diamond Ledger", about_text())

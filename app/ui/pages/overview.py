@@ -27,7 +27,8 @@ RANGES: list[tuple[str, int | None]] = [("30 d", 30), ("90 d", 90), ("1 y", 365)
 DEFAULT_RANGE = 1  # 90 days
 EMPTY_HEADING = "No earnings in this ledger yet"
 EMPTY_BODY = ("Import a gift log, LIVE list or payout file with <b>File \u203a Import</b> "
-              "(coming soon), or try the app on sample data, without touching this ledger:")
+              "(Ctrl+I) or drop it on this window, or try the app on sample data, without "
+              "touching this ledger:")
 EMPTY_COMMAND = "diamond-ledger --demo"
 
 

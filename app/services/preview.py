@@ -1,0 +1,303 @@
+"""What the import dialog shows before anything is written, and the import it then runs.
+
+Everything here goes through app.services.importing (prepare, choose_mapping, import_files):
+the preview rows are the real reader's first records, the counts a real dry run, so what the
+dialog promises is what the import does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import islice
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlite_utils import Database
+
+from app.core.records import FIELDS
+from app.importers.base import CancelFn, ImportCancelled, ImportRefused, ProgressFn
+from app.importers.fields import Mapping, guess_mapping
+from app.importers.sources import Table
+from app.services import accounts, importing
+from app.store import queries
+from app.store.db import open_db
+
+PREVIEW_ROWS = 20
+SCALE = 1000  # progress of one file, in thousandths
+TIME_FIELDS = frozenset({"ts", "start_ts", "end_ts", "requested_ts", "paid_ts"})
+HIDDEN_FIELDS = frozenset({"occurrence"})
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the user chose for one file; empty means "as detected"."""
+
+    kind: str = "auto"
+    profile: str = ""
+    overrides: dict[str, str] = field(default_factory=dict)  # field -> column ('' = unmapped)
+    options: dict[str, str] = field(default_factory=dict)  # date_format, decimal
+
+    def arguments(self) -> dict[str, Any]:
+        return {"kind": self.kind, "profile": self.profile or None,
+                "overrides": dict(self.overrides) or None, "options": dict(self.options) or None}
+
+
+@dataclass(frozen=True)
+class Section:
+    """One table of a file (a CSV has one; a TikTok export may have several)."""
+
+    kind: str
+    info: dict[str, str]  # encoding, delimiter, header_line
+    header: list[str]
+    mapping: Mapping
+    columns: tuple[str, ...]  # stored field names of `rows`
+    rows: list[tuple[str, ...]]  # the first records as they will be stored, as text
+    samples: dict[str, str]  # column -> its first non-empty value in the file
+
+
+@dataclass(frozen=True)
+class Preview:
+    path: Path
+    account: str
+    timezone: str
+    sections: list[Section]
+    profiles: list[str]
+    error: str = ""  # why the file cannot be imported as chosen ('' = it can)
+
+
+@dataclass(frozen=True)
+class Counts:
+    rows: int = 0
+    new: int = 0
+    duplicate: int = 0
+    rejected: int = 0
+    folded: int = 0
+
+    @staticmethod
+    def of(reports: list[importing.ImportReport]) -> Counts:
+        return Counts(sum(r.rows for r in reports), sum(r.inserted for r in reports),
+                      sum(r.duplicates for r in reports), sum(r.rejected for r in reports),
+                      sum(r.folded for r in reports))
+
+    def text(self) -> str:
+        parts = [f"{self.new:,} new", f"{self.duplicate:,} duplicate",
+                 f"{self.rejected:,} rejected"]
+        if self.folded:
+            parts.append(f"{self.folded:,} streak events folded")
+        return " \u00b7 ".join(parts)
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: Path
+    reports: list[importing.ImportReport]
+    refused: str = ""  # the one-line reason when the file was refused (nothing written)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    files: list[FileResult]
+    cancelled: str = ""  # the file being imported when the user cancelled ('' = not cancelled)
+
+    @property
+    def inserted(self) -> int:
+        return sum(r.inserted for f in self.files for r in f.reports)
+
+    def wrote(self) -> bool:
+        return any(f.reports for f in self.files)
+
+
+# ---- the ledger on the worker thread --------------------------------------------------------
+
+def ledger_path(db: Database) -> Path:
+    """The file behind a connection, for a worker to open its own connection to it."""
+    name = db.execute("PRAGMA database_list").fetchone()[2]
+    if not name:
+        raise ValueError("this ledger is in memory: a background job cannot open it")
+    return Path(name)
+
+
+def in_ledger(path: Path, work: Callable[[Database, ProgressFn, CancelFn], T]
+              ) -> Callable[[ProgressFn, CancelFn], T]:
+    """`work` as a background job: the connection is opened and closed on the job's thread."""
+    def job(progress: ProgressFn, cancel: CancelFn) -> T:
+        db = open_db(path)
+        try:
+            return work(db, progress, cancel)
+        finally:
+            db.close()
+    return job
+
+
+# ---- preview ---------------------------------------------------------------------------------
+
+def preview(db: Database, path: Path, choices: Choices) -> Preview:
+    """Detection, mapping and the first records of `path`; a refusal comes back as `error`."""
+    account = accounts.resolve_for_import(db, None)
+    names = [p["name"] for p in queries.profiles(db)]
+    try:
+        prepared = _prepare(db, path, account, choices)
+    except ImportRefused as exc:
+        return Preview(path, account["handle"], account["timezone"],
+                       _bare_sections(db, path, choices), names, str(exc))
+    sections = []
+    for item in prepared:
+        try:
+            sections.append(_section(item, account["timezone"]))
+        finally:
+            _close(item.rows)
+    return Preview(path, account["handle"], account["timezone"], sections, names)
+
+
+def _prepare(db: Database, path: Path, account: dict[str, Any], choices: Choices,
+             **feedback: Any) -> list[importing.Prepared]:
+    try:
+        return importing.prepare(db, path, account, **choices.arguments(), **feedback)
+    except OSError as exc:
+        raise ImportRefused(f"cannot read the file ({exc.strerror or exc})") from None
+
+
+def _section(item: importing.Prepared, timezone: str) -> Section:
+    names = FIELDS[item.kind]
+    shown = [i for i, n in enumerate(names) if n not in HIDDEN_FIELDS]
+    zone = ZoneInfo(timezone)
+    rows = [tuple(_cell(names[i], row[i], zone) for i in shown)
+            for row in islice(item.rows, PREVIEW_ROWS)]
+    return Section(item.kind, dict(item.table.info), list(item.table.header), item.mapping,
+                   tuple(names[i] for i in shown), rows, _samples(item.table))
+
+
+def _bare_sections(db: Database, path: Path, choices: Choices) -> list[Section]:
+    """Header and mapping of a file the reader refused, so the user can fix the mapping."""
+    try:
+        tables = importing.open_tables(path)
+    except (ImportRefused, OSError):
+        return []
+    sections = []
+    for known, table in tables[:1]:
+        try:
+            mapping = importing.choose_mapping(db, table, choices.kind, known,
+                                               choices.profile or None,
+                                               dict(choices.overrides) or None)
+        except ImportRefused:
+            wanted = choices.kind if choices.kind != "auto" else (known or "gifts")
+            mapping = guess_mapping(wanted, table.header)
+        sections.append(Section(mapping.kind, dict(table.info), list(table.header), mapping,
+                                (), [], _samples(table)))
+    return sections
+
+
+def _samples(table: Table, lines: int = 20) -> dict[str, str]:
+    rows = table.rows()
+    try:
+        found: dict[str, str] = {}
+        for _line, cells in islice(rows, lines):
+            for name, value in zip(table.header, cells, strict=False):
+                if value.strip() and name not in found:
+                    found[name] = value.strip()
+        return found
+    finally:
+        _close(rows)
+
+
+def _close(rows: Iterator[Any]) -> None:
+    close = getattr(rows, "close", None)
+    if close is not None:
+        close()
+
+
+def _cell(name: str, value: Any, zone: ZoneInfo) -> str:
+    if value is None:
+        return ""
+    if name in TIME_FIELDS:
+        return datetime.fromtimestamp(value, zone).strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)
+
+
+# ---- dry run, import, profiles ---------------------------------------------------------------
+
+def dry_run(db: Database, path: Path, choices: Choices, progress: ProgressFn,
+            cancel: CancelFn) -> Counts:
+    """What importing `path` would add, from a real import that is rolled back."""
+    reports = importing.import_files(db, [path], dry_run=True, progress=scaled(progress, 0, 1),
+                                     cancel=cancel, **choices.arguments())
+    return Counts.of(reports)
+
+
+def import_each(db: Database, items: list[tuple[Path, Choices]], progress: ProgressFn,
+                cancel: CancelFn) -> Outcome:
+    """Import each file as its own batch, with its own choices. A refused file is reported and
+    the others go on; a cancel rolls back the file being imported and stops."""
+    done: list[FileResult] = []
+    for index, (path, choices) in enumerate(items):
+        if cancel():
+            return Outcome(done, cancelled=path.name)
+        try:
+            reports = importing.import_files(db, [path], progress=scaled(progress, index,
+                                                                           len(items)),
+                                             cancel=cancel, **choices.arguments())
+        except ImportRefused as exc:
+            done.append(FileResult(path, [], str(exc).removeprefix(f"{path}: ")))
+            continue
+        except ImportCancelled:
+            return Outcome(done, cancelled=path.name)
+        done.append(FileResult(path, reports))
+    return Outcome(done)
+
+
+def scaled(progress: ProgressFn, index: int, count: int) -> ProgressFn:
+    """Progress of file `index` of `count` as thousandths of the whole (bytes overflow ints)."""
+    def report(done: int, total: int) -> None:
+        part = SCALE * done // total if total else 0
+        progress(index * SCALE + min(part, SCALE), count * SCALE)
+    return report
+
+
+def save_profile(db: Database, name: str, path: Path, choices: Choices) -> str:
+    """Save the mapping `choices` give for `path` as profile `name`."""
+    account = accounts.resolve_for_import(db, None)
+    prepared = _prepare(db, path, account, choices)
+    try:
+        if len(prepared) != 1:
+            raise ImportRefused("a profile is saved from a file with one table")
+        importing.save_profile(db, name, prepared[0])
+    finally:
+        for item in prepared:
+            _close(item.rows)
+    return name
+
+
+# ---- summary ---------------------------------------------------------------------------------
+
+FIRST_REASONS = 3
+
+
+def summary_lines(outcome: Outcome) -> list[str]:
+    """Per file: what was added, what was refused, and the first reasons rows were rejected."""
+    lines = []
+    for result in outcome.files:
+        if result.refused:
+            lines.append(f"{result.path.name}: not imported: {result.refused}")
+            continue
+        for report in result.reports:
+            counts = Counts.of([report])
+            lines.append(f"{result.path.name} ({report.kind}): {counts.text()}")
+            bad = [e for e in report.errors if not e.skipped]
+            lines.extend(f"    line {e.line}: {e.reason}" for e in bad[:FIRST_REASONS])
+            if report.rejected > FIRST_REASONS:
+                lines.append(f"    \u2026 and {report.rejected - FIRST_REASONS:,} more "
+                             "rejected rows (kept with the import)")
+    if outcome.cancelled:
+        lines.append(cancelled_text(outcome))
+    return lines
+
+
+def cancelled_text(outcome: Outcome) -> str:
+    if not outcome.wrote():
+        return "Import cancelled: nothing was written"
+    return (f"Import cancelled: nothing of {outcome.cancelled} was written; the files above "
+            "were imported")
