@@ -37,6 +37,12 @@ class Period:
 
 
 @dataclass(frozen=True)
+class AccountChoice:
+    handle: str
+    label: str
+
+
+@dataclass(frozen=True)
 class Dashboard:
     handle: str
     summary: Summary
@@ -66,6 +72,15 @@ def period(v: Valued, threshold_usd: Decimal, end: date | None,
     return Period(days, end, now.usd, prev.usd)
 
 
+def accounts_for_picker(db: Database) -> tuple[list[AccountChoice], str | None]:
+    """The ledger's accounts, in the order they were added, and the one shown by default."""
+    rows = queries.accounts(db)
+    if not rows:
+        return [], None
+    choices = [AccountChoice(a["handle"], f"@{a['handle']} \u00b7 {a['region']}") for a in rows]
+    return choices, accounts.resolve(db, None)["handle"]
+
+
 def overview(db: Database, *, account: str | None = None, today: date | None = None,
              preset: str = "default") -> Dashboard | None:
     """The Overview of an account (the default one); None when the ledger has no data yet."""
@@ -76,5 +91,5 @@ def overview(db: Database, *, account: str | None = None, today: date | None = N
         return None
     p = money_views.plan(db, today=today, preset=preset, history=v)
     s = p.summary
-    chart = earnings_chart(v.days, v.payouts, s.threshold_usd, v.account["timezone"])
+    chart = earnings_chart(v.days, v.payouts, s.threshold_usd, v.account["timezone"], p.pace)
     return Dashboard(v.account["handle"], s, p, period(v, s.threshold_usd, s.last_day), chart)

@@ -1,4 +1,5 @@
-"""The running balance with the threshold and payouts (top), earnings per day (bottom).
+"""The running balance with the threshold, payouts and forecast (top), earnings per day, week
+or month (bottom).
 
 Two panels sharing the date axis, so daily bars of $10 stay readable next to a balance of
 $1,000. The widget keeps its items and refreshes them with setData/setOpts; it draws an
@@ -7,17 +8,29 @@ app.core.charts.EarningsChart and computes nothing itself.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QWidget
 
-from app.core.charts import DAY_S, EarningsChart
+from app.core.charts import Bucket, DayPoint, EarningsChart, Forecast
+from app.ui import format as fmt
 from app.ui.charts.axes import DayAxis, UsdAxis
+from app.ui.charts.crosshair import Crosshair
 
-BAR_WIDTH_S = DAY_S * 0.7
 AXIS_WIDTH = 64
-COLORS = {"bars": "#818cf8", "balance": "#4338ca", "fill": (67, 56, 202, 30),
-          "threshold": "#d97706", "payout": "#e11d48", "axis": "#6b7280", "line": "#d1d5db"}
+COLORS: dict[str, Any] = {
+    "bars": "#818cf8", "balance": "#4338ca", "fill": (67, 56, 202, 30),
+    "band": (67, 56, 202, 22), "band_edge": (67, 56, 202, 70), "threshold": "#d97706",
+    "payout": "#e11d48", "axis": "#6b7280", "line": "#d1d5db", "crosshair": "#9ca3af",
+    "text": "#111827"}
+
+
+# where the threshold's label sits at the right end: above the line, or below it when a
+# forecast from above the threshold fills the space above
+ABOVE = [(1, 1), (1, 1)]
+BELOW = [(1, 0), (1, 0)]
 
 
 class ThresholdLine(pg.InfiniteLine):
@@ -28,8 +41,19 @@ class ThresholdLine(pg.InfiniteLine):
         return None if axis == 0 else (self.value(), self.value())
 
 
+def _dollars(value: float) -> str:
+    """A chart coordinate as money text (the Decimal amounts go through app.ui.format)."""
+    return f"${value:,.2f}"
+
+
 def _payout_tip(x: float, y: float, data: object) -> str:
-    return f"Payout requested: ${data:,.2f}" if isinstance(data, float) else "Payout"
+    return f"Payout requested: {_dollars(data)}" if isinstance(data, float) else "Payout"
+
+
+def crosshair_html(point: DayPoint) -> str:
+    """What the crosshair box says about a day: its date, what it earned, the balance after."""
+    return (f'<div style="font-size:9pt"><b>{point.day:%a}, {fmt.day(point.day)}</b><br>'
+            f"Earned {fmt.usd(point.earned_usd)}<br>Balance {fmt.usd(point.balance_usd)}</div>")
 
 
 def _style(plot: pg.PlotItem) -> None:
@@ -49,12 +73,17 @@ class EarningsChartWidget(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         self.setBackground("w")
         self.series: EarningsChart | None = None
+        self.bucket: Bucket = "day"
         self.date_axis = DayAxis("bottom")
         self.balance_plot = self.addPlot(0, 0, axisItems={"left": UsdAxis("left")})
         self.daily_plot = self.addPlot(1, 0, axisItems={"left": UsdAxis("left"),
                                                         "bottom": self.date_axis})
         self._layout_panels()
         self._add_items()
+        self._add_forecast_items()
+        self.crosshair = Crosshair(self.scene(), [self.balance_plot, self.daily_plot],
+                                   self._point_at, crosshair_html, COLORS["crosshair"],
+                                   COLORS["text"])
 
     def _layout_panels(self) -> None:
         for plot in (self.balance_plot, self.daily_plot):
@@ -73,23 +102,81 @@ class EarningsChartWidget(pg.GraphicsLayoutWidget):
         self.threshold = ThresholdLine(
             angle=0, movable=False, label="Withdrawal threshold",
             pen=pg.mkPen(COLORS["threshold"], width=1.5, style=Qt.PenStyle.DashLine),
-            labelOpts={"position": 0.99, "color": COLORS["threshold"], "fill": (255, 255, 255, 210),
-                       "anchors": [(1, 1), (1, 1)]})
-        self.bars = pg.BarGraphItem(x=[], height=[], width=BAR_WIDTH_S,
-                                    brush=COLORS["bars"], pen=pg.mkPen(None))
+            labelOpts={"position": 0.99, "color": COLORS["threshold"],
+                       "fill": (255, 255, 255, 210), "anchors": ABOVE})
+        self.bars = pg.BarGraphItem(x=[], height=[], width=[], brush=COLORS["bars"],
+                                    pen=pg.mkPen(None))
         for item in (self.balance, self.threshold, self.payouts):
             self.balance_plot.addItem(item)
         self.daily_plot.addItem(self.bars)
 
+    def _add_forecast_items(self) -> None:
+        edge = pg.mkPen(COLORS["band_edge"], width=1)
+        self.forecast_low = pg.PlotDataItem(pen=edge)
+        self.forecast_high = pg.PlotDataItem(pen=edge)
+        self.forecast_band = pg.FillBetweenItem(self.forecast_low, self.forecast_high,
+                                                brush=COLORS["band"])
+        self.forecast_line = pg.PlotDataItem(
+            antialias=True, pen=pg.mkPen(COLORS["balance"], width=2, style=Qt.PenStyle.DashLine))
+        self.crossing = pg.ScatterPlotItem(symbol="o", size=10, pen=pg.mkPen(COLORS["balance"],
+                                                                             width=2), brush="w")
+        # right-aligned above its marker: the forecast comes from below left
+        self.crossing_label = pg.TextItem(color=COLORS["balance"], anchor=(1, 1.15),
+                                          fill=(255, 255, 255, 210))
+        for item in (self.forecast_low, self.forecast_high, self.forecast_line, self.crossing):
+            self.balance_plot.addItem(item)
+        # its curves give the y range of what is in view; the fill's own box is all of it
+        self.balance_plot.addItem(self.forecast_band, ignoreBounds=True)
+        self.balance_plot.addItem(self.crossing_label, ignoreBounds=True)
+        self.balance_plot.sigXRangeChanged.connect(self._show_one_threshold_label)
+
     def set_series(self, chart: EarningsChart, days: int | None) -> None:
         self.series = chart
+        self.crosshair.hide()
         self.date_axis.utcOffset = -chart.utc_offset_s  # pyqtgraph counts seconds west
-        self.bars.setOpts(x=list(chart.bars.x), height=list(chart.bars.y))
+        self._draw_bars()
         self.balance.setData(chart.balance.x, chart.balance.y)
         self.payouts.setData(x=chart.payouts.x, y=chart.payouts.y, data=chart.payout_usd)
         self.threshold.setValue(chart.threshold_usd)
-        self.threshold.label.setFormat(f"Withdrawal threshold ${chart.threshold_usd:,.2f}")
+        self.threshold.label.setFormat(f"Withdrawal threshold {_dollars(chart.threshold_usd)}")
+        self._draw_forecast(chart.forecast, chart.threshold_usd)
         self.show_last(days)
+
+    def _draw_forecast(self, forecast: Forecast, threshold_usd: float) -> None:
+        self.forecast_line.setData(forecast.line.x, forecast.line.y)
+        self.forecast_low.setData(forecast.low.x, forecast.low.y)
+        self.forecast_high.setData(forecast.high.x, forecast.high.y)
+        crossing = forecast.crossing
+        self.crossing.setData([crossing.x] if crossing else [], [crossing.y] if crossing else [])
+        rising_above = not forecast.empty and forecast.crossing is None
+        self.threshold.label.anchors = BELOW if rising_above else ABOVE
+        self.threshold.label.updatePosition()
+        if crossing is not None:
+            self.crossing_label.setText(f"Threshold {_dollars(threshold_usd)} "
+                                        f"\u2248 {crossing.day:%b} {crossing.day.day}")
+            self.crossing_label.setPos(crossing.x, crossing.y)
+        self._show_one_threshold_label()
+
+    def _show_one_threshold_label(self) -> None:
+        # a crossing in view names the threshold in the place the line's own label takes
+        crossing = self.series.forecast.crossing if self.series else None
+        x0, x1 = self.balance_plot.viewRange()[0]
+        in_view = crossing is not None and x0 <= crossing.x <= x1
+        self.crossing_label.setVisible(in_view)
+        self.threshold.label.setVisible(not in_view)
+
+    def set_bucket(self, bucket: Bucket) -> None:
+        """Bars per day, week or month: the same bar item, new data."""
+        self.bucket = bucket
+        self._draw_bars()
+
+    def _draw_bars(self) -> None:
+        if self.series is None:
+            return
+        bars = self.series.bars_for(self.bucket)
+        self.bars.setOpts(x=list(bars.centers), height=list(bars.y),
+                          width=list(bars.drawn_widths))
+        self.daily_plot.enableAutoRange(axis="y")
 
     def show_last(self, days: int | None) -> None:
         """Show the last `days` days of data (all when None); y follows what is visible."""
@@ -99,11 +186,19 @@ class EarningsChartWidget(pg.GraphicsLayoutWidget):
         for plot in (self.balance_plot, self.daily_plot):
             plot.enableAutoRange(axis="y")
 
+    def _point_at(self, x: float) -> DayPoint | None:
+        return None if self.series is None else self.series.point_at(x)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self.crosshair.hide()
+        super().leaveEvent(event)
+
 
 def legend_html() -> str:
     """The chart's key, for a label above it (a legend inside the plot would hide data)."""
-    keys = [("\u25a0", COLORS["bars"], "Earned per day"), ("\u2501", COLORS["balance"], "Balance"),
+    keys = [("\u25a0", COLORS["bars"], "Earned"), ("\u2501", COLORS["balance"], "Balance"),
             ("\u25bc", COLORS["payout"], "Payout requested"),
-            ("\u2504", COLORS["threshold"], "Withdrawal threshold")]
+            ("\u2504", COLORS["threshold"], "Withdrawal threshold"),
+            ("\u2504", COLORS["balance"], "Forecast")]
     return "&nbsp;&nbsp;&nbsp;".join(
         f'<span style="color:{color}">{mark}</span>&nbsp;{text}' for mark, color, text in keys)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QButtonGroup,
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -14,17 +17,22 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
+from app.core.charts import BAND_WEEKS, BUCKETS
 from app.core.money import ZERO
 from app.core.planner import PACE_WINDOW_DAYS
-from app.services.dashboard import Dashboard, overview
+from app.services.dashboard import Dashboard, accounts_for_picker, overview
 from app.ui import format as fmt
 from app.ui.charts.earnings_chart import EarningsChartWidget, legend_html
 from app.ui.widgets.cards import ProgressCard, StatCard
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
 
-RANGES: list[tuple[str, int | None]] = [("30 d", 30), ("90 d", 90), ("1 y", 365), ("All", None)]
-DEFAULT_RANGE = 1  # 90 days
+RANGES: list[tuple[str, int | None]] = [("7 d", 7), ("30 d", 30), ("90 d", 90), ("1 y", 365),
+                                        ("All", None)]
+DEFAULT_RANGE = 2  # 90 days
+BUCKET_NAMES = {"day": "Day", "week": "Week", "month": "Month"}
+FORECAST_CAPTION = (f"Forecast: mean of the last {PACE_WINDOW_DAYS} days; band: quietest and "
+                    f"busiest of the last {BAND_WEEKS} weeks")
 EMPTY_HEADING = "No earnings in this ledger yet"
 EMPTY_BODY = ("Import a gift log, LIVE list or payout file with <b>File \u203a Import</b> "
               "(Ctrl+I) or drop it on this window, or try the app on sample data, without "
@@ -37,6 +45,7 @@ class OverviewPage(QWidget):
         super().__init__(parent)
         self._db = db
         self.dashboard: Dashboard | None = None
+        self.account: str | None = None  # the handle shown; None until the first refresh
         self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, EMPTY_COMMAND)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.empty)
@@ -65,42 +74,83 @@ class OverviewPage(QWidget):
         titles.setSpacing(2)
         titles.addWidget(self.heading)
         titles.addWidget(self.subtitle)
-        layout.addLayout(titles)
+        header = QHBoxLayout()
+        header.addLayout(titles, 1)
+        header.addWidget(self._account_picker(), 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addLayout(header)
         layout.addLayout(cards)
         layout.addWidget(self._chart_card(), 1)
         return content
 
+    def _account_picker(self) -> QWidget:
+        self.account_box = QWidget()
+        self.account_picker = QComboBox(self.account_box)
+        self.account_picker.setMinimumContentsLength(14)
+        self.account_picker.setToolTip("The creator account this Overview shows")
+        self.account_picker.activated.connect(self._account_chosen)
+        row = QHBoxLayout(self.account_box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(named(QLabel("Account"), "filterLabel"))
+        row.addWidget(self.account_picker)
+        self.account_box.hide()
+        return self.account_box
+
     def _chart_card(self) -> QFrame:
         card = named(QFrame(), "card")
         self.chart = EarningsChartWidget(card)
-        self.range_buttons = QButtonGroup(card)
+        self.bucket_buttons = _segmented(card, [BUCKET_NAMES[b] for b in BUCKETS], 0)
+        self.bucket_buttons.idClicked.connect(self._bucket_clicked)
+        self.range_buttons = _segmented(card, [text for text, _days in RANGES], DEFAULT_RANGE)
+        self.range_buttons.idClicked.connect(self._range_clicked)
         header = QHBoxLayout()
+        header.setSpacing(6)
         header.addWidget(named(QLabel("Earnings and balance"), "cardHeading"))
         header.addStretch(1)
-        for i, (text, _days) in enumerate(RANGES):
-            button = named(QPushButton(text, card), "rangeButton")
-            button.setCheckable(True)
-            self.range_buttons.addButton(button, i)
+        for button in self.bucket_buttons.buttons():
             header.addWidget(button)
-        self.range_buttons.button(DEFAULT_RANGE).setChecked(True)
-        self.range_buttons.idClicked.connect(self._range_clicked)
+        header.addSpacing(14)
+        for button in self.range_buttons.buttons():
+            header.addWidget(button)
+        self.caption = named(QLabel(FORECAST_CAPTION), "cardDetail")
         layout = QVBoxLayout(card)
         layout.setContentsMargins(18, 14, 18, 12)
         layout.addLayout(header)
         layout.addWidget(named(QLabel(legend_html()), "chartLegend"))
         layout.addWidget(self.chart, 1)
+        layout.addWidget(self.caption)
         return card
+
+    def range_button(self, text: str) -> QAbstractButton:
+        return next(b for b in self.range_buttons.buttons() if b.text() == text)
 
     def _range_clicked(self, index: int) -> None:
         self.chart.show_last(RANGES[index][1])
+
+    def _bucket_clicked(self, index: int) -> None:
+        self.chart.set_bucket(BUCKETS[index])
+
+    def _account_chosen(self, index: int) -> None:
+        self.account = self.account_picker.itemData(index)
+        self.show_dashboard(overview(self._db, account=self.account))
 
     @property
     def showing_empty_state(self) -> bool:
         return self.stack.currentWidget() is self.empty
 
     def refresh(self) -> None:
-        """Reload from the ledger. One call, so it can move to a worker unchanged."""
-        self.show_dashboard(overview(self._db))
+        """Reload from the ledger (an import may have added an account)."""
+        self._fill_picker()
+        self.show_dashboard(overview(self._db, account=self.account))
+
+    def _fill_picker(self) -> None:
+        choices, default = accounts_for_picker(self._db)
+        if self.account not in {c.handle for c in choices}:
+            self.account = default
+        self.account_picker.clear()
+        for choice in choices:
+            self.account_picker.addItem(choice.label, choice.handle)
+        self.account_picker.setCurrentIndex(self.account_picker.findData(self.account))
+        self.account_box.setVisible(len(choices) > 1)
 
     def show_dashboard(self, dashboard: Dashboard | None) -> None:
         self.dashboard = dashboard
@@ -111,6 +161,7 @@ class OverviewPage(QWidget):
         self._fill_cards(dashboard)
         days = RANGES[max(self.range_buttons.checkedId(), 0)][1]
         self.chart.set_series(dashboard.chart, days)
+        self.caption.setVisible(not dashboard.chart.forecast.empty)
 
     def _fill_cards(self, d: Dashboard) -> None:
         s = d.summary
@@ -158,7 +209,23 @@ class OverviewPage(QWidget):
         elif plan.threshold_date is None:
             self.forecast_card.set_text("No forecast",
                                         f"no earnings in the last {PACE_WINDOW_DAYS} days")
+        elif plan.forecast_passed:
+            self.forecast_card.set_text(
+                fmt.day(plan.threshold_date),
+                f"probably passed at {fmt.usd(plan.pace.usd_per_day)}/day: import your newer "
+                "gifts to check")
         else:
             self.forecast_card.set_text(
                 fmt.day(plan.threshold_date),
                 f"at {fmt.usd(plan.pace.usd_per_day)}/day ({PACE_WINDOW_DAYS}-day pace)")
+
+
+def _segmented(parent: QWidget, texts: list[str], checked: int) -> QButtonGroup:
+    """Exclusive toggle buttons, one checked; the ids are the positions in `texts`."""
+    group = QButtonGroup(parent)
+    for i, text in enumerate(texts):
+        button = named(QPushButton(text, parent), "rangeButton")
+        button.setCheckable(True)
+        group.addButton(button, i)
+    group.button(checked).setChecked(True)
+    return group
