@@ -302,7 +302,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
     s = p.summary
     data = {"balance_usd": s.balance_usd, "threshold_usd": s.threshold_usd,
             "daily_usd": p.pace.usd_per_day, "threshold_date": p.threshold_date,
-            "withdrawable": s.withdrawable, "method": p.method.method,
+            "withdrawable": s.withdrawable, "forecast_passed": p.forecast_passed,
+            "method": p.method.method,
             "fee_usd": p.method.fee_usd + p.method.spread_usd, "net_usd": p.method.net_usd,
             "net_local": p.method.net_local, "currency": p.method.currency,
             "processing_days": p.method.processing_days, "daily_cap_usd": p.rates.daily_cap_usd,
@@ -315,6 +316,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
                  f"({p.pace.window_start} .. {p.pace.window_end})"]
         if s.withdrawable:
             lines.append("withdrawable now")
+        elif p.forecast_passed:
+            lines.append(f"at that pace the threshold was reached around {p.threshold_date}: "
+                         "import your newer gifts to check")
         elif p.threshold_date:
             lines.append(f"threshold reached around {p.threshold_date} at that pace")
         else:

@@ -82,6 +82,13 @@ class Plan:
     schedule: list[tuple[date, Decimal]]
     quotes: list[PayoutQuote]  # one per withdrawal of the schedule
     rates: RegionRates
+    today: date
+
+    @property
+    def forecast_passed(self) -> bool:
+        """The pace says the threshold was reached before today: newer data would tell."""
+        return (not self.summary.withdrawable and self.threshold_date is not None
+                and self.threshold_date < self.today)
 
 
 def plan(db: Database, *, account: str | None = None, method: str | None = None,
@@ -90,9 +97,10 @@ def plan(db: Database, *, account: str | None = None, method: str | None = None,
     """Balance now, the day the threshold is reached at the recent pace, and what arrives.
 
     The pace is the mean per calendar day over the 28 days ending at the last day with
-    earnings (so an old export still gives a pace); the forecast runs from today, or from
-    that last day if it is later. `history` spares valuing the ledger again when the caller
-    has already done it.
+    earnings (so an old export still gives a pace), and the forecast continues from that
+    last day, as the Overview chart draws it: with an old ledger the threshold day can be in
+    the past (`forecast_passed`), which says "import your newer gifts to check". `history`
+    spares valuing the ledger again when the caller has already done it.
     """
     today = today or date.today()
     v = history or valued(db, accounts.resolve(db, account), preset)
@@ -105,10 +113,9 @@ def plan(db: Database, *, account: str | None = None, method: str | None = None,
     chosen = rb.payout_method(rates.region, method, today) if method else methods[0]
     last = max((d.day for d in v.days if d.day <= today), default=today)
     pace = recent_pace(v.days, last)
-    start = max(today, last)
-    reach = threshold_date(s.balance_usd, s.threshold_usd, pace.usd_per_day, start)
+    reach = threshold_date(s.balance_usd, s.threshold_usd, pace.usd_per_day, last)
     amount = s.balance_usd if s.withdrawable else s.threshold_usd
-    first_day = today if s.withdrawable else reach
+    first_day = today if s.withdrawable else (max(reach, today) if reach else None)
     schedule = withdrawal_schedule(amount, rates.daily_cap_usd, first_day) if first_day else []
     per_usd = rb.per_usd(rates.currency, today)
     quotes = [quote_payout(usd, chosen, rates.currency, per_usd) for _, usd in schedule]
@@ -119,7 +126,7 @@ def plan(db: Database, *, account: str | None = None, method: str | None = None,
                             sum((q.net_usd for q in quotes), Decimal(0)),
                             sum((q.net_local for q in quotes), Decimal(0)),
                             rates.currency, chosen.processing_days)
-    return Plan(s, pace, reach, total, schedule, quotes, rates)
+    return Plan(s, pace, reach, total, schedule, quotes, rates, today)
 
 
 def day_bounds(day: date, tz_name: str) -> tuple[int, int]:
