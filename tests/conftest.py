@@ -22,6 +22,22 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.delenv("DIAMOND_LEDGER_DB", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _isolated_qsettings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """QSettings in a temporary folder, as an INI file on every platform (the registry and
+    macOS plists ignore HOME): a test never sees or changes the developer's settings."""
+    try:
+        from PySide6.QtCore import QCoreApplication, QSettings
+    except ImportError:  # the pure tests run without Qt installed
+        return
+    folder = str(tmp_path_factory.mktemp("qsettings"))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+        QSettings.setPath(QSettings.Format.IniFormat, scope, folder)
+    QCoreApplication.setOrganizationName("DiamondLedger")
+    QCoreApplication.setApplicationName("DiamondLedger")
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "ledger.sqlite3"

@@ -2,11 +2,16 @@
 
 `--screenshot DIR` renders every page offscreen to DIR/<page>.png and returns, for the
 README and for checking the layout without a display.
+
+A ledger that cannot be opened is explained in a message box (with the newest backup
+offered when there is one), and an unexpected error in a slot shows a short box: the
+creator never sees a traceback, stderr keeps it.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 import tempfile
 from contextlib import ExitStack
@@ -16,21 +21,22 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlite_utils import Database
 
+from app.services.backups import BackupError, backups, restore
 from app.services.demo import load_demo
-from app.services.paths import default_db_path
-from app.store.db import open_db
+from app.store.db import LedgerError, open_db
+from app.ui.dialogs import errors
+from app.ui.settings import APPLICATION, ORGANIZATION, Settings, ledger_path
 
 SIZE = (1280, 800)
 DEMO_LABEL = "Demo data in a temporary ledger: your own ledger is not touched."
 
 
-def open_ledger(stack: ExitStack, db_path: str | None, demo: bool) -> tuple[Database, str]:
-    """The ledger and a line saying which one it is; a demo never touches the user's file."""
-    if demo:
+def open_ledger(stack: ExitStack, path: Path | None) -> tuple[Database, str]:
+    """The ledger at `path`, or a demo ledger (path None) that never touches the user's file."""
+    demo = path is None
+    if path is None:
         folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="diamond-ledger-demo-"))
         path = Path(folder) / "demo.sqlite3"
-    else:
-        path = default_db_path(db_path)
     db = open_db(path)
     stack.callback(db.close)
     if demo:
@@ -38,15 +44,42 @@ def open_ledger(stack: ExitStack, db_path: str | None, demo: bool) -> tuple[Data
     return db, DEMO_LABEL if demo else f"Ledger: {path}"
 
 
+def open_or_recover(stack: ExitStack, path: Path | None,
+                    interactive: bool = True) -> tuple[Database, str] | None:
+    """Open the ledger; when it cannot be opened, say why and offer its newest backup.
+
+    None when the window should not start (the creator chose Quit, or nothing could help)."""
+    try:
+        return open_ledger(stack, path)
+    except (LedgerError, OSError, sqlite3.Error) as exc:  # a folder not writable, a bad file
+        assert path is not None  # a fresh demo ledger always opens
+        problem = str(exc) if isinstance(exc, LedgerError) else f"{path}: {exc}"
+    found = backups(path)
+    if not interactive:
+        sys.stderr.write(f"{errors.LEDGER_TITLE}: {problem}\n")
+        return None
+    if not found:
+        errors.report(None, errors.LEDGER_TITLE, problem)
+        return None
+    if not errors.ask_restore(None, problem, found[-1]):
+        return None
+    try:
+        restore(found[-1], path)
+        return open_ledger(stack, path)
+    except (BackupError, LedgerError, OSError, sqlite3.Error) as exc:
+        errors.report(None, "The backup could not be restored", str(exc))
+        return None
+
+
 def application() -> QApplication:
-    from app.ui.resources import icon, stylesheet
+    from app.ui.resources import icon
 
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv[:1])
-    app.setApplicationName("Diamond Ledger")
-    app.setOrganizationName("DiamondLedger")
-    app.setStyleSheet(stylesheet("light"))
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)  # with the organisation: where QSettings writes
+    app.setApplicationDisplayName("Diamond Ledger")
     app.setWindowIcon(icon("diamond"))
     return app
 
@@ -63,15 +96,23 @@ def run_window(db_path: str | None = None, demo: bool = False,
     if screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = application()
+    from app.ui.resources import apply_theme
     from app.ui.screenshots import render_pages
     from app.ui.window import MainWindow
 
+    settings = Settings()
+    # screenshots are always light, and leave the creator's settings as they were
+    apply_theme(app, "light" if screenshot else settings.get("theme"))
     with ExitStack() as stack:
-        db, label = open_ledger(stack, db_path, demo)
-        window = MainWindow(db, label)
+        opened = open_or_recover(stack, None if demo else ledger_path(settings, db_path),
+                                 interactive=not screenshot)
+        if opened is None:
+            return 1
+        window = MainWindow(*opened, settings=None if screenshot else settings)
         stack.callback(dispose, window)
         if screenshot:
             render_pages(window, Path(screenshot), SIZE)
             return 0
+        stack.callback(setattr, sys, "excepthook", errors.install_excepthook())
         window.show()
         return app.exec()

@@ -15,15 +15,23 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
+from app.ui.resources import current_theme
+
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
 
-# tone -> (text colour, cell background or None); the theme's good/bad/muted colours
+# tone -> (text colour, cell background or None), per theme: good/bad/warn/muted
 TONES: dict[str, tuple[str, str | None]] = {
     "bad": ("#b91c1c", "#fee2e2"),
     "warn": ("#b45309", "#fef3c7"),
     "good": ("#047857", None),
     "muted": ("#9ca3af", None),
+}
+DARK_TONES: dict[str, tuple[str, str | None]] = {
+    "bad": ("#fca5a5", "#450a0a"),
+    "warn": ("#fcd34d", "#422006"),
+    "good": ("#6ee7b7", None),
+    "muted": ("#6b7280", None),
 }
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -159,7 +167,8 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         return whole or (column.tone(row) if column.tone else "")
 
     def _brush(self, row: R, column: Column[R], role: int) -> QBrush | None:
-        tone = TONES.get(self._tone(row, column))
+        tones = DARK_TONES if current_theme() == "dark" else TONES
+        tone = tones.get(self._tone(row, column))
         if tone is None:
             return None
         colour = tone[0] if role == Qt.ItemDataRole.ForegroundRole else tone[1]

@@ -1,4 +1,7 @@
-"""The main window: a sidebar of pages, menus and shortcuts. It assembles, pages do the work."""
+"""The main window: a sidebar of pages, menus and shortcuts. It assembles, pages do the work.
+
+Given its Settings, it comes back where it was closed (geometry, page) and keeps the theme.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -22,11 +33,14 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from app import __version__
+from app.services import settings as account_settings
 from app.services.preview import Outcome, ledger_path
-from app.ui.dialogs import import_dialog
+from app.ui.dialogs import errors, import_dialog
 from app.ui.dialogs.import_dialog import ImportDialog
+from app.ui.dialogs.settings_dialog import SettingsChoice, SettingsDialog
 from app.ui.pages.overview import OverviewPage
-from app.ui.resources import icon, pixmap
+from app.ui.resources import apply_theme, icon, pixmap, theme_charts
+from app.ui.settings import Settings
 from app.ui.widgets.named import named
 
 PAGES = ("Overview", "Gifts", "Gifters", "LIVEs", "Payouts", "Imports")
@@ -48,8 +62,11 @@ def about_text() -> str:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database, ledger_label: str = "", parent: QWidget | None = None):
+    def __init__(self, db: Database, ledger_label: str = "", parent: QWidget | None = None,
+                 *, settings: Settings | None = None):
+        """Without `settings` (tests, screenshots) the window remembers nothing."""
         super().__init__(parent)
+        self.settings = settings
         self.setWindowTitle("Diamond Ledger")
         self.setWindowIcon(icon("diamond"))
         self.resize(DEFAULT_SIZE)
@@ -63,9 +80,14 @@ class MainWindow(QMainWindow):
         for page in self.pages:
             self.stack.addWidget(page)
         self.sidebar = self._sidebar()
+        # a hidden page loads when first shown: its charts take the theme then
+        self.stack.currentChanged.connect(lambda i: theme_charts(self.stack.widget(i) or self))
         self._assemble(ledger_label)
         self._menus()
         self.refresh_all()
+        if settings is not None:
+            self.restore_state(settings)
+            QApplication.styleHints().colorSchemeChanged.connect(self._system_theme_changed)
 
     def _sidebar(self) -> QListWidget:
         sidebar = named(QListWidget(), "sidebar")
@@ -104,6 +126,9 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "&Import\u2026", "Ctrl+I", self.open_import)
         self._action(file_menu, "&Quit", "Ctrl+Q", self.close)
+        edit = self.menuBar().addMenu("&Edit")
+        prefs = self._action(edit, "&Settings\u2026", "Ctrl+,", self.open_settings)
+        prefs.setMenuRole(QAction.MenuRole.PreferencesRole)
         view = self.menuBar().addMenu("&View")
         for i, name in enumerate(PAGES):
             self._action(view, name, f"Ctrl+{i + 1}", self._page_slot(i))
@@ -134,6 +159,7 @@ class MainWindow(QMainWindow):
             refresh = getattr(page, "refresh", None)
             if refresh is not None:
                 refresh()
+        theme_charts(self)  # a refresh may have added chart labels in the light colours
 
     def open_import(self) -> None:
         """File > Import: choose files, then check and import them in the import dialog."""
@@ -165,3 +191,70 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         QMessageBox.about(self, "About Diamond Ledger", about_text())
+
+    # ---- settings, theme, where the window was -----------------------------------------------
+
+    def _settings(self) -> Settings:
+        return self.settings if self.settings is not None else Settings()
+
+    def open_settings(self) -> SettingsDialog:
+        """Edit > Settings: a window-modal dialog; OK saves and repaints."""
+        settings = self._settings()
+        dialog = SettingsDialog(account_settings.current_account(self.db), settings.get("theme"),
+                                settings.get("ledger/path"), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.apply_settings(dialog.choice()))
+        dialog.open()
+        return dialog
+
+    def apply_settings(self, choice: SettingsChoice) -> None:
+        settings = self._settings()
+        settings.set("theme", choice.theme)
+        settings.set("ledger/path", choice.ledger_path)
+        settings.sync()
+        account = account_settings.current_account(self.db)
+        if account is not None and choice.region and choice.timezone:
+            try:
+                account_settings.save_account(self.db, account["id"], choice.region,
+                                              choice.timezone)
+            except account_settings.AccountError as exc:
+                errors.report(self, "The account was not changed", str(exc))
+        self.apply_theme()
+        self.refresh_all()
+
+    def apply_theme(self) -> str:
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        theme = apply_theme(app, self._settings().get("theme"))
+        theme_charts(self, theme)
+        return theme
+
+    def _system_theme_changed(self) -> None:
+        if self._settings().get("theme") == "system":
+            self.apply_theme()
+
+    def restore_state(self, settings: Settings) -> None:
+        geometry = settings.get("window/geometry")
+        if not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        state = settings.get("window/state")
+        if not state.isEmpty():
+            self.restoreState(state)
+        page = settings.get("window/last_page")
+        if page in PAGES:
+            self.show_page(PAGES.index(page))
+
+    def save_state(self, settings: Settings) -> None:
+        settings.set("window/geometry", self.saveGeometry())
+        settings.set("window/state", self.saveState())
+        settings.set("window/last_page", PAGES[max(0, self.sidebar.currentRow())])
+        settings.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        theme_charts(self)  # the page on show loaded just now, its charts in light colours
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.settings is not None:
+            self.save_state(self.settings)
+        super().closeEvent(event)
