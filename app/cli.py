@@ -280,10 +280,11 @@ def cmd_summary(args: argparse.Namespace) -> int:
 def cmd_convert(args: argparse.Namespace) -> int:
     from app.core.money import format_money
     from app.services.money_views import conversion
-    try:
-        c = conversion(args.coins, args.region, args.preset)
-    except (KeyError, ValueError) as exc:
-        raise Failure(str(exc).strip("'\"")) from None
+    with _open(args) as db:  # the ledger's own rate entries count
+        try:
+            c = conversion(args.coins, args.region, args.preset, db=db)
+        except (KeyError, ValueError) as exc:
+            raise Failure(str(exc).strip("'\"")) from None
     data = {"coins": c.coins, "region": c.region, "diamonds": c.diamonds, "usd": c.usd,
             "currency": c.currency, "local": c.local}
     _emit(args, data, lambda: (

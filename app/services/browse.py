@@ -57,8 +57,10 @@ class RatePeriods:
         return diamonds, usd
 
 
-def rate_periods(account: dict[str, Any], preset: str = "default") -> RatePeriods:
-    history = money_views.book(preset).region_history(account["region"])
+def rate_periods(account: dict[str, Any], preset: str = "default",
+                 db: Database | None = None) -> RatePeriods:
+    """The account region's rate entries as time cuts; the ledger's own entries count."""
+    history = money_views.book(preset, db).region_history(account["region"])
     cuts = tuple(money_views.day_bounds(r.valid_from, account["timezone"])[0]
                  for r in history[1:])
     return RatePeriods(cuts, tuple(history))
@@ -171,7 +173,7 @@ def gift_list(db: Database, query: GiftQuery | None = None, *, account: str | No
         return None
     q = query or GiftQuery()
     f = gift_filter(acct, q)
-    periods = rate_periods(acct, preset)
+    periods = rate_periods(acct, preset, db)
     totals = store.gift_totals(db, f, periods.cuts)
     diamonds, usd = periods.value(totals.period_coins)
     listing = GiftList(acct, q, f, periods, lives_of(db, acct), totals.gifts, totals.coins,
@@ -298,7 +300,7 @@ def gifters(db: Database, *, account: str | None = None,
     acct = _account(db, account)
     if acct is None:
         return None
-    periods = rate_periods(acct, preset)
+    periods = rate_periods(acct, preset, db)
     zone = ZoneInfo(acct["timezone"])
     board = tuple(_gifter(rank, r, periods, zone) for rank, r in enumerate(
         store.gifter_totals(db, acct["id"], periods.cuts), start=1))

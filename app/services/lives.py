@@ -55,7 +55,7 @@ def lives(db: Database, *, account: str | None = None,
     if not queries.accounts(db):
         return None
     acct = accounts.resolve(db, account)
-    rb = book(preset)
+    rb = book(preset, db)
 
     def rates_on(day: date) -> RegionRates:
         return rb.region(acct["region"], day)

@@ -23,12 +23,13 @@ from app.core.valuation import (
     value_payout,
 )
 from app.services import accounts
-from app.services.reference import rate_book
+from app.services.rates import effective_book
 from app.store import queries
 
 
-def book(preset: str = "default") -> RateBook:
-    return rate_book().with_preset(preset)
+def book(preset: str = "default", db: Database | None = None) -> RateBook:
+    """The rates to value with: shipped defaults, plus the ledger's own entries given `db`."""
+    return effective_book(db).with_preset(preset)
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class Valued:
 
 
 def valued(db: Database, account: dict[str, Any], preset: str = "default") -> Valued:
-    rb = book(preset)
+    rb = book(preset, db)
     region, tz = account["region"], account["timezone"]
 
     def rates_on(day: date) -> RegionRates:
@@ -64,10 +65,12 @@ def summary(db: Database, *, account: str | None = None, start: date | None = No
 
 
 def conversion(coins: int, region: str = "US", preset: str = "default",
-               day: date | None = None) -> Conversion:
+               day: date | None = None, db: Database | None = None) -> Conversion:
+    """`coins` valued with the region's rates of `day`; with `db`, the ledger's own entries
+    count (without it, the shipped defaults)."""
     if coins < 0:
         raise ValueError("coins must not be negative")
-    rb = book(preset)
+    rb = book(preset, db)
     day = day or date.today()
     rates = rb.region(region, day)
     return convert(coins, rates, rb.per_usd(rates.currency, day))
@@ -105,7 +108,7 @@ def plan(db: Database, *, account: str | None = None, method: str | None = None,
     today = today or date.today()
     v = history or valued(db, accounts.resolve(db, account), preset)
     s = summarize(v.days, v.payouts, v.rates.min_withdrawal_usd, None, today)
-    rb = book(preset)
+    rb = book(preset, db)
     rates = rb.region(v.account["region"], today)
     methods = rb.payout_methods(rates.region, today)
     if not methods:

@@ -17,9 +17,10 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 from app.core.money import ZERO, plain
-from app.core.rates import RegionRates
+from app.core.rates import RateBook, RegionRates
 from app.core.valuation import local_day, value_payout
 from app.services import accounts, importing
+from app.services.rates import effective_book
 from app.services.reference import rate_book
 from app.store import batches, queries
 from app.store import payouts as store
@@ -145,11 +146,11 @@ def _form(p: dict[str, Any], zone: ZoneInfo) -> PayoutForm:
                       p["status"], p["method"], p["fee_usd"] or "", p["reference"])
 
 
-def _row(p: dict[str, Any], zone: ZoneInfo, tz: str, region: str) -> PayoutRow:
+def _row(p: dict[str, Any], zone: ZoneInfo, tz: str, region: str, rb: RateBook) -> PayoutRow:
     def rates_on(day: date) -> RegionRates:
-        return rate_book().region(region, day)
+        return rb.region(region, day)
 
-    valued = value_payout(p, tz, rates_on, rate_book().per_usd)
+    valued = value_payout(p, tz, rates_on, rb.per_usd)
     form = _form(p, zone)
     return PayoutRow(p["id"], form.requested, form.paid, p["status"],
                      None if p["amount"] is None else Decimal(p["amount"]), p["currency"],
@@ -170,16 +171,18 @@ def payouts(db: Database, *, account: str | None = None,
     today = today or date.today()
     region, tz = acct["region"], acct["timezone"]
     zone = ZoneInfo(tz)
-    rows = [_row(p, zone, tz, region) for p in queries.payouts(db, acct["id"])]
+    rb = effective_book(db)  # the ledger's own rate entries count
+    rows = [_row(p, zone, tz, region, rb) for p in queries.payouts(db, acct["id"])]
     fees = sum((r.fee_usd for r in rows if r.fee_usd is not None and r.status != "failed"),
                ZERO)
-    return PayoutsView(acct["handle"], region, rate_book().region(region, today).currency,
-                       methods(region, today), rows, _sum(rows, "paid"),
+    return PayoutsView(acct["handle"], region, rb.region(region, today).currency,
+                       methods(region, today, rb), rows, _sum(rows, "paid"),
                        _sum(rows, "pending"), fees)
 
 
-def methods(region: str, day: date | None = None) -> list[str]:
-    return [m.name for m in rate_book().payout_methods(region, day or date.today())]
+def methods(region: str, day: date | None = None, rb: RateBook | None = None) -> list[str]:
+    book = rb or rate_book()
+    return [m.name for m in book.payout_methods(region, day or date.today())]
 
 
 def _region(db: Database, account: str | None) -> str:
@@ -192,7 +195,7 @@ def _region(db: Database, account: str | None) -> str:
 def method_choices(db: Database, *, account: str | None = None,
                    today: date | None = None) -> list[str]:
     """The payout methods the dialog offers: the account region's, from the rate tables."""
-    return methods(_region(db, account), today)
+    return methods(_region(db, account), today, effective_book(db))
 
 
 def default_form(db: Database, *, account: str | None = None,
@@ -200,8 +203,9 @@ def default_form(db: Database, *, account: str | None = None,
     """A new payout: today, pending, the region's currency and first payout method."""
     today = today or date.today()
     region = _region(db, account)
-    names = methods(region, today)
-    return PayoutForm(today, None, "", rate_book().region(region, today).currency, "pending",
+    rb = effective_book(db)
+    names = methods(region, today, rb)
+    return PayoutForm(today, None, "", rb.region(region, today).currency, "pending",
                       names[0] if names else "")
 
 

@@ -160,3 +160,45 @@ def m002_browse_indexes(db: Database) -> None:
         CREATE INDEX IF NOT EXISTS gifts_gift ON gifts (account_id, gift_name, coins_total);
         """
     )
+
+
+@migrations()
+def m003_user_rates(db: Database) -> None:
+    # The creator's own rate entries, on top of the shipped defaults in data/. Figures are TEXT
+    # so a Decimal comes back exactly as typed. One entry per key and day: saving another for
+    # the same day replaces it (that is how an entry is edited).
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS user_region_rates (
+            region TEXT NOT NULL,
+            valid_from TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            diamonds_per_coin TEXT NOT NULL,
+            usd_per_diamond TEXT NOT NULL,
+            min_withdrawal_usd TEXT NOT NULL,
+            daily_cap_usd TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (region, valid_from)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS user_payout_methods (
+            region TEXT NOT NULL,
+            name TEXT NOT NULL,
+            valid_from TEXT NOT NULL,
+            fixed_fee_usd TEXT NOT NULL,
+            percent_fee TEXT NOT NULL,
+            fx_spread TEXT NOT NULL,
+            processing_days INTEGER NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (region, name, valid_from)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS user_exchange_rates (
+            currency TEXT NOT NULL,
+            valid_from TEXT NOT NULL,
+            per_usd TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (currency, valid_from)
+        ) STRICT, WITHOUT ROWID;
+        """
+    )

@@ -1,0 +1,273 @@
+"""The rates the ledger values with: the shipped defaults in data/ plus the creator's entries.
+
+A user entry wins over a shipped one with the same key (region; region and method name;
+currency) and the same `valid_from`; otherwise it joins the history, so an entry valid from a
+day changes the valuation of that day and the days after it only (core's `effective`).
+Exchange rates can be imported from a CSV of reference rates per EUR, as the ECB publishes
+them (eurofxref-hist.csv), and are stored per USD.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from sqlite_utils import Database
+
+from app.core.rates import ExchangeRate, PayoutMethod, RateBook, RegionRates, effective
+from app.services import settings
+from app.services.reference import rate_book
+from app.store import rates as store
+
+T = TypeVar("T")
+MISSING = frozenset({"", "N/A", "NA", "-"})  # cells that say "no rate that day"
+DEFAULT_REGION = "US"  # shown while the ledger has no account yet
+
+
+# ---- the effective book -----------------------------------------------------------------------
+
+def _merge(shipped: Iterable[T], user: Iterable[T], key: Callable[[T], Hashable]
+           ) -> tuple[T, ...]:
+    merged = {key(e): e for e in shipped}
+    merged.update({key(e): e for e in user})
+    return tuple(merged.values())
+
+
+def _region_key(r: RegionRates) -> Hashable:
+    return (r.region, r.valid_from)
+
+
+def _method_key(m: PayoutMethod) -> Hashable:
+    return (m.region, m.name.lower(), m.valid_from)
+
+
+def _fx_key(x: ExchangeRate) -> Hashable:
+    return (x.currency, x.valid_from)
+
+
+def effective_book(db: Database | None) -> RateBook:
+    """The shipped book with the ledger's entries on top (the shipped book without a db)."""
+    shipped = rate_book()
+    if db is None:
+        return shipped
+    return RateBook(
+        _merge(shipped.regions, store.region_rates(db), _region_key),
+        _merge(shipped.methods, store.payout_methods(db), _method_key),
+        _merge(shipped.fx, store.exchange_rates(db), _fx_key),
+        shipped.packs, shipped.presets)
+
+
+# ---- what the Rates page shows ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Entry(Generic[T]):
+    value: T
+    edited: bool  # the creator's entry (shipped otherwise)
+
+
+@dataclass(frozen=True)
+class RatesView:
+    region: str
+    region_name: str
+    currency: str
+    today: date
+    in_force: Entry[RegionRates]
+    history: list[Entry[RegionRates]]  # oldest first
+    methods: list[Entry[PayoutMethod]]  # every entry of the region's methods
+    fx: list[Entry[ExchangeRate]]  # the region's currency per USD (empty for USD)
+    user_entries: int  # in the whole ledger, every region
+
+
+def _entries(values: Sequence[T], user: Sequence[T], key: Callable[[T], Hashable]
+             ) -> list[Entry[T]]:
+    mine = {key(u) for u in user}
+    return [Entry(v, key(v) in mine) for v in values]
+
+
+def account_region(db: Database) -> str:
+    account = settings.current_account(db)
+    return str(account["region"]) if account else DEFAULT_REGION
+
+
+def region_name(code: str) -> str:
+    return next((r.name for r in settings.regions() if r.code == code), code)
+
+
+def view(db: Database, region: str | None = None, today: date | None = None) -> RatesView:
+    """The region's rates (the account's region by default) with which entries are edited."""
+    region = (region or account_region(db)).upper()
+    today = today or date.today()
+    book = effective_book(db)
+    history = _entries(book.region_history(region), store.region_rates(db), _region_key)
+    now = effective([e.value for e in history], today).value
+    in_force = next(e for e in history if e.value == now)
+    methods = sorted((m for m in book.methods if m.region == region),
+                     key=lambda m: (m.name.lower(), m.valid_from))
+    fx = sorted((x for x in book.fx if x.currency == now.currency), key=lambda x: x.valid_from)
+    user_count = sum(len(rows) for rows in (store.region_rates(db), store.payout_methods(db),
+                                            store.exchange_rates(db)))
+    return RatesView(region, region_name(region), now.currency, today, in_force, history,
+                     _entries(methods, store.payout_methods(db), _method_key),
+                     _entries(fx, store.exchange_rates(db), _fx_key), user_count)
+
+
+# ---- adding, editing, deleting ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RateForm:
+    """A region-rate entry as typed: figures are text until `problem` says they parse."""
+
+    valid_from: date
+    diamonds_per_coin: str
+    usd_per_diamond: str
+    min_withdrawal_usd: str
+    daily_cap_usd: str
+    source: str = ""
+
+
+FIELDS = (("diamonds_per_coin", "Diamonds per coin"), ("usd_per_diamond", "USD per diamond"),
+          ("min_withdrawal_usd", "Minimum withdrawal"), ("daily_cap_usd", "Daily cap"))
+
+
+def decimal(text: str) -> Decimal | None:
+    """A plain decimal number ("0.004", "1,000"), or None when the text is not one."""
+    cleaned = text.strip().replace(",", "").lstrip("$")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def problem(form: RateForm) -> str | None:
+    """Why this entry cannot be saved, in a sentence; None when it can."""
+    for attr, label in FIELDS:
+        text = getattr(form, attr)
+        value = decimal(text)
+        if not text.strip():
+            return f"{label} is missing."
+        if value is None:
+            return f"{label} must be a number, such as 0.005 (not {text.strip()!r})."
+        if value <= 0:
+            return f"{label} must be more than 0."
+    return None
+
+
+def form_for(db: Database, region: str, day: date) -> RateForm:
+    """A form holding the entry in force on `day`, to start from."""
+    r = effective_book(db).region(region, day)
+    return RateForm(day, str(r.diamonds_per_coin), str(r.usd_per_diamond),
+                    str(r.min_withdrawal_usd), str(r.daily_cap_usd), "")
+
+
+def save_region_rate(db: Database, region: str, form: RateForm) -> RegionRates:
+    """Save the entry (replacing the creator's entry of that day, if any)."""
+    reason = problem(form)
+    if reason:
+        raise ValueError(reason)
+    region = region.upper()
+    currency = effective_book(db).region(region, form.valid_from).currency
+    values: dict[str, Any] = {attr: decimal(getattr(form, attr)) for attr, _ in FIELDS}
+    entry = RegionRates(region=region, currency=currency, valid_from=form.valid_from,
+                        source=form.source.strip() or "edited by you", **values)
+    store.save_region_rate(db, entry)
+    return entry
+
+
+def delete_region_rate(db: Database, region: str, valid_from: date) -> bool:
+    return store.delete_region_rate(db, region.upper(), valid_from)
+
+
+def save_payout_method(db: Database, method: PayoutMethod) -> None:
+    store.save_payout_method(db, method)
+
+
+def save_exchange_rate(db: Database, rate: ExchangeRate) -> None:
+    store.save_exchange_rates(db, [rate])
+
+
+def restore_defaults(db: Database) -> int:
+    """Remove every entry the creator made: the shipped rates apply again. How many went."""
+    return store.delete_all(db)
+
+
+# ---- exchange rates from a CSV ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FxImport:
+    saved: int
+    currencies: list[str]
+    first: date | None
+    last: date | None
+    errors: list[tuple[int, str]]  # (line, reason) of the rows left out
+
+
+def wanted_currencies(db: Database | None = None) -> set[str]:
+    """The currencies some region pays out in: the only ones the ledger converts to."""
+    return {r.currency for r in effective_book(db).regions} - {"USD"}
+
+
+def parse_per_eur(text: str, currencies: set[str] | None = None, source: str = ""
+                  ) -> tuple[list[ExchangeRate], list[tuple[int, str]]]:
+    """Rows "Date,USD,JPY,..." of units per EUR -> units per USD (EUR itself is 1/USD).
+
+    A cell "N/A" or empty means no rate that day and is skipped; a row whose date or USD rate
+    cannot be read is returned as an error with its line number. Raises ValueError when the
+    header has no Date and USD columns."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().upper() for h in next(reader, [])]
+    if not header or header[0] != "DATE" or "USD" not in header:
+        raise ValueError("Not a table of exchange rates per EUR: the first line must read "
+                         "\"Date,USD,...\" (as the ECB's eurofxref-hist.csv does).")
+    usd_col = header.index("USD")
+    columns = [(i, c) for i, c in enumerate(header) if i and c and c != "USD"
+               and (currencies is None or c in currencies)]
+    out: list[ExchangeRate] = []
+    errors: list[tuple[int, str]] = []
+    for line, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        parsed = _per_eur_row(row, usd_col, columns, currencies, source)
+        if isinstance(parsed, str):
+            errors.append((line, parsed))
+        else:
+            out.extend(parsed)
+    return out, errors
+
+
+def _per_eur_row(row: list[str], usd_col: int, columns: list[tuple[int, str]],
+                 currencies: set[str] | None, source: str) -> list[ExchangeRate] | str:
+    try:
+        day = date.fromisoformat(row[0].strip())
+    except ValueError:
+        return f"not a date: {row[0].strip()!r}"
+    usd = decimal(row[usd_col]) if len(row) > usd_col else None
+    if usd is None or usd <= 0:
+        return "no USD rate on this day"
+    rates = []
+    if currencies is None or "EUR" in currencies:
+        rates.append(ExchangeRate("EUR", day, Decimal(1) / usd, source))
+    for i, currency in columns:
+        cell = row[i].strip() if i < len(row) else ""
+        value = None if cell.upper() in MISSING else decimal(cell)
+        if value is not None and value > 0:
+            rates.append(ExchangeRate(currency, day, value / usd, source))
+    return rates
+
+
+def import_exchange_rates(db: Database, path: Path,
+                          currencies: set[str] | None = None) -> FxImport:
+    """Import a per-EUR CSV (the ECB's format) for the currencies the ledger can use."""
+    text = path.read_bytes().decode("utf-8-sig")
+    wanted = wanted_currencies(db) if currencies is None else currencies
+    rates, errors = parse_per_eur(text, wanted, f"imported from {path.name}")
+    saved = store.save_exchange_rates(db, rates)
+    days = [r.valid_from for r in rates]
+    return FxImport(saved, sorted({r.currency for r in rates}), min(days, default=None),
+                    max(days, default=None), errors)

@@ -1,0 +1,355 @@
+"""Rates: the account's region's rate entries over time (shipped and the creator's own), its
+payout methods and the exchange rates of its currency, with the entry in force today and its
+source in the header. Every change goes through app.services.rates and then the window's
+refresh_all, so every page re-values with the new rates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from app.core.money import plain, round_money
+from app.core.rates import ExchangeRate, PayoutMethod, RegionRates
+from app.services import rates as service
+from app.services.rates import Entry, FxImport, RateForm, RatesView
+from app.ui import format as fmt
+from app.ui.dialogs import confirm, rate_dialog
+from app.ui.dialogs.rate_dialog import RateDialog
+from app.ui.tablemodels import Column, RowsModel, table_view
+from app.ui.widgets.named import named
+
+SOURCE_CHARS = 160  # of a source note in the header; the rest in its tooltip
+RegionEntry = Entry[RegionRates]
+MethodEntry = Entry[PayoutMethod]
+FxEntry = Entry[ExchangeRate]
+
+
+def dollars(amount: Decimal) -> str:
+    """Exact, as entered: $0.005 stays $0.005 (a rate is not rounded to cents); $1,000."""
+    whole, _, part = plain(amount).partition(".")
+    return f"${int(whole):,}" + (f".{part}" if part else "")
+
+
+def fraction(amount: Decimal) -> str:
+    return f"{plain(amount * 100)}%"
+
+
+def status(entry: Entry[Any]) -> str:
+    return "edited" if entry.edited else "shipped"
+
+
+def region_columns(in_force: Callable[[RegionEntry], bool]) -> list[Column[RegionEntry]]:
+    return [
+        Column("Valid from", lambda e: fmt.day(e.value.valid_from),
+               key=lambda e: e.value.valid_from),
+        Column("Diamonds / coin", lambda e: plain(e.value.diamonds_per_coin), True),
+        Column("USD / diamond", lambda e: dollars(e.value.usd_per_diamond), True),
+        Column("Min. withdrawal", lambda e: dollars(e.value.min_withdrawal_usd), True),
+        Column("Daily cap", lambda e: dollars(e.value.daily_cap_usd), True),
+        Column("", lambda e: status(e) + (" \u00b7 in force" if in_force(e) else ""),
+               tone=lambda e: "warn" if e.edited else "muted"),
+        Column("Source", lambda e: e.value.source, tip=lambda e: e.value.source),
+    ]
+
+
+def method_columns() -> list[Column[MethodEntry]]:
+    return [
+        Column("Method", lambda e: e.value.name),
+        Column("Valid from", lambda e: fmt.day(e.value.valid_from),
+               key=lambda e: e.value.valid_from),
+        Column("Fee", lambda e: dollars(e.value.fixed_fee_usd), True),
+        Column("% fee", lambda e: fraction(e.value.percent_fee), True),
+        Column("FX spread", lambda e: fraction(e.value.fx_spread), True),
+        Column("Days", lambda e: str(e.value.processing_days), True,
+               tip=lambda e: "Processing days, at most"),
+        Column("", status, tone=lambda e: "warn" if e.edited else "muted",
+               tip=lambda e: e.value.source),
+    ]
+
+
+def fx_columns(currency: str) -> list[Column[FxEntry]]:
+    return [
+        Column("Valid from", lambda e: fmt.day(e.value.valid_from),
+               key=lambda e: e.value.valid_from),
+        Column(f"{currency} per USD", lambda e: f"{round_money(e.value.per_usd, 4):,}", True,
+               key=lambda e: e.value.per_usd, tip=lambda e: plain(e.value.per_usd)),
+        Column("", status, tone=lambda e: "warn" if e.edited else "muted"),
+        Column("Source", lambda e: e.value.source, tip=lambda e: e.value.source),
+    ]
+
+
+def in_force_text(v: RatesView) -> tuple[str, str]:
+    """The header's two lines: the rates in force today, and since when and from where."""
+    r = v.in_force.value
+    head = (f"{dollars(r.usd_per_diamond)} per diamond \u00b7 {plain(r.diamonds_per_coin)} "
+            f"diamond{'' if r.diamonds_per_coin == 1 else 's'} per coin \u00b7 withdraw from "
+            f"{dollars(r.min_withdrawal_usd)}, up to {dollars(r.daily_cap_usd)} a day")
+    who = "your entry" if v.in_force.edited else "shipped default"
+    return head, f"In force since {fmt.day(r.valid_from)} ({who}). Source: {short(r.source)}"
+
+
+def short(text: str, limit: int = SOURCE_CHARS) -> str:
+    """The start of a long source note, cut at a word (the whole note is in the tooltip)."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:(") + "\u2026"
+
+
+def import_text(result: FxImport) -> str:
+    if not result.saved:
+        return "No exchange rates for the currencies the regions pay out in were found."
+    span = (f"{fmt.day(result.first)} \u2013 {fmt.day(result.last)}"
+            if result.first and result.last else "")
+    left = f"; {len(result.errors):,} rows left out" if result.errors else ""
+    return (f"Imported {result.saved:,} rates for {', '.join(result.currencies)} "
+            f"({span}){left}.")
+
+
+def _card(header: QHBoxLayout, *widgets: QWidget) -> QFrame:
+    card = named(QFrame(), "card")
+    layout = QVBoxLayout(card)
+    layout.setContentsMargins(18, 14, 18, 12)
+    layout.setSpacing(10)
+    layout.addLayout(header)
+    for widget in widgets:
+        layout.addWidget(widget, 1 if widget is widgets[-1] else 0)
+    return card
+
+
+def _button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
+    button = named(QPushButton(text), name)
+    button.clicked.connect(slot)
+    return button
+
+
+class Page(QWidget):
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self.view: RatesView | None = None
+        self.dialog: RateDialog | None = None
+        self.dialog_factory = RateDialog  # tests may hand in their own
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(16)
+        self.subtitle = named(QLabel(), "pageSubtitle")
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        titles.addWidget(named(QLabel("Rates"), "pageTitle"))
+        titles.addWidget(self.subtitle)
+        layout.addLayout(titles)
+        layout.addWidget(self._in_force_card())
+        layout.addWidget(self._entries_card(), 1)
+        row = QHBoxLayout()
+        row.setSpacing(16)
+        row.addWidget(self._methods_card(), 3)
+        row.addWidget(self._fx_card(), 2)
+        layout.addLayout(row, 1)
+
+    # ---- building -----------------------------------------------------------------------------
+
+    def _in_force_card(self) -> QFrame:
+        card = named(QFrame(), "card")
+        layout = QVBoxLayout(card)
+        layout.setContentsMargins(18, 14, 18, 14)
+        layout.setSpacing(4)
+        layout.addWidget(named(QLabel("In force today"), "cardTitle"))
+        self.in_force = named(QLabel(), "rateInForce")
+        self.in_force_source = named(QLabel(), "cardDetail")
+        self.in_force_source.setWordWrap(True)
+        layout.addWidget(self.in_force)
+        layout.addWidget(self.in_force_source)
+        return card
+
+    def _entries_card(self) -> QFrame:
+        self.model: RowsModel[RegionEntry] = RowsModel(
+            region_columns(self._is_in_force), parent=self)
+        self.table = table_view(self.model, sort_column=0)  # newest first
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.add_button = _button("Add rate from a day\u2026", "primaryButton", self.add)
+        self.edit_button = _button("Edit\u2026", "secondaryButton", self.edit)
+        self.delete_button = _button("Delete", "dangerButton", self.delete)
+        self.restore_button = _button("Restore shipped defaults\u2026", "secondaryButton",
+                                      self.restore)
+        header = QHBoxLayout()
+        self.entries_heading = named(QLabel("Rate entries"), "cardHeading")
+        header.addWidget(self.entries_heading)
+        header.addStretch(1)
+        for button in (self.add_button, self.edit_button, self.delete_button,
+                       self.restore_button):
+            header.addWidget(button)
+        return _card(header, self.table)
+
+    def _methods_card(self) -> QFrame:
+        self.methods_model: RowsModel[MethodEntry] = RowsModel(method_columns(), parent=self)
+        self.methods_table = table_view(self.methods_model)
+        header = QHBoxLayout()
+        header.addWidget(named(QLabel("Payout methods"), "cardHeading"))
+        header.addStretch(1)
+        return _card(header, self.methods_table)
+
+    def _fx_card(self) -> QFrame:
+        self.fx_model: RowsModel[FxEntry] = RowsModel(fx_columns("USD"), parent=self)
+        self.fx_table = table_view(self.fx_model, sort_column=0)
+        self.fx_heading = named(QLabel("Exchange rates"), "cardHeading")
+        self.import_button = _button("Import exchange rates (CSV)\u2026", "secondaryButton",
+                                     self.import_fx)
+        self.import_button.setMinimumWidth(self.import_button.sizeHint().width())
+        self.fx_note = named(QLabel(), "tableNote")
+        self.fx_note.setWordWrap(True)
+        header = QHBoxLayout()
+        header.addWidget(self.fx_heading)
+        header.addStretch(1)
+        header.addWidget(self.import_button)
+        # top-aligned: it has the card to itself while the table is hidden (a USD region)
+        self.fx_note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        return _card(header, self.fx_note, self.fx_table)
+
+    # ---- showing ------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.show_view(service.view(self._db))
+
+    def show_view(self, v: RatesView) -> None:
+        self.view = v
+        edited = sum(1 for e in v.history if e.edited)
+        self.subtitle.setText(
+            f"{v.region_name} ({v.region}) \u00b7 pays out in {v.currency} \u00b7 "
+            f"{len(v.history)} rate entries, {edited} edited by you")
+        head, source = in_force_text(v)
+        self.in_force.setText(head)
+        self.in_force_source.setText(source)
+        self.in_force_source.setToolTip(v.in_force.value.source)
+        self.model.set_rows(v.history)
+        self.methods_model.set_rows(v.methods)
+        self._show_fx(v)
+        self.restore_button.setEnabled(v.user_entries > 0)
+        self._selection_changed()
+
+    def _show_fx(self, v: RatesView) -> None:
+        if self.fx_model.columns[1].title != f"{v.currency} per USD":
+            self.fx_model.beginResetModel()
+            self.fx_model.columns = fx_columns(v.currency)
+            self.fx_model.endResetModel()
+        self.fx_model.set_rows(v.fx)
+        self.fx_table.setVisible(v.currency != "USD")
+        if v.currency == "USD":
+            self.fx_note.setText(f"{v.region_name} pays out in USD: no exchange rate applies. "
+                                 "Import the ECB's reference rates for other currencies.")
+        elif not v.fx:
+            self.fx_note.setText(f"No {v.currency} rate yet: import the ECB's reference "
+                                 "rates (eurofxref-hist.csv).")
+        else:
+            self.fx_note.setText(f"{len(v.fx):,} rates; each day uses the newest on or "
+                                 "before it.")
+
+    def _is_in_force(self, entry: RegionEntry) -> bool:
+        return self.view is not None and entry == self.view.in_force
+
+    def selected(self) -> RegionEntry | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def select_row(self, row: int) -> None:
+        self.table.selectRow(row)
+
+    def _selection_changed(self, *_args: object) -> None:
+        entry = self.selected()
+        self.edit_button.setEnabled(entry is not None)
+        self.delete_button.setEnabled(entry is not None and entry.edited)
+
+    # ---- actions ------------------------------------------------------------------------------
+
+    def _region_label(self) -> str:
+        v = self.view
+        return f"{v.region_name} ({v.region}) \u00b7 {v.currency}" if v else ""
+
+    def add(self) -> None:
+        if self.view is None:
+            return
+        form = service.form_for(self._db, self.view.region, self.view.today)
+        self._open(form, "Add rate from a day")
+
+    def edit(self) -> None:
+        entry = self.selected()
+        if entry is None:
+            return
+        r = entry.value
+        form = RateForm(r.valid_from, plain(r.diamonds_per_coin), plain(r.usd_per_diamond),
+                        plain(r.min_withdrawal_usd), plain(r.daily_cap_usd),
+                        r.source if entry.edited else "")
+        self._open(form, "Edit rate entry")
+
+    def _open(self, form: RateForm, title: str) -> None:
+        dialog = self.dialog_factory(form, title, self._region_label(), self)
+        dialog.accepted.connect(lambda: self._save(dialog.form()))
+        dialog.finished.connect(self._dialog_closed)
+        self.dialog = dialog
+        dialog.open()
+
+    def _save(self, form: RateForm) -> None:
+        if self.view is not None:
+            region = self.view.region
+            self._apply("Rate not saved", lambda: service.save_region_rate(self._db, region, form))
+
+    def _dialog_closed(self, _result: int) -> None:
+        if self.dialog is not None:
+            self.dialog.deleteLater()
+            self.dialog = None
+
+    def delete(self) -> None:
+        entry = self.selected()
+        if entry is None or not entry.edited:
+            return
+        r = entry.value
+        if not confirm.ask(self, "Delete rate entry",
+                           f"Delete your entry valid from {fmt.day(r.valid_from)}? The days it "
+                           "covers are valued with the rates in force before it again.",
+                           "Delete entry"):
+            return
+        self._apply("Rate not deleted",
+                    lambda: service.delete_region_rate(self._db, r.region, r.valid_from))
+
+    def restore(self) -> None:
+        count = self.view.user_entries if self.view else 0
+        if not count or not confirm.ask(
+                self, "Restore shipped defaults",
+                f"Remove all {count} rate entries you made (every region, payout method and "
+                "exchange rate)? The whole history is valued with the shipped rates again.",
+                "Restore defaults"):
+            return
+        self._apply("Defaults not restored", lambda: service.restore_defaults(self._db))
+
+    def import_fx(self) -> None:
+        path = rate_dialog.choose_csv(self)
+        if path is None:
+            return
+        results: list[FxImport] = []
+        if self._apply("Exchange rates not imported",
+                       lambda: results.append(service.import_exchange_rates(self._db, path))):
+            self.fx_note.setText(import_text(results[0]))
+
+    def _apply(self, failure: str, change: Callable[[], object]) -> bool:
+        try:
+            change()
+        except (ValueError, LookupError, OSError, UnicodeDecodeError) as exc:
+            confirm.tell(self, failure, str(exc))
+            return False
+        refresh_all = getattr(self.window(), "refresh_all", None)
+        if callable(refresh_all):
+            refresh_all()
+        else:
+            self.refresh()
+        return True
