@@ -130,3 +130,52 @@ def goal(target_local: Decimal, per_usd: Decimal, by_day: date, today: date,
                                         .to_integral_value(rounding=ROUND_CEILING)))
         for name, coins in gifts)
     return Goal(target_usd, missing, days, diamonds, equivalents)
+
+
+@dataclass(frozen=True)
+class BalancePath:
+    """The balance day by day from `days[0]`: the expected path (weekday means) and the
+    10th-90th percentile of the resampled futures on each day, as the crossing band is."""
+
+    days: tuple[date, ...]
+    expected: tuple[Decimal, ...]
+    low: tuple[Decimal, ...]
+    high: tuple[Decimal, ...]
+
+
+def _percentile_rows(runs: Sequence[Sequence[Decimal]], samples: int,
+                     ) -> tuple[tuple[Decimal, ...], tuple[Decimal, ...]]:
+    low, high = [], []
+    for column in zip(*runs, strict=True):
+        ordered = sorted(column)
+        low.append(ordered[samples // 10])
+        high.append(ordered[(samples * 9) // 10])
+    return tuple(low), tuple(high)
+
+
+def balance_path(balance_usd: Decimal, days: Sequence[DayTotal], end: date, start: date,
+                 length: int, *, weeks: int = 4, samples: int = 400,
+                 seed: int = 2026) -> BalancePath:
+    """`length` + 1 days of balance from `start` (the balance itself on `start`), following
+    the same weekday pattern and resampling as `forecast`."""
+    history = weekday_history(days, end, weeks)
+    means = [sum(v, ZERO) / len(v) for v in history]
+    dates = tuple(start + timedelta(days=i) for i in range(length + 1))
+    expected = [balance_usd]
+    for day in dates[1:]:
+        expected.append(expected[-1] + means[day.weekday()])
+    pick = random.Random(seed)
+    runs = []
+    for _ in range(samples):
+        run = [balance_usd]
+        for day in dates[1:]:
+            options = history[day.weekday()]
+            run.append(run[-1] + options[pick.randrange(len(options))])
+        runs.append(run)
+    low, high = _percentile_rows(runs, samples)
+    return BalancePath(dates, tuple(expected), low, high)
+
+
+def daily_pace(f: Forecast) -> Decimal:
+    """The forecast's mean USD per calendar day (the mean of its weekday means)."""
+    return sum(f.daily_usd, ZERO) / len(f.daily_usd) if f.daily_usd else ZERO

@@ -43,7 +43,7 @@ from app.ui.resources import apply_theme, icon, pixmap, theme_charts
 from app.ui.settings import Settings
 from app.ui.widgets.named import named
 
-PAGES = ("Overview", "Gifts", "Gifters", "LIVEs", "Payouts", "Imports")
+PAGES = ("Overview", "Gifts", "Gifters", "LIVEs", "Payouts", "Imports", "Planner", "Rates")
 
 
 def build_page(name: str, db: Database) -> QWidget:

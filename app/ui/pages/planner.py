@@ -1,0 +1,525 @@
+"""Planner: where the balance stands, when it reaches the threshold, how each payout method
+pays it out, whether waiting pays, what a goal takes, and the true rate of a past payout.
+
+Every figure comes from app.services.planner; the slots read the inputs, call one service
+function and show its result.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+import pyqtgraph as pg
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDoubleSpinBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from app.core.conversion import PayoutQuote
+from app.core.forecast import BalancePath, Goal, WaitChoice
+from app.core.money import format_money, round_money
+from app.services import planner as service
+from app.services.planner import MethodPlan, Planner, Withdrawal
+from app.ui import format as fmt
+from app.ui.charts.axes import DayAxis, UsdAxis
+from app.ui.charts.earnings_chart import AXIS_WIDTH, COLORS, ThresholdLine
+from app.ui.tablemodels import ROW_HEIGHT, Column, RowsModel, table_view
+from app.ui.widgets.cards import StatCard
+from app.ui.widgets.empty_state import EmptyState
+from app.ui.widgets.named import named
+
+DASH = "\u2014"
+EMPTY_HEADING = "Nothing to plan yet"
+EMPTY_BODY = ("Import a gift log, LIVE list or payout file with <b>File \u203a Import</b> "
+              "(Ctrl+I); the planner then shows when and how to withdraw. Or try it on "
+              "sample data:")
+EMPTY_COMMAND = "diamond-ledger --demo"
+FIXED_FEE_NOTE = "fixed fees apply to each withdrawal"
+SPREAD_COLUMN, LOCAL_COLUMN, SCHEDULE_LOCAL_COLUMN = 2, 6, 5
+
+
+def _percent(fraction: Decimal) -> str:
+    """2% / 2.5%: a rate table's fraction as the percent it is."""
+    return f"{(fraction * 100).normalize():f}%"
+
+
+def _x(day: date) -> float:
+    return datetime.combine(day, time(), UTC).timestamp()
+
+
+def _short(day: date) -> str:
+    return f"{day:%b} {day.day}"
+
+
+# ---- the method table --------------------------------------------------------------------------
+
+def method_columns(currency: str) -> list[Column[MethodPlan]]:
+    def fee(m: MethodPlan) -> str:
+        parts = [_percent(m.method.percent_fee)] if m.method.percent_fee else []
+        if m.method.fixed_fee_usd:
+            parts.append(fmt.usd(m.method.fixed_fee_usd))
+        return " + ".join(parts) or "none"
+
+    def money(amount: Decimal, m: MethodPlan, code: str = "USD") -> str:
+        return format_money(amount, code) if m.withdrawals else DASH
+
+    return [
+        Column("Method", lambda m: m.method.name),
+        Column("Fee", fee, tip=lambda m: "fixed + percent of each withdrawal"),
+        Column("Spread", lambda m: _percent(m.method.fx_spread) if currency != "USD"
+               else "none", True),
+        Column("Days", lambda m: str(m.method.processing_days), True,
+               tip=lambda m: "processing days after each request"),
+        Column("Costs", lambda m: money(m.fee_usd + m.spread_usd, m), True,
+               tip=lambda m: "fee + FX spread, all withdrawals"),
+        Column("Net USD", lambda m: money(m.net_usd, m), True,
+               tip=lambda m: "what arrives, in USD terms"),
+        Column(f"Net {currency}", lambda m: money(m.net_local, m, currency), True),
+        Column("Arrives", lambda m: fmt.day(m.arrives) if m.arrives else "not at this pace"),
+    ]
+
+
+def schedule_columns(currency: str) -> list[Column[Withdrawal]]:
+    return [
+        Column("Request", lambda w: fmt.day(w.day)),
+        Column("Amount", lambda w: fmt.usd(w.quote.gross_usd), True),
+        Column("Fee", lambda w: fmt.usd(w.quote.fee_usd), True),
+        Column("Spread", lambda w: fmt.usd(w.quote.spread_usd), True),
+        Column("Net USD", lambda w: fmt.usd(w.quote.net_usd), True),
+        Column(f"Net {currency}", lambda w: format_money(w.quote.net_local, currency), True),
+        Column("Arrives", lambda w: fmt.day(w.arrives)),
+    ]
+
+
+# ---- the forecast chart ------------------------------------------------------------------------
+
+class ForecastChart(pg.PlotWidget):
+    """The expected balance from the last day with earnings, its 10th-90th percentile band,
+    and the threshold line it crosses. Items are kept and refreshed with setData."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self.date_axis = DayAxis("bottom", utcOffset=0)
+        super().__init__(parent, background="w",
+                         axisItems={"bottom": self.date_axis, "left": UsdAxis("left")})
+        plot = self.getPlotItem()
+        plot.showGrid(x=False, y=True, alpha=0.2)
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        self.setMouseEnabled(x=False, y=False)
+        plot.getAxis("left").setWidth(AXIS_WIDTH)
+        for name in ("left", "bottom"):
+            plot.getAxis(name).setPen(pg.mkPen(COLORS["line"]))
+            plot.getAxis(name).setTextPen(pg.mkPen(COLORS["axis"]))
+        edge = pg.mkPen(COLORS["band_edge"], width=1)
+        self.low = pg.PlotDataItem(pen=edge)
+        self.high = pg.PlotDataItem(pen=edge)
+        self.band = pg.FillBetweenItem(self.low, self.high, brush=COLORS["band"])
+        self.expected = pg.PlotDataItem(antialias=True, pen=pg.mkPen(COLORS["balance"], width=2.5))
+        self.threshold = ThresholdLine(
+            angle=0, movable=False, label="Minimum",
+            labelOpts={"position": 0.98, "color": COLORS["threshold"],
+                       "fill": (255, 255, 255, 210), "anchors": [(1, 1), (1, 1)]},
+            pen=pg.mkPen(COLORS["threshold"], width=1.5, style=Qt.PenStyle.DashLine))
+        self.crossing = pg.ScatterPlotItem(symbol="o", size=10, brush="w",
+                                           pen=pg.mkPen(COLORS["balance"], width=2))
+        self.label = pg.TextItem(color=COLORS["balance"], anchor=(1, 1.15),
+                                 fill=(255, 255, 255, 210))
+        self.today = pg.InfiniteLine(angle=90, movable=False, label="today",
+                                     pen=pg.mkPen(COLORS["crosshair"], width=1,
+                                                  style=Qt.PenStyle.DotLine),
+                                     labelOpts={"position": 0.95, "color": COLORS["axis"],
+                                                "anchors": [(1, 0), (1, 0)]})
+        for item in (self.low, self.high, self.expected, self.threshold, self.crossing,
+                     self.today):
+            self.addItem(item)
+        self.addItem(self.band, ignoreBounds=True)
+        self.addItem(self.label, ignoreBounds=True)
+
+    def show_path(self, path: BalancePath, threshold_usd: Decimal, crossing: date | None,
+                  today: date) -> None:
+        xs = [_x(d) for d in path.days]
+        self.expected.setData(xs, [float(v) for v in path.expected])
+        self.low.setData(xs, [float(v) for v in path.low])
+        self.high.setData(xs, [float(v) for v in path.high])
+        self.threshold.setValue(float(threshold_usd))
+        self.threshold.label.setFormat(f"Minimum {fmt.usd(threshold_usd)}")
+        # a balance already above the threshold has no crossing to mark
+        shown = crossing is not None and crossing in path.days and crossing != path.days[0]
+        if crossing is not None and shown:
+            y = float(path.expected[path.days.index(crossing)])
+            self.crossing.setData([_x(crossing)], [y])
+            self.label.setText(f"{fmt.usd(threshold_usd)} \u2248 {_short(crossing)}")
+            self.label.setPos(_x(crossing), y)
+        else:
+            self.crossing.setData([], [])
+        self.label.setVisible(shown)
+        self.today.setValue(_x(today))
+        self.today.setVisible(path.days[0] < today <= path.days[-1])
+        self.getPlotItem().setXRange(xs[0], xs[-1], padding=0.02)
+        low = min(min(path.low), threshold_usd)
+        high = max(max(path.high), threshold_usd)
+        self.getPlotItem().setYRange(float(low), float(high), padding=0.08)
+
+
+# ---- the page ----------------------------------------------------------------------------------
+
+def _card(heading: str) -> tuple[QFrame, QVBoxLayout]:
+    card = named(QFrame(), "card")
+    layout = QVBoxLayout(card)
+    layout.setContentsMargins(18, 14, 18, 14)
+    layout.setSpacing(8)
+    layout.addWidget(named(QLabel(heading), "cardHeading"))
+    return card, layout
+
+
+def _detail(text: str = "") -> QLabel:
+    label = named(QLabel(text), "cardDetail")
+    label.setWordWrap(True)
+    return label
+
+
+def _to_day(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def _to_qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def _date_edit() -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("MMM d, yyyy")
+    return edit
+
+
+class Page(QWidget):
+    def __init__(self, db: Database, parent: QWidget | None = None,
+                 today: date | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self.today = today  # None: the real today (tests fix it)
+        self.plan: Planner | None = None
+        self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, EMPTY_COMMAND)
+        self.content = self._content()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.content)
+        scroll.setObjectName("plannerScroll")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.empty)
+        outer.addWidget(scroll)
+        self.scroller = scroll
+
+    def _content(self) -> QWidget:
+        content = named(QWidget(), "plannerContent")
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(16)
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        titles.addWidget(named(QLabel("Planner"), "pageTitle"))
+        self.subtitle = named(QLabel(), "pageSubtitle")
+        titles.addWidget(self.subtitle)
+        layout.addLayout(titles)
+        layout.addLayout(self._cards())
+        middle = self.middle = QHBoxLayout()
+        middle.setSpacing(16)
+        middle.addWidget(self._chart_card(), 3)
+        middle.addWidget(self._methods_card(), 8)
+        layout.addLayout(middle, 1)
+        bottom = QHBoxLayout()
+        bottom.setSpacing(16)
+        for card in (self._wait_card(), self._goal_card(), self._calibrate_card()):
+            bottom.addWidget(card, 1)
+        layout.addLayout(bottom)
+        return content
+
+    def _cards(self) -> QHBoxLayout:
+        self.balance_card = StatCard("Balance")
+        self.minimum_card = StatCard("Minimum and daily cap")
+        self.pending_card = StatCard("Pending payouts")
+        self.when_card = StatCard("Withdraw")
+        row = QHBoxLayout()
+        row.setSpacing(16)
+        for card in (self.balance_card, self.minimum_card, self.pending_card, self.when_card):
+            row.addWidget(card, 1)
+        return row
+
+    def _chart_card(self) -> QFrame:
+        card, layout = _card("When")
+        self.chart = ForecastChart(card)
+        self.chart.setMinimumHeight(180)
+        self.method_note = _detail()
+        layout.addWidget(self.chart, 1)
+        layout.addWidget(self.method_note)
+        return card
+
+    def _methods_card(self) -> QFrame:
+        card, layout = _card("How")
+        self.how_note = _detail()
+        self.methods_model: RowsModel[MethodPlan] = RowsModel(method_columns("USD"), parent=self)
+        self.methods_table = table_view(self.methods_model)
+        self.methods_table.selectionModel().selectionChanged.connect(self._method_selected)
+        self.schedule_model: RowsModel[Withdrawal] = RowsModel(
+            schedule_columns("USD"), parent=self)
+        self.schedule_table = table_view(self.schedule_model)
+        self.schedule_note = _detail()
+        layout.addWidget(self.how_note)
+        layout.addWidget(self.methods_table)
+        layout.addWidget(self.schedule_note)
+        layout.addWidget(self.schedule_table, 1)
+        layout.addStretch(0)
+        return card
+
+    def _wait_card(self) -> QFrame:
+        card, layout = _card("Now or later")
+        self.wait_method = QComboBox()
+        self.wait_until = _date_edit()
+        form = QGridLayout()
+        form.addWidget(named(QLabel("Method"), "filterLabel"), 0, 0)
+        form.addWidget(self.wait_method, 0, 1)
+        form.addWidget(named(QLabel("Wait until"), "filterLabel"), 1, 0)
+        form.addWidget(self.wait_until, 1, 1)
+        self.wait_result = _detail()
+        layout.addLayout(form)
+        layout.addWidget(self.wait_result, 1)
+        self.wait_method.activated.connect(self.update_wait)
+        self.wait_until.dateChanged.connect(self.update_wait)
+        return card
+
+    def _goal_card(self) -> QFrame:
+        card, layout = _card("Goal")
+        self.goal_amount = QDoubleSpinBox()
+        self.goal_amount.setRange(0, 10_000_000)
+        self.goal_amount.setDecimals(2)
+        self.goal_amount.setGroupSeparatorShown(True)
+        self.goal_amount.setValue(1000)
+        self.goal_by = _date_edit()
+        row = QHBoxLayout()
+        row.addWidget(named(QLabel("I want"), "filterLabel"))
+        row.addWidget(self.goal_amount, 1)
+        row.addWidget(named(QLabel("by"), "filterLabel"))
+        row.addWidget(self.goal_by, 1)
+        self.goal_result = _detail()
+        layout.addLayout(row)
+        layout.addWidget(self.goal_result, 1)
+        self.goal_amount.valueChanged.connect(self.update_goal)
+        self.goal_by.dateChanged.connect(self.update_goal)
+        return card
+
+    def _calibrate_card(self) -> QFrame:
+        card, layout = _card("Calibrate from a payout")
+        self.cal_diamonds = QSpinBox()
+        self.cal_diamonds.setRange(0, 1_000_000_000)
+        self.cal_diamonds.setGroupSeparatorShown(True)
+        self.cal_cash = QDoubleSpinBox()
+        self.cal_cash.setRange(0, 10_000_000)
+        self.cal_cash.setDecimals(2)
+        self.cal_cash.setPrefix("$")
+        self.cal_cash.setGroupSeparatorShown(True)
+        form = QGridLayout()
+        form.addWidget(named(QLabel("Diamonds withdrawn"), "filterLabel"), 0, 0)
+        form.addWidget(self.cal_diamonds, 0, 1)
+        form.addWidget(named(QLabel("Cash received (USD)"), "filterLabel"), 1, 0)
+        form.addWidget(self.cal_cash, 1, 1)
+        self.cal_result = _detail("Enter a real payout to see the rate you were paid.")
+        layout.addLayout(form)
+        layout.addWidget(self.cal_result, 1)
+        self.cal_diamonds.valueChanged.connect(self.update_calibration)
+        self.cal_cash.valueChanged.connect(self.update_calibration)
+        return card
+
+    # ---- showing ------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.show_plan(service.planner(self._db, today=self.today))
+
+    def show_plan(self, plan: Planner | None) -> None:
+        self.plan = plan
+        self.empty.setVisible(plan is None)
+        self.scroller.setVisible(plan is not None)
+        if plan is None:
+            return
+        self.subtitle.setText(f"@{plan.handle} \u00b7 {plan.rates.region} rates \u00b7 paid in "
+                              f"{plan.currency} \u00b7 last earnings {fmt.day(plan.last_day)}")
+        self._fill_cards(plan)
+        self._fill_when(plan)
+        self._fill_how(plan)
+        self._reset_inputs(plan)
+
+    def _local(self, amount: Decimal) -> str:
+        assert self.plan is not None
+        return format_money(amount, self.plan.currency)
+
+    def _fill_cards(self, p: Planner) -> None:
+        s = p.summary
+        local = "" if p.currency == "USD" else (
+            f"{self._local(p.balance_local)} at {round_money(p.per_usd, 4)} {p.currency}/USD"
+            " \u00b7 ")
+        self.balance_card.set_text(fmt.usd(s.balance_usd),
+                                   f"{local}{fmt.diamonds(s.balance_diamonds)} diamonds")
+        self.minimum_card.set_text(
+            fmt.usd(s.threshold_usd),
+            f"at most {fmt.usd(p.rates.daily_cap_usd)} a day \u00b7 {p.rates.region} rates "
+            f"from {fmt.day(p.rates.valid_from)}")
+        self.pending_card.set_text(
+            fmt.usd(p.pending_usd),
+            f"{p.pending_count} on the way: already off the balance" if p.pending_count
+            else "nothing on the way")
+        self._fill_when_card(p)
+
+    def _fill_when_card(self, p: Planner) -> None:
+        f = p.forecast
+        if p.summary.withdrawable:
+            self.when_card.set_text("Now", f"{fmt.usd(p.summary.balance_usd)} is above the "
+                                    f"{fmt.usd(p.summary.threshold_usd)} minimum", "good")
+        elif f.expected is None or p.request_day is None:
+            self.when_card.set_text("No forecast", "no earnings in the last 4 weeks")
+        else:
+            band = (f"{_short(f.low)} \u2013 {fmt.day(f.high)}" if f.low and f.high
+                    else "band beyond a year")
+            late = " (passed: import your newer gifts)" if f.expected < p.today else ""
+            self.when_card.set_text(fmt.day(f.expected), f"likely {band}{late}")
+
+    def _fill_when(self, p: Planner) -> None:
+        self.chart.show_path(p.path, p.summary.threshold_usd, p.forecast.expected, p.today)
+        self.method_note.setText(
+            f"From {fmt.day(p.last_day)}, the last day with earnings, at "
+            f"{fmt.usd(p.pace_usd)}/day on average. Method: {p.forecast.method}.")
+
+    def _fill_how(self, p: Planner) -> None:
+        if p.request_day is None:
+            what = "The threshold is not reached at the recent pace: fees only."
+        elif p.summary.withdrawable:
+            what = (f"Withdrawing the whole balance, {fmt.usd(p.amount_usd)}, from "
+                    f"{fmt.day(p.request_day)}.")
+        else:
+            what = (f"Withdrawing the {fmt.usd(p.amount_usd)} minimum on the forecast day, "
+                    f"{fmt.day(p.request_day)}.")
+        self.how_note.setText(what)
+        self.methods_model.columns = method_columns(p.currency)
+        self.methods_model.set_rows(list(p.methods))
+        usd = p.currency == "USD"  # no spread, and the local amount is the USD one
+        self.middle.setStretch(0, 5 if usd else 3)  # two more columns need the room
+        self.middle.setStretch(1, 6 if usd else 8)
+        for column in (SPREAD_COLUMN, LOCAL_COLUMN):
+            self.methods_table.setColumnHidden(column, usd)
+        self.schedule_table.setColumnHidden(SCHEDULE_LOCAL_COLUMN, usd)
+        self.schedule_model.columns = schedule_columns(p.currency)
+        table = self.methods_table
+        table.setFixedHeight(table.horizontalHeader().sizeHint().height()
+                             + ROW_HEIGHT * len(p.methods) + 2)
+        best = max(range(len(p.methods)), key=lambda i: p.methods[i].net_usd, default=None)
+        if best is None:
+            self.show_schedule(None)
+        else:
+            table.selectRow(best)  # shows its schedule
+            self.show_schedule(p.methods[best])
+
+    def _method_selected(self, *_args: object) -> None:
+        chosen = self.methods_table.selectionModel().selectedRows()
+        if chosen:
+            self.show_schedule(self.methods_model.row_at(chosen[0].row()))
+
+    def show_schedule(self, m: MethodPlan | None) -> None:
+        """The day-by-day withdrawals of one method, when the cap makes more than one."""
+        several = m is not None and len(m.withdrawals) > 1
+        if m is not None and several:
+            assert self.plan is not None
+            self.schedule_note.setText(
+                f"Above the {fmt.usd(self.plan.rates.daily_cap_usd)} daily cap: "
+                f"{len(m.withdrawals)} withdrawals by {m.method.name}, one a day; "
+                f"{FIXED_FEE_NOTE}.")
+        self.schedule_model.set_rows(list(m.withdrawals) if m is not None and several else [])
+        self.schedule_note.setVisible(several)
+        self.schedule_table.setVisible(several)
+
+    def _reset_inputs(self, p: Planner) -> None:
+        """New choices for a new plan; the typed amounts stay."""
+        chosen = self.wait_method.currentText()
+        self.wait_method.clear()
+        self.wait_method.addItems([m.method.name for m in p.methods])
+        if chosen:
+            self.wait_method.setCurrentText(chosen)
+        tomorrow = _to_qdate(p.today + timedelta(days=1))
+        for edit, default in ((self.wait_until, 14), (self.goal_by, 30)):
+            edit.blockSignals(True)
+            edit.setMinimumDate(tomorrow)
+            if edit.date() <= tomorrow:
+                edit.setDate(_to_qdate(p.today + timedelta(days=default)))
+            edit.blockSignals(False)
+        self.goal_amount.setSuffix(f" {p.currency}")
+        self.update_wait()
+        self.update_goal()
+        self.update_calibration()
+
+    # ---- the inputs ---------------------------------------------------------------------------
+
+    def update_wait(self) -> None:
+        if self.plan is None or not self.wait_method.currentText():
+            return
+        choice = service.wait(self.plan, self.wait_method.currentText(),
+                              _to_day(self.wait_until.date()))
+        self.wait_result.setText(wait_text(self.plan, choice))
+
+    def update_goal(self) -> None:
+        if self.plan is None:
+            return
+        amount = Decimal(f"{self.goal_amount.value():.2f}")
+        try:
+            result = service.goal_for(self.plan, amount, _to_day(self.goal_by.date()))
+        except ValueError as exc:
+            self.goal_result.setText(str(exc))
+            return
+        self.goal_result.setText(goal_text(result))
+
+    def update_calibration(self) -> None:
+        if self.plan is None or self.cal_diamonds.value() <= 0:
+            return
+        cal = service.calibration(self.plan, self.cal_diamonds.value(),
+                                  Decimal(f"{self.cal_cash.value():.2f}"))
+        nominal = self.plan.rates.usd_per_diamond
+        self.cal_result.setText(
+            f"<b>${cal.usd_per_diamond.normalize():f} per diamond</b> (nominal "
+            f"${nominal.normalize():f}): {fmt.percent(cal.implied_fee_fraction)} of the "
+            "nominal value went to fees.")
+
+
+def wait_text(p: Planner, choice: WaitChoice) -> str:
+    now, later = choice.now, choice.later
+    local = p.currency != "USD"
+
+    def arrives(q: PayoutQuote) -> str:
+        extra = f" ({format_money(q.net_local, p.currency)})" if local else ""
+        return f"{fmt.usd(q.net_usd)}{extra}"
+
+    blocked = ("" if p.summary.withdrawable else
+               f"<br><i>Below the {fmt.usd(p.summary.threshold_usd)} minimum today.</i>")
+    return (f"Now: withdraw {fmt.usd(now.gross_usd)}, <b>{arrives(now)}</b> arrives.<br>"
+            f"{fmt.day(choice.later_day)}: withdraw {fmt.usd(later.gross_usd)}, "
+            f"<b>{arrives(later)}</b> arrives.<br>"
+            f"Waiting adds <b>{fmt.usd(choice.gain_usd)}</b> at {fmt.usd(p.pace_usd)}/day."
+            + blocked)
+
+
+def goal_text(g: Goal) -> str:
+    gifts = ", ".join(f"{e.count:,} {e.name}" for e in g.gifts_per_day)
+    if not g.missing_usd:
+        return "Already there: the balance covers it."
+    return (f"<b>{fmt.diamonds(g.diamonds_per_day)} diamonds a day</b> for {g.days} days "
+            f"({fmt.usd(g.missing_usd)} missing), a day's worth in one kind of gift: {gifts}.")

@@ -1,0 +1,127 @@
+"""The Planner page shows the service's figures: cards, the method table, the schedule,
+now-or-later, the goal and calibration (offscreen, warnings as errors)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+
+from app.services.planner import GOAL_GIFTS
+from app.services.reference import rate_book
+from app.ui.pages.planner import Page
+from tests.test_planner import TODAY, demo, whale_ledger
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+
+def cell(model, row: int, column: int) -> str:
+    return model.data(model.index(row, column), Qt.ItemDataRole.DisplayRole)
+
+
+def table_texts(model) -> list[list[str]]:
+    return [[cell(model, r, c) for c in range(model.columnCount())]
+            for r in range(model.rowCount())]
+
+
+@pytest.fixture
+def gb_page(qtbot, tmp_path):
+    db, _ = demo(tmp_path, "GB")
+    page = Page(db, today=TODAY)
+    qtbot.addWidget(page)
+    page.refresh()
+    yield page
+    db.close()
+
+
+def test_where_you_stand_and_one_row_per_method(gb_page, qtmodeltester):
+    page = gb_page
+    assert page.balance_card.value.text() == "$361.04"
+    assert "\u00a3270.78" in page.balance_card.detail.text()  # 361.04 x 0.75 = 270.78
+    assert page.minimum_card.value.text() == "$100.00"
+    assert "$1,000.00 a day" in page.minimum_card.detail.text()
+    assert page.when_card.value.text() == "Now"
+    assert page.method_note.text().endswith(page.plan.forecast.method + ".")
+    model = page.methods_model
+    assert model.rowCount() == len(rate_book().payout_methods("GB", TODAY)) == 2
+    rows = {r[0]: r for r in table_texts(model)}
+    # the hand figures of tests/test_planner.py
+    assert rows["PayPal"][1:] == ["2%", "3%", "15", "$17.83", "$343.20", "\u00a3257.40",
+                                  "Dec 7, 2026"]
+    assert rows["Bank transfer"][1:] == ["$1.00", "2%", "15", "$8.20", "$352.84",
+                                         "\u00a3264.63", "Dec 7, 2026"]
+    assert not page.schedule_table.isVisibleTo(page)
+    qtmodeltester.check(model)
+
+
+def test_a_big_balance_shows_a_schedule_with_a_fee_each(qtbot, tmp_path, qtmodeltester):
+    db, _ = whale_ledger(tmp_path, "BR")
+    page = Page(db, today=TODAY)
+    qtbot.addWidget(page)
+    page.refresh()
+    assert page.balance_card.value.text() == "$2,160.98"
+    assert page.schedule_table.isVisibleTo(page)
+    # Bank transfer pays the most, so its schedule shows first
+    assert "3 withdrawals by Bank transfer" in page.schedule_note.text()
+    assert "fixed fees apply to each withdrawal" in page.schedule_note.text()
+    bank = table_texts(page.schedule_model)
+    assert [r[0] for r in bank] == ["Nov 22, 2026", "Nov 23, 2026", "Nov 24, 2026"]
+    assert [r[1] for r in bank] == ["$1,000.00", "$1,000.00", "$160.98"]
+    assert [r[2] for r in bank] == ["$1.00"] * 3
+    # $1,000 - $1 - 2% spread = $979.02, x 5.40 = R$5,286.708
+    assert bank[0][4:7] == ["$979.02", "R$5,286.71", "Dec 7, 2026"]
+    qtmodeltester.check(page.schedule_model)
+    page.methods_table.selectRow(1)  # PayPal: 2% of each $1,000
+    assert "by PayPal" in page.schedule_note.text()
+    assert [r[2] for r in table_texts(page.schedule_model)] == ["$20.00", "$20.00", "$3.22"]
+    db.close()
+
+
+def test_changing_the_goal_updates_the_result(gb_page):
+    page = gb_page
+    page.goal_by.setDate(QDate(2026, 12, 22))  # 30 days
+    page.goal_amount.setValue(2000)
+    text = page.goal_result.text()
+    assert "15,371 diamonds a day" in text
+    for name in GOAL_GIFTS:
+        assert name in text
+    assert "3,075 Finger Heart" in text and "52 Corgi" in text
+    page.goal_amount.setValue(1000)
+    # 1,000 GBP / 0.75 - 361.04 = 972.29 missing: / 0.005 / 30 = 6,481.9 -> 6,482
+    assert "6,482 diamonds a day" in page.goal_result.text()
+    assert page.goal_amount.suffix() == " GBP"
+
+
+def test_waiting_shows_both_amounts_and_the_gain(gb_page):
+    page = gb_page
+    page.wait_method.setCurrentText("Bank transfer")
+    page.wait_until.setDate(QDate(2026, 12, 6))
+    text = page.wait_result.text()
+    assert "$352.84" in text and "\u00a3264.63" in text  # now, as in the method table
+    assert "Waiting adds" in text and "Dec 6, 2026" in text
+
+
+def test_calibration_shows_the_rate_and_fee_share(gb_page):
+    page = gb_page
+    page.cal_diamonds.setValue(20_000)
+    page.cal_cash.setValue(90)
+    assert "$0.0045 per diamond" in page.cal_result.text()
+    assert "10% of the nominal value" in page.cal_result.text()
+
+
+def test_the_chart_draws_the_path_band_and_threshold(gb_page):
+    chart = gb_page.chart
+    xs, ys = chart.expected.getData()
+    assert len(xs) == len(gb_page.plan.path.days)
+    assert ys[0] == pytest.approx(361.04)
+    assert chart.threshold.value() == pytest.approx(100)
+    assert chart.today.isVisible()
+
+
+def test_an_empty_ledger_shows_the_empty_state(qtbot, tmp_path):
+    from app.store.db import open_db
+    db = open_db(tmp_path / "empty.sqlite3")
+    page = Page(db, today=TODAY)
+    qtbot.addWidget(page)
+    page.refresh()
+    assert page.empty.isVisibleTo(page) and not page.scroller.isVisibleTo(page)
+    db.close()
