@@ -7,7 +7,18 @@ from dataclasses import dataclass, field
 
 
 class ImportRefused(Exception):
-    """The file cannot be read at all: nothing is written, the message says why."""
+    """The file cannot be read at all: nothing is written, the message says why.
+
+    The message is always one line: line breaks that come from the file (a JSON key, a
+    column name) or a file name are shown escaped, so the CLI's one-line error stays one line.
+    """
+
+    def __init__(self, message: object = "") -> None:
+        super().__init__(str(message).translate(_ESCAPE_BREAKS))
+
+
+_ESCAPE_BREAKS = {ord(c): c.encode("unicode_escape").decode("ascii")
+                  for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
 
 
 class ImportCancelled(Exception):

@@ -7,6 +7,7 @@ data such as a totals line (skipped, and kept with the reason like any other).
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -88,10 +89,14 @@ class _Frame:
             fmt = DateFormat(self.mapping.date_format)
         else:
             detected = detect_date_format(values, self.ctx.day_first)
+            if detected is None and not self.head:
+                raise ImportRefused("the file has column names but no rows below them")
             if detected is None:
                 shown = next((v for v in values if v.strip()), "")
-                raise ImportRefused(f"cannot read the dates in column "
-                                    f"{self.mapping.columns[fields[0]]!r} (first value {shown!r})")
+                column = next(self.mapping.columns[f] for f in fields
+                              if f in self.mapping.columns)
+                raise ImportRefused(f"cannot read the dates in column {column!r} "
+                                    f"(first value {shown!r})")
             fmt = detected
         if fmt.note:
             self.fb.notes.append(f"dates: {fmt.note}")
@@ -106,7 +111,8 @@ class _Frame:
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """Rows of the right width; the rest held back or rejected as the docstring says."""
         width, fb, n = self.width, self.fb, 0
-        for line, cells in chain(self.head, self._rest):
+        for line, cells in _split_runaway_quotes(chain(self.head, self._rest), width,
+                                                 self.delimiter, fb):
             n += 1
             if n % TICK_EVERY == 0:
                 fb.tick(*self.table.progress())
@@ -144,6 +150,37 @@ class _Frame:
     def cell(self, cells: list[str], fld: str) -> str:
         i = self.index.get(fld)
         return "" if i is None else _text(cells[i].strip())
+
+
+_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+
+
+def _split_runaway_quotes(rows: Iterator[tuple[int, list[str]]], width: int, delimiter: str,
+                          fb: Feedback) -> Iterator[tuple[int, list[str]]]:
+    """Rows as read, except a record of the wrong width that spans several lines: an opening
+    quote that is never closed swallowed the lines below it. That line is rejected and the
+    lines it swallowed are read again one by one, so their records are not lost."""
+    for line, cells in rows:
+        if len(cells) == width or not any("\n" in c or "\r" in c for c in cells):
+            yield line, cells
+            continue
+        pieces = _LINE_BREAK_RE.split(delimiter.join(cells))
+        fb.reject(line, "an opening quote (\") that is never closed: this line is rejected "
+                  "and the lines below it are read on their own", _escaped(pieces[0]))
+        for offset, piece in enumerate(pieces[1:], 1):
+            if piece.strip():
+                yield line + offset, _split_line(piece, delimiter)
+
+
+def _split_line(text: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([text], delimiter=delimiter), [])
+    except csv.Error as exc:
+        return [f"\x00csv error: {exc}"]
+
+
+def _escaped(text: str) -> str:
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 _TOTALS_RE = re.compile(r"\s*(?:grand\s*|sub)?(?:totals?|sum|summe|gesamt)\b", re.IGNORECASE)

@@ -54,6 +54,21 @@ class _HashingReader(io.RawIOBase):
         return n
 
 
+def _escape_or_replace(exc: UnicodeError) -> tuple[str | bytes, int]:
+    """Undecodable bytes as surrogates (the row holding them is rejected, its raw text kept);
+    bytes that cannot be escaped so (an odd last byte of UTF-16) as U+FFFD."""
+    try:
+        return codecs.lookup_error("surrogateescape")(exc)
+    except UnicodeError:
+        if not isinstance(exc, UnicodeDecodeError):
+            raise
+        return "\ufffd", exc.end
+
+
+_UNDECODABLE = "diamond-ledger-undecodable"
+codecs.register_error(_UNDECODABLE, _escape_or_replace)
+
+
 def detect_encoding(head: bytes) -> str:
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -160,7 +175,7 @@ class CsvTable:
             self._reader = _HashingReader(raw)
             buffered = io.BufferedReader(self._reader, buffer_size=1 << 16)
             text = io.TextIOWrapper(buffered, encoding=self.layout.encoding,
-                                    errors="surrogateescape", newline="")
+                                    errors=_UNDECODABLE, newline="")
             for _ in range(self.layout.header_index + 1):
                 text.readline()
             reader = csv.reader(text, delimiter=self.layout.delimiter)
