@@ -49,3 +49,24 @@ def db(db_path: Path) -> Iterator[object]:
     database = open_db(db_path)
     yield database
     database.close()
+
+
+@pytest.fixture
+def demo_db(db_path: Path) -> Iterator[object]:
+    """A ledger file holding the shipped sample data (imported as a user would)."""
+    from app.services.demo import load_demo
+    from app.store.db import open_db
+    database = open_db(db_path)
+    load_demo(database)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def no_leaked_windows(qapp: object) -> Iterator[None]:
+    """Qt tests: every top-level window a test opened is closed when it ends."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+    yield
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == []

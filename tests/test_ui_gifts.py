@@ -16,10 +16,9 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QDate, QEvent, QItemSelectionModel, QPoint, Qt  # noqa: E402
+from PySide6.QtCore import QDate, QItemSelectionModel, QPoint, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.services.demo import load_demo  # noqa: E402
 from app.store.db import open_db  # noqa: E402
 from app.ui.models import gift_table  # noqa: E402
 from app.ui.pages import gifters, gifts  # noqa: E402
@@ -28,19 +27,7 @@ GIFT, COINS = 2, 4  # columns of the Gifts table
 NY = ZoneInfo("America/New_York")
 
 
-@pytest.fixture(autouse=True)
-def _no_leaked_windows(qapp: QApplication) -> Iterator[None]:
-    yield
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == []
-
-
-@pytest.fixture
-def demo_db(db_path: Path) -> Iterator[object]:
-    db = open_db(db_path)
-    load_demo(db)
-    yield db
-    db.close()
+pytestmark = pytest.mark.usefixtures("no_leaked_windows")
 
 
 @pytest.fixture

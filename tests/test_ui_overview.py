@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QEvent, QPointF, Qt  # noqa: E402
+from PySide6.QtCore import QPointF, Qt  # noqa: E402
 from PySide6.QtGui import QAction  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -19,27 +17,13 @@ from app import __version__  # noqa: E402
 from app.core.charts import BUCKETS, midnight  # noqa: E402
 from app.services import accounts, importing, money_views  # noqa: E402
 from app.services.dashboard import overview  # noqa: E402
-from app.services.demo import load_demo  # noqa: E402
 from app.store import queries  # noqa: E402
 from app.store.db import open_db  # noqa: E402
 from app.ui import format as fmt  # noqa: E402
 from app.ui.main import run_window  # noqa: E402
 from app.ui.window import PAGES, MainWindow, about_text  # noqa: E402
 
-
-@pytest.fixture(autouse=True)
-def _no_leaked_windows(qapp: QApplication) -> Iterator[None]:
-    yield
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == []
-
-
-@pytest.fixture
-def demo_db(db_path: Path) -> Iterator[object]:
-    db = open_db(db_path)
-    load_demo(db)
-    yield db
-    db.close()
+pytestmark = pytest.mark.usefixtures("no_leaked_windows")
 
 
 @pytest.fixture

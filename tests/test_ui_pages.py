@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QDate, QEvent, Qt  # noqa: E402
+from PySide6.QtCore import QDate, Qt  # noqa: E402
 from PySide6.QtGui import QColor  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.services.demo import load_demo  # noqa: E402
 from app.store.batches import Rejected  # noqa: E402
 from app.store.db import open_db  # noqa: E402
 from app.ui.dialogs import confirm  # noqa: E402
@@ -24,19 +21,7 @@ from app.ui.window import PAGES, MainWindow  # noqa: E402
 DEMO_BALANCE = "$361.04"
 
 
-@pytest.fixture(autouse=True)
-def _no_leaked_windows(qapp: QApplication) -> Iterator[None]:
-    yield
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == []
-
-
-@pytest.fixture
-def demo_db(db_path: Path) -> Iterator[object]:
-    db = open_db(db_path)
-    load_demo(db)
-    yield db
-    db.close()
+pytestmark = pytest.mark.usefixtures("no_leaked_windows")
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from app.services.reference import rate_book
 from app.ui.pages.planner import Page
 from tests.test_planner import TODAY, demo, whale_ledger
 
-pytestmark = pytest.mark.filterwarnings("error")
+pytestmark = [pytest.mark.filterwarnings("error"), pytest.mark.usefixtures("no_leaked_windows")]
 
 
 def cell(model, row: int, column: int) -> str:

@@ -12,13 +12,10 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QDate, QEvent, Qt  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QDate, Qt  # noqa: E402
 
 from app.core.rates import ExchangeRate  # noqa: E402
 from app.services import rates as service  # noqa: E402
-from app.services.demo import load_demo  # noqa: E402
-from app.store.db import open_db  # noqa: E402
 from app.ui.dialogs import confirm, rate_dialog  # noqa: E402
 from app.ui.pages.rates import Page  # noqa: E402
 from app.ui.window import PAGES, MainWindow  # noqa: E402
@@ -26,19 +23,7 @@ from app.ui.window import PAGES, MainWindow  # noqa: E402
 DEMO_BALANCE = "$361.04"
 
 
-@pytest.fixture(autouse=True)
-def _no_leaked_windows(qapp: QApplication) -> Iterator[None]:
-    yield
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == []
-
-
-@pytest.fixture
-def demo_db(db_path: Path) -> Iterator[object]:
-    db = open_db(db_path)
-    load_demo(db)
-    yield db
-    db.close()
+pytestmark = pytest.mark.usefixtures("no_leaked_windows")
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import QApplication, QPushButton  # noqa: E402
 
 from app.services import accounts  # noqa: E402
 from app.services.backups import backup, backups  # noqa: E402
-from app.services.demo import load_demo  # noqa: E402
 from app.services.paths import default_db_path  # noqa: E402
 from app.store import queries  # noqa: E402
 from app.store.db import open_db  # noqa: E402
@@ -36,14 +35,6 @@ def _light_again(qapp: QApplication) -> Iterator[None]:
     """The theme is the application's: put it back for the tests that follow."""
     yield
     apply_theme(qapp, "light")
-
-
-@pytest.fixture
-def demo_db(db_path: Path) -> Iterator[object]:
-    db = open_db(db_path)
-    load_demo(db)
-    yield db
-    db.close()
 
 
 def _window(qtbot, db, settings: Settings | None = None) -> MainWindow:
