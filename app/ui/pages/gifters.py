@@ -29,6 +29,7 @@ from app.ui.models.gifter_table import GifterTableModel
 from app.ui.widgets.cards import StatCard
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
+from app.ui.widgets.page import page_layout
 
 EMPTY_HEADING = "No gifters yet"
 EMPTY_BODY = ("Once a gift log is imported, everyone who sent you a gift is ranked here: "
@@ -120,15 +121,7 @@ class Page(QWidget):
 
     def _content(self) -> QWidget:
         content = QWidget()
-        self.subtitle = named(QLabel(), "pageSubtitle")
-        titles = QVBoxLayout()
-        titles.setSpacing(2)
-        titles.addWidget(named(QLabel("Gifters"), "pageTitle"))
-        titles.addWidget(self.subtitle)
-        layout = QVBoxLayout(content)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(14)
-        layout.addLayout(titles)
+        layout, self.subtitle = page_layout(content, "Gifters", spacing=14)
         layout.addLayout(self._cards())
         layout.addWidget(self._table_card(), 1)
         layout.addWidget(self._history_card())

@@ -34,6 +34,7 @@ from app.ui.charts.earnings_chart import COLORS
 from app.ui.models.gift_table import GiftTableModel
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
+from app.ui.widgets.page import page_layout
 
 EMPTY_HEADING = "No gifts in this ledger yet"
 EMPTY_BODY = ("Import a gift log (a gift logger's CSV or TikTok's data download) and every "
@@ -191,15 +192,7 @@ class Page(QWidget):
 
     def _content(self) -> QWidget:
         content = QWidget()
-        self.subtitle = named(QLabel(), "pageSubtitle")
-        titles = QVBoxLayout()
-        titles.setSpacing(2)
-        titles.addWidget(named(QLabel("Gifts"), "pageTitle"))
-        titles.addWidget(self.subtitle)
-        layout = QVBoxLayout(content)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(14)
-        layout.addLayout(titles)
+        layout, self.subtitle = page_layout(content, "Gifts", spacing=14)
         layout.addLayout(self._filter_bar())
         layout.addWidget(self._mix_card())
         layout.addWidget(self._table_card(), 1)

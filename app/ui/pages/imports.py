@@ -24,6 +24,7 @@ from app.ui.dialogs import confirm
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
+from app.ui.widgets.page import page_layout
 
 # what one row of each kind of batch is, for sentences (singular, plural)
 NOUNS = {"gifts": ("gift", "gifts"), "sessions": ("LIVE", "LIVEs"),
@@ -117,15 +118,7 @@ class Page(QWidget):
 
     def _content(self) -> QWidget:
         content = QWidget()
-        self.subtitle = named(QLabel(), "pageSubtitle")
-        layout = QVBoxLayout(content)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(16)
-        titles = QVBoxLayout()
-        titles.setSpacing(2)
-        titles.addWidget(named(QLabel("Imports"), "pageTitle"))
-        titles.addWidget(self.subtitle)
-        layout.addLayout(titles)
+        layout, self.subtitle = page_layout(content, "Imports")
         layout.addWidget(self._batches_card(), 1)
         layout.addWidget(self._rejected_card(), 1)
         self.content_layout = layout

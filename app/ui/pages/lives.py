@@ -27,6 +27,7 @@ from app.ui.charts.axes import DAY, DayAxis
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
+from app.ui.widgets.page import page_layout
 
 COLORS = {"caught": "#818cf8", "missed": "#e11d48", "axis": "#6b7280", "line": "#d1d5db"}
 # Stops crowd the low end: one big gift would otherwise leave every other slot pale (the
@@ -251,16 +252,8 @@ class Page(QWidget):
 
     def _content(self) -> QWidget:
         content = QWidget()
-        self.subtitle = named(QLabel(), "pageSubtitle")
+        layout, self.subtitle = page_layout(content, "LIVEs", spacing=14)
         self.subtitle.setWordWrap(True)
-        layout = QVBoxLayout(content)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(14)
-        titles = QVBoxLayout()
-        titles.setSpacing(2)
-        titles.addWidget(named(QLabel("LIVEs"), "pageTitle"))
-        titles.addWidget(self.subtitle)
-        layout.addLayout(titles)
         layout.addLayout(self._charts(), 5)
         layout.addWidget(self._table_card(), 6)
         return content

@@ -28,6 +28,7 @@ from app.ui.dialogs.payout import PayoutDialog
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.cards import StatCard
 from app.ui.widgets.named import named
+from app.ui.widgets.page import page_layout
 
 DASH = "\u2014"
 STATUS_TONES = {"paid": "good", "pending": "warn", "failed": "bad"}
@@ -73,15 +74,7 @@ class Page(QWidget):
         self.dialog_factory: DialogFactory = PayoutDialog
         self.view: PayoutsView | None = None
         self.dialog: PayoutDialog | None = None
-        self.subtitle = named(QLabel(), "pageSubtitle")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(16)
-        titles = QVBoxLayout()
-        titles.setSpacing(2)
-        titles.addWidget(named(QLabel("Payouts"), "pageTitle"))
-        titles.addWidget(self.subtitle)
-        layout.addLayout(titles)
+        layout, self.subtitle = page_layout(self, "Payouts")
         layout.addLayout(self._cards())
         layout.addWidget(self._table_card(), 1)
 

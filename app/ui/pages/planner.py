@@ -39,6 +39,7 @@ from app.ui.tablemodels import ROW_HEIGHT, Column, RowsModel, table_view
 from app.ui.widgets.cards import StatCard
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
+from app.ui.widgets.page import page_layout
 
 DASH = "\u2014"
 EMPTY_HEADING = "Nothing to plan yet"
@@ -227,15 +228,7 @@ class Page(QWidget):
 
     def _content(self) -> QWidget:
         content = named(QWidget(), "plannerContent")
-        layout = QVBoxLayout(content)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(16)
-        titles = QVBoxLayout()
-        titles.setSpacing(2)
-        titles.addWidget(named(QLabel("Planner"), "pageTitle"))
-        self.subtitle = named(QLabel(), "pageSubtitle")
-        titles.addWidget(self.subtitle)
-        layout.addLayout(titles)
+        layout, self.subtitle = page_layout(content, "Planner")
         layout.addLayout(self._cards())
         middle = self.middle = QHBoxLayout()
         middle.setSpacing(16)

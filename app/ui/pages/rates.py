@@ -29,6 +29,7 @@ from app.ui.dialogs import confirm, rate_dialog
 from app.ui.dialogs.rate_dialog import RateDialog
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.named import named
+from app.ui.widgets.page import page_layout
 
 SOURCE_CHARS = 160  # of a source note in the header; the rest in its tooltip
 RegionEntry = Entry[RegionRates]
@@ -141,15 +142,7 @@ class Page(QWidget):
         self.view: RatesView | None = None
         self.dialog: RateDialog | None = None
         self.dialog_factory = RateDialog  # tests may hand in their own
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(16)
-        self.subtitle = named(QLabel(), "pageSubtitle")
-        titles = QVBoxLayout()
-        titles.setSpacing(2)
-        titles.addWidget(named(QLabel("Rates"), "pageTitle"))
-        titles.addWidget(self.subtitle)
-        layout.addLayout(titles)
+        layout, self.subtitle = page_layout(self, "Rates")
         layout.addWidget(self._in_force_card())
         layout.addWidget(self._entries_card(), 1)
         row = QHBoxLayout()
