@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -29,7 +28,7 @@ from app.ui.models.gifter_table import GifterTableModel
 from app.ui.widgets.cards import StatCard
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
-from app.ui.widgets.page import page_layout
+from app.ui.widgets.page import empty_or_content, page_layout
 
 EMPTY_HEADING = "No gifters yet"
 EMPTY_BODY = ("Once a gift log is imported, everyone who sent you a gift is ranked here: "
@@ -110,12 +109,7 @@ class Page(QWidget):
         self.board: Leaderboard | None = None
         self.model = GifterTableModel(self)
         self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, EMPTY_COMMAND)
-        self.stack = QStackedWidget(self)
-        self.stack.addWidget(self.empty)
-        self.stack.addWidget(self._content())
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.stack)
+        self.stack = empty_or_content(self, self.empty, self._content())
 
     # ---- layout -----------------------------------------------------------------------------
 

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -34,7 +33,7 @@ from app.ui.charts.earnings_chart import COLORS
 from app.ui.models.gift_table import GiftTableModel
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
-from app.ui.widgets.page import page_layout
+from app.ui.widgets.page import empty_or_content, page_layout
 
 EMPTY_HEADING = "No gifts in this ledger yet"
 EMPTY_BODY = ("Import a gift log (a gift logger's CSV or TikTok's data download) and every "
@@ -179,14 +178,9 @@ class Page(QWidget):
         self._sender: tuple[str, str] | None = None  # (key, name) of the sender filter
         self.model = GiftTableModel(db, self)
         self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, EMPTY_COMMAND)
-        self.stack = QStackedWidget(self)
-        self.stack.addWidget(self.empty)
-        self.stack.addWidget(self._content())
+        self.stack = empty_or_content(self, self.empty, self._content())
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_filters)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.stack)
 
     # ---- layout -----------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from app.ui.dialogs import confirm
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
-from app.ui.widgets.page import page_layout
+from app.ui.widgets.page import empty_or_content, page_layout
 
 # what one row of each kind of batch is, for sentences (singular, plural)
 NOUNS = {"gifts": ("gift", "gifts"), "sessions": ("LIVE", "LIVEs"),
@@ -109,12 +109,7 @@ class Page(QWidget):
         super().__init__(parent)
         self._db = db
         self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, EMPTY_COMMAND)
-        self.stack = QStackedWidget(self)
-        self.stack.addWidget(self.empty)
-        self.stack.addWidget(self._content())
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.stack)
+        self.stack = empty_or_content(self, self.empty, self._content())
 
     def _content(self) -> QWidget:
         content = QWidget()

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +26,7 @@ from app.ui.charts.axes import DAY, DayAxis
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
-from app.ui.widgets.page import page_layout
+from app.ui.widgets.page import empty_or_content, page_layout
 
 COLORS = {"caught": "#818cf8", "missed": "#e11d48", "axis": "#6b7280", "line": "#d1d5db"}
 # Stops crowd the low end: one big gift would otherwise leave every other slot pale (the
@@ -243,12 +242,7 @@ class Page(QWidget):
         self._db = db
         self.view: LivesView | None = None
         self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY)
-        self.stack = QStackedWidget(self)
-        self.stack.addWidget(self.empty)
-        self.stack.addWidget(self._content())
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.stack)
+        self.stack = empty_or_content(self, self.empty, self._content())
 
     def _content(self) -> QWidget:
         content = QWidget()

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +25,7 @@ from app.ui.charts.earnings_chart import EarningsChartWidget, legend_html
 from app.ui.widgets.cards import ProgressCard, StatCard
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
+from app.ui.widgets.page import empty_or_content
 
 RANGES: list[tuple[str, int | None]] = [("7 d", 7), ("30 d", 30), ("90 d", 90), ("1 y", 365),
                                         ("All", None)]
@@ -47,12 +47,7 @@ class OverviewPage(QWidget):
         self.dashboard: Dashboard | None = None
         self.account: str | None = None  # the handle shown; None until the first refresh
         self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, EMPTY_COMMAND)
-        self.stack = QStackedWidget(self)
-        self.stack.addWidget(self.empty)
-        self.stack.addWidget(self._content())
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.stack)
+        self.stack = empty_or_content(self, self.empty, self._content())
 
     def _content(self) -> QWidget:
         content = QWidget()

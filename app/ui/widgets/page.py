@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from app.ui.widgets.named import named
 
@@ -19,3 +19,14 @@ def page_layout(host: QWidget, title: str, spacing: int = 16) -> tuple[QVBoxLayo
     titles.addWidget(subtitle)
     layout.addLayout(titles)
     return layout, subtitle
+
+
+def empty_or_content(host: QWidget, empty: QWidget, content: QWidget) -> QStackedWidget:
+    """Fill `host` with a stack of its empty state (index 0) and its content (index 1)."""
+    stack = QStackedWidget(host)
+    stack.addWidget(empty)
+    stack.addWidget(content)
+    outer = QVBoxLayout(host)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addWidget(stack)
+    return stack
