@@ -10,6 +10,7 @@ creator never sees a traceback, stderr keeps it.
 
 from __future__ import annotations
 
+import gc
 import os
 import sqlite3
 import sys
@@ -91,6 +92,19 @@ def dispose(window: QWidget) -> None:
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
+def tune_gc() -> None:
+    """Fewer, cheaper garbage collections while the window runs.
+
+    Measured scrolling a 1M-gift table (tests/benchmarks/bench_gifts_table.py): with Python's
+    default thresholds, full collections over every live Qt wrapper and cached row made the
+    slowest frame 81 ms; with start-up objects frozen out of collection and a gen-0 threshold
+    of 20,000 it was 47 ms (median 8.6 -> 7.4 ms), peak memory unchanged. Cycles are still
+    collected, only less often."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
+
+
 def run_window(db_path: str | None = None, demo: bool = False,
                screenshot: str | None = None) -> int:
     if screenshot:
@@ -115,4 +129,5 @@ def run_window(db_path: str | None = None, demo: bool = False,
             return 0
         stack.callback(setattr, sys, "excepthook", errors.install_excepthook())
         window.show()
+        tune_gc()
         return app.exec()
