@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QItemSelection, Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -28,7 +27,7 @@ from app.ui.models.gifter_table import GifterTableModel
 from app.ui.widgets.cards import StatCard
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
-from app.ui.widgets.page import empty_or_content, page_layout
+from app.ui.widgets.page import LoadsWhenShown, empty_or_content, page_layout
 
 EMPTY_HEADING = "No gifters yet"
 EMPTY_BODY = ("Once a gift log is imported, everyone who sent you a gift is ranked here: "
@@ -101,11 +100,10 @@ class LeaderboardTable(QTableView):
         self.setSortingEnabled(True)
 
 
-class Page(QWidget):
+class Page(LoadsWhenShown, QWidget):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
-        self._stale = True
         self.board: Leaderboard | None = None
         self.model = GifterTableModel(self)
         self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, EMPTY_COMMAND)
@@ -158,17 +156,6 @@ class Page(QWidget):
         return card
 
     # ---- loading ----------------------------------------------------------------------------
-
-    def refresh(self) -> None:
-        """The ledger changed: reload now if shown, else when shown (a hidden page waits)."""
-        self._stale = True
-        if self.isVisible():
-            self.load()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.load()
 
     def load(self) -> None:
         self._stale = False

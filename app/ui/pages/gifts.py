@@ -8,7 +8,7 @@ from datetime import date
 
 import pyqtgraph as pg
 from PySide6.QtCore import QDate, QEvent, QObject, QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,7 +33,7 @@ from app.ui.charts.earnings_chart import COLORS
 from app.ui.models.gift_table import GiftTableModel
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
-from app.ui.widgets.page import empty_or_content, page_layout
+from app.ui.widgets.page import LoadsWhenShown, empty_or_content, page_layout
 
 EMPTY_HEADING = "No gifts in this ledger yet"
 EMPTY_BODY = ("Import a gift log (a gift logger's CSV or TikTok's data download) and every "
@@ -170,11 +170,10 @@ class GiftTable(QTableView):
         return len(rows)
 
 
-class Page(QWidget):
+class Page(LoadsWhenShown, QWidget):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
-        self._stale = True
         self._sender: tuple[str, str] | None = None  # (key, name) of the sender filter
         self.model = GiftTableModel(db, self)
         self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, EMPTY_COMMAND)
@@ -256,17 +255,6 @@ class Page(QWidget):
         return card
 
     # ---- loading ----------------------------------------------------------------------------
-
-    def refresh(self) -> None:
-        """The ledger changed: reload now if shown, else when shown (a hidden page waits)."""
-        self._stale = True
-        if self.isVisible():
-            self.load()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.load()
 
     def load(self) -> None:
         self._stale = False

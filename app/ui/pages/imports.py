@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 from sqlite_utils import Database
@@ -24,7 +23,7 @@ from app.ui.dialogs import confirm
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
-from app.ui.widgets.page import empty_or_content, page_layout
+from app.ui.widgets.page import card, empty_or_content, page_layout
 
 # what one row of each kind of batch is, for sentences (singular, plural)
 NOUNS = {"gifts": ("gift", "gifts"), "sessions": ("LIVE", "LIVEs"),
@@ -93,17 +92,6 @@ def undo_question(row: BatchRow) -> str:
             f"{count(row.left, row.kind)} will be removed from the ledger.")
 
 
-def _card(header: QHBoxLayout, *widgets: QWidget) -> QFrame:
-    card = named(QFrame(), "card")
-    layout = QVBoxLayout(card)
-    layout.setContentsMargins(18, 14, 18, 12)
-    layout.setSpacing(10)
-    layout.addLayout(header)
-    for widget in widgets:
-        layout.addWidget(widget, 1 if widget is widgets[-1] else 0)
-    return card
-
-
 class Page(QWidget):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,12 +102,12 @@ class Page(QWidget):
     def _content(self) -> QWidget:
         content = QWidget()
         layout, self.subtitle = page_layout(content, "Imports")
-        layout.addWidget(self._batches_card(), 1)
-        layout.addWidget(self._rejected_card(), 1)
+        layout.addWidget(self._batchescard(), 1)
+        layout.addWidget(self._rejectedcard(), 1)
         self.content_layout = layout
         return content
 
-    def _batches_card(self) -> QFrame:
+    def _batchescard(self) -> QFrame:
         self.model: RowsModel[BatchRow] = RowsModel(
             batch_columns(), row_tone=lambda r: "muted" if r.undone else "", parent=self)
         self.table = table_view(self.model, sort_column=0)  # newest first
@@ -130,9 +118,9 @@ class Page(QWidget):
         header.addWidget(named(QLabel("Batches"), "cardHeading"))
         header.addStretch(1)
         header.addWidget(self.undo_button)
-        return _card(header, self.table)
+        return card(header, self.table)
 
-    def _rejected_card(self) -> QFrame:
+    def _rejectedcard(self) -> QFrame:
         self.rejected_model: RowsModel[Rejected] = RowsModel(rejected_columns(), parent=self)
         self.rejected_table = table_view(self.rejected_model)
         self.rejected_heading = named(QLabel("Rows not imported"), "cardHeading")
@@ -147,7 +135,7 @@ class Page(QWidget):
         header = QHBoxLayout()
         header.addWidget(self.rejected_heading)
         header.addStretch(1)
-        self.rejected_card = _card(header, self.batch_info, self.rejected_pages)
+        self.rejected_card = card(header, self.batch_info, self.rejected_pages)
         return self.rejected_card
 
     # ---- showing ------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from app.ui.dialogs import confirm, rate_dialog
 from app.ui.dialogs.rate_dialog import RateDialog
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.named import named
-from app.ui.widgets.page import page_layout
+from app.ui.widgets.page import card, page_layout
 
 SOURCE_CHARS = 160  # of a source note in the header; the rest in its tooltip
 RegionEntry = Entry[RegionRates]
@@ -118,17 +118,6 @@ def import_text(result: FxImport) -> str:
             f"({span}){left}.")
 
 
-def _card(header: QHBoxLayout, *widgets: QWidget) -> QFrame:
-    card = named(QFrame(), "card")
-    layout = QVBoxLayout(card)
-    layout.setContentsMargins(18, 14, 18, 12)
-    layout.setSpacing(10)
-    layout.addLayout(header)
-    for widget in widgets:
-        layout.addWidget(widget, 1 if widget is widgets[-1] else 0)
-    return card
-
-
 def _button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
     button = named(QPushButton(text), name)
     button.clicked.connect(slot)
@@ -143,17 +132,17 @@ class Page(QWidget):
         self.dialog: RateDialog | None = None
         self.dialog_factory = RateDialog  # tests may hand in their own
         layout, self.subtitle = page_layout(self, "Rates")
-        layout.addWidget(self._in_force_card())
-        layout.addWidget(self._entries_card(), 1)
+        layout.addWidget(self._in_forcecard())
+        layout.addWidget(self._entriescard(), 1)
         row = QHBoxLayout()
         row.setSpacing(16)
-        row.addWidget(self._methods_card(), 3)
-        row.addWidget(self._fx_card(), 2)
+        row.addWidget(self._methodscard(), 3)
+        row.addWidget(self._fxcard(), 2)
         layout.addLayout(row, 1)
 
     # ---- building -----------------------------------------------------------------------------
 
-    def _in_force_card(self) -> QFrame:
+    def _in_forcecard(self) -> QFrame:
         card = named(QFrame(), "card")
         layout = QVBoxLayout(card)
         layout.setContentsMargins(18, 14, 18, 14)
@@ -166,7 +155,7 @@ class Page(QWidget):
         layout.addWidget(self.in_force_source)
         return card
 
-    def _entries_card(self) -> QFrame:
+    def _entriescard(self) -> QFrame:
         self.model: RowsModel[RegionEntry] = RowsModel(
             region_columns(self._is_in_force), parent=self)
         self.table = table_view(self.model, sort_column=0)  # newest first
@@ -183,17 +172,17 @@ class Page(QWidget):
         for button in (self.add_button, self.edit_button, self.delete_button,
                        self.restore_button):
             header.addWidget(button)
-        return _card(header, self.table)
+        return card(header, self.table)
 
-    def _methods_card(self) -> QFrame:
+    def _methodscard(self) -> QFrame:
         self.methods_model: RowsModel[MethodEntry] = RowsModel(method_columns(), parent=self)
         self.methods_table = table_view(self.methods_model)
         header = QHBoxLayout()
         header.addWidget(named(QLabel("Payout methods"), "cardHeading"))
         header.addStretch(1)
-        return _card(header, self.methods_table)
+        return card(header, self.methods_table)
 
-    def _fx_card(self) -> QFrame:
+    def _fxcard(self) -> QFrame:
         self.fx_model: RowsModel[FxEntry] = RowsModel(fx_columns("USD"), parent=self)
         self.fx_table = table_view(self.fx_model, sort_column=0)
         self.fx_heading = named(QLabel("Exchange rates"), "cardHeading")
@@ -208,7 +197,7 @@ class Page(QWidget):
         header.addWidget(self.import_button)
         # top-aligned: it has the card to itself while the table is hidden (a USD region)
         self.fx_note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        return _card(header, self.fx_note, self.fx_table)
+        return card(header, self.fx_note, self.fx_table)
 
     # ---- showing ------------------------------------------------------------------------------
 

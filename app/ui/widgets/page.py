@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+from typing import Any
+
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.ui.widgets.named import named
 
@@ -30,3 +40,37 @@ def empty_or_content(host: QWidget, empty: QWidget, content: QWidget) -> QStacke
     outer.setContentsMargins(0, 0, 0, 0)
     outer.addWidget(stack)
     return stack
+
+
+def card(header: QHBoxLayout, *widgets: QWidget) -> QFrame:
+    """A card: a header row, then `widgets` stacked, the last one taking the spare height."""
+    frame = named(QFrame(), "card")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(18, 14, 18, 12)
+    layout.setSpacing(10)
+    layout.addLayout(header)
+    for widget in widgets:
+        layout.addWidget(widget, 1 if widget is widgets[-1] else 0)
+    return frame
+
+
+class LoadsWhenShown:
+    """For a page whose load() is costly on a big ledger: refresh() reloads now if the page
+    is shown, else marks it stale and it reloads when next shown. List it before QWidget;
+    load() must set `_stale = False`."""
+
+    _stale = True
+
+    def refresh(self) -> None:
+        """The ledger changed: reload now if shown, else when shown (a hidden page waits)."""
+        self._stale = True
+        if self.isVisible():  # type: ignore[attr-defined]
+            self.load()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)  # type: ignore[misc]
+        if self._stale:
+            self.load()
+
+    def load(self) -> Any:
+        raise NotImplementedError
