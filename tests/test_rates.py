@@ -10,10 +10,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from helpers import gift_csv, ledger
 from sqlite_utils import Database
 
 from app.core.rates import ExchangeRate
-from app.services import accounts, money_views
+from app.services import accounts, importing, money_views
 from app.services import rates as service
 from app.services.demo import load_demo
 from app.services.rates import RateForm
@@ -187,3 +188,36 @@ def test_a_user_exchange_rate_changes_the_local_amount(demo: Database) -> None:
     assert mine.usd == shipped.usd == Decimal("50")
     assert mine.local == Decimal("25")
     assert money_views.conversion(10_000, "GB", day=date(2026, 8, 1), db=demo) == shipped
+
+
+# ---- calibration from a real payout ---------------------------------------------------------
+
+def test_a_calibration_saved_revalues_the_days_from_the_payout_on(tmp_path: Path) -> None:
+    db = ledger(tmp_path)  # US, UTC
+    log = gift_csv(tmp_path / "log.csv", ["2026-09-30 12:00:00,ana,Rose,1000",
+                                          "2026-10-01 12:00:00,ben,Rose,2000",
+                                          "2026-10-02 12:00:00,cai,Rose,500"])
+    importing.import_files(db, [log])
+    # 1 diamond a coin at $0.005: $5, $10 and $2.50
+    assert days(db) == {date(2026, 9, 30): Decimal("5"), OCT_1: Decimal("10"),
+                        date(2026, 10, 2): Decimal("2.5")}
+    # 20,000 diamonds withdrawn on Oct 1 paid $90: $0.0045 a diamond
+    form = service.calibration_form(db, "US", OCT_1, 20_000, Decimal("90"))
+    assert (form.valid_from, form.usd_per_diamond) == (OCT_1, "0.0045")
+    assert (form.diamonds_per_coin, form.min_withdrawal_usd, form.daily_cap_usd) == (
+        "1", "100", "1000")  # the rest as in force that day
+    assert form.source == "calibrated from my payout of 2026-10-01: 20,000 diamonds, $90 received"
+    service.save_region_rate(db, "US", form)
+    # Sep 30 keeps $5; Oct 1: 2,000 x 0.0045 = $9; Oct 2: 500 x 0.0045 = $2.25
+    assert days(db) == {date(2026, 9, 30): Decimal("5"), OCT_1: Decimal("9"),
+                        date(2026, 10, 2): Decimal("2.25")}
+    assert money_views.summary(db)[0].usd == Decimal("16.25")
+    assert service.view(db, today=OCT_1).in_force.value.source == form.source
+    db.close()
+
+
+def test_a_calibrated_rate_is_kept_to_eight_places(demo: Database) -> None:
+    form = service.calibration_form(demo, "GB", OCT_1, 30_001, Decimal("100"))
+    assert form.usd_per_diamond == "0.00333322"  # 100 / 30,001 = 0.0033332222...
+    no_cash = service.calibration_form(demo, "GB", OCT_1, 30_001, Decimal("0"))
+    assert service.problem(no_cash) == "USD per diamond must be more than 0."

@@ -3,11 +3,16 @@ now-or-later, the goal and calibration (offscreen, warnings as errors)."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from PySide6.QtCore import QDate, Qt
 
+from app.services import rates as rates_service
 from app.services.planner import GOAL_GIFTS
 from app.services.reference import rate_book
+from app.ui.dialogs import confirm
 from app.ui.pages.planner import Page
 from tests.test_planner import TODAY, demo, whale_ledger
 
@@ -125,3 +130,39 @@ def test_an_empty_ledger_shows_the_empty_state(qtbot, tmp_path):
     page.refresh()
     assert page.empty.isVisibleTo(page) and not page.scroller.isVisibleTo(page)
     db.close()
+
+
+def test_a_calibration_saved_from_its_day_revalues_the_plan(qtbot, gb_page, monkeypatch):
+    page = gb_page
+    page.cal_diamonds.setValue(20_000)
+    page.cal_cash.setValue(90)
+    page.cal_day.setDate(QDate(2026, 10, 1))
+    assert page.cal_save.isEnabled()
+    assert page.cal_save.text() == "Save as my GB rate from Oct 1, 2026\u2026"
+    asked: list[str] = []
+    replies = iter([False, True])
+    monkeypatch.setattr(confirm, "ask",
+                        lambda parent, title, text, action="Yes": asked.append(text)
+                        or next(replies))
+    qtbot.mouseClick(page.cal_save, Qt.MouseButton.LeftButton)
+    assert page.balance_card.value.text() == "$361.04"  # declined: nothing saved
+    assert rates_service.user_entries(page._db).total == 0
+    qtbot.mouseClick(page.cal_save, Qt.MouseButton.LeftButton)
+    assert "From Oct 1, 2026 on" in asked[1] and "$0.0045 per diamond" in asked[1]
+    assert "until then $0.005" in asked[1]
+    # 150,631 diamonds before Oct 1 keep $0.005; the 52,577 from Oct 1 on are worth $0.0045:
+    # 753.155 + 236.5965 - 655 withdrawn = 334.7515 (= 361.04 - 52,577 x 0.0005)
+    assert page.balance_card.value.text() == "$334.75"
+    entry = rates_service.view(page._db, region="GB", today=TODAY).in_force
+    assert entry.edited and entry.value.valid_from == date(2026, 10, 1)
+    assert entry.value.usd_per_diamond == Decimal("0.0045")
+    # the plan now compares against the saved rate: nothing of this payout went to fees
+    assert "(nominal $0.0045): 0% of the nominal" in page.cal_result.text()
+
+
+def test_calibration_cannot_be_saved_without_cash(gb_page):
+    page = gb_page
+    page.cal_diamonds.setValue(20_000)
+    page.cal_cash.setValue(0)
+    assert not page.cal_save.isEnabled()
+    assert page.cal_day.maximumDate() == QDate(TODAY.year, TODAY.month, TODAY.day)

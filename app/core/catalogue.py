@@ -13,6 +13,7 @@ class Gift:
     name: str
     coins: int
     valid_from: date
+    source: str = ""
 
 
 class GiftLookupError(ValueError):
@@ -34,6 +35,14 @@ class Catalogue:
 
     def gifts(self) -> list[Gift]:
         return [v[-1] for v in self._by_id.values()]
+
+    def versions(self) -> list[Gift]:
+        """Every entry, each price of each gift: by id, then oldest first."""
+        return [g for gift_id in sorted(self._by_id) for g in self._by_id[gift_id]]
+
+    def ids_named(self, name: str) -> set[int]:
+        """The ids carrying `name` (any case or spacing): several when names repeat."""
+        return set(self._ids_by_name.get(_norm(name), set()))
 
     def by_id(self, gift_id: int, day: date | None = None) -> Gift | None:
         versions = self._by_id.get(gift_id)

@@ -52,6 +52,9 @@ class ExchangeRate:
     source: str = ""
 
 
+ALWAYS = date.min  # the valid_from of a shipped coin pack: coin_packs.csv has no dates
+
+
 @dataclass(frozen=True)
 class CoinPack:
     region: str
@@ -60,6 +63,12 @@ class CoinPack:
     price: Decimal
     currency: str
     source: str = ""
+    valid_from: date = ALWAYS  # a later entry for the same channel and coins is a new price
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        """What one price history is about: the region's pack of `coins` on `channel`."""
+        return (self.region, self.channel.lower(), self.coins)
 
 
 T = TypeVar("T", bound=Dated)
@@ -130,8 +139,19 @@ class RateBook:
             raise KeyError(f"no exchange rate for {currency}")
         return effective(entries, day).value.per_usd
 
-    def coin_packs(self, code: str) -> list[CoinPack]:
-        return [p for p in self.packs if p.region == code.upper()]
+    def coin_packs(self, code: str, day: date | None = None) -> list[CoinPack]:
+        """The region's packs on `day` (the newest price of each without a day); a pack whose
+        first price starts after `day` is not on sale yet."""
+        newest: dict[tuple[str, str, int], CoinPack] = {}
+        for pack in self.coin_pack_history(code):
+            if day is None or pack.valid_from <= day:
+                newest[pack.key] = pack
+        return sorted(newest.values(), key=lambda p: (p.channel.lower(), p.coins))
+
+    def coin_pack_history(self, code: str) -> list[CoinPack]:
+        """Every price of every pack of the region, oldest first."""
+        return sorted((p for p in self.packs if p.region == code.upper()),
+                      key=lambda p: p.valid_from)
 
     def with_preset(self, name: str) -> RateBook:
         """The same book with a preset's parameters applied to every region entry."""

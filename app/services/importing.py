@@ -24,7 +24,8 @@ from app.importers.fields import (
 from app.importers.readers import READERS, ReadContext
 from app.importers.sources import CsvTable, Table
 from app.services import accounts
-from app.services.reference import MONTH_FIRST_REGIONS, catalogue, rate_book
+from app.services.catalogue import effective_catalogue
+from app.services.reference import MONTH_FIRST_REGIONS, rate_book
 from app.store import batches, queries
 
 MAX_REPORTED_ERRORS = 1000
@@ -129,6 +130,7 @@ def prepare(db: Database, path: Path, account: dict[str, Any], *, kind: str = "a
         raise ImportRefused(f"unknown kind {kind!r}; choose auto, " + ", ".join(KINDS))
     prepared = []
     rates = rate_book().region(account["region"], date.today())
+    gifts = effective_catalogue(db)  # the creator's gifts and price changes count
     for known_kind, table in open_tables(path):
         if kind != "auto" and known_kind and known_kind != kind:
             continue
@@ -140,7 +142,7 @@ def prepare(db: Database, path: Path, account: dict[str, Any], *, kind: str = "a
                               options.get("timezone", mapping.timezone), mapping.name,
                               mapping.options)
         feedback = Feedback(progress=progress, cancel=cancel)
-        ctx = ReadContext(catalogue(), account["timezone"],
+        ctx = ReadContext(gifts, account["timezone"],
                           account["region"] not in MONTH_FIRST_REGIONS, feedback,
                           rates.currency)
         rows = READERS[mapping.kind](table, mapping, ctx)

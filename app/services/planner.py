@@ -119,7 +119,7 @@ def planner(db: Database, *, account: str | None = None, today: date | None = No
     if not v.days and not v.payouts:
         return None
     today = today or date.today()
-    rb = book(preset)
+    rb = book(preset, db)  # the creator's own rate entries count, as in valued()
     rates = rb.region(v.account["region"], today)
     s = summarize(v.days, v.payouts, rates.min_withdrawal_usd, None, today)
     last = max((d.day for d in v.days if d.day <= today), default=today)

@@ -20,7 +20,16 @@ from typing import Any, Generic, TypeVar
 
 from sqlite_utils import Database
 
-from app.core.rates import ExchangeRate, PayoutMethod, RateBook, RegionRates, effective
+from app.core.conversion import calibrate
+from app.core.money import plain, round_money
+from app.core.rates import (
+    CoinPack,
+    ExchangeRate,
+    PayoutMethod,
+    RateBook,
+    RegionRates,
+    effective,
+)
 from app.services import settings
 from app.services.reference import rate_book
 from app.store import rates as store
@@ -51,6 +60,20 @@ def _fx_key(x: ExchangeRate) -> Hashable:
     return (x.currency, x.valid_from)
 
 
+def _pack_key(p: CoinPack) -> Hashable:
+    return (*p.key, p.valid_from)
+
+
+def merge_packs(shipped: Iterable[CoinPack], user: Sequence[CoinPack]) -> tuple[CoinPack, ...]:
+    """The creator's packs over the shipped ones. Where the creator prices a region's packs in
+    another currency than the shipped ones (most regions ship the US ladder in USD as a
+    placeholder), the shipped packs of that region go: one region's packs are one currency."""
+    theirs = {(p.region, p.currency) for p in user}
+    regions = {region for region, _ in theirs}
+    kept = [p for p in shipped if p.region not in regions or (p.region, p.currency) in theirs]
+    return _merge(kept, user, _pack_key)
+
+
 def effective_book(db: Database | None) -> RateBook:
     """The shipped book with the ledger's entries on top (the shipped book without a db)."""
     shipped = rate_book()
@@ -60,7 +83,7 @@ def effective_book(db: Database | None) -> RateBook:
         _merge(shipped.regions, store.region_rates(db), _region_key),
         _merge(shipped.methods, store.payout_methods(db), _method_key),
         _merge(shipped.fx, store.exchange_rates(db), _fx_key),
-        shipped.packs, shipped.presets)
+        merge_packs(shipped.packs, store.coin_packs(db)), shipped.presets)
 
 
 # ---- what the Rates page shows ----------------------------------------------------------------
@@ -110,8 +133,7 @@ def view(db: Database, region: str | None = None, today: date | None = None) -> 
     methods = sorted((m for m in book.methods if m.region == region),
                      key=lambda m: (m.name.lower(), m.valid_from))
     fx = sorted((x for x in book.fx if x.currency == now.currency), key=lambda x: x.valid_from)
-    user_count = sum(len(rows) for rows in (store.region_rates(db), store.payout_methods(db),
-                                            store.exchange_rates(db)))
+    user_count = user_entries(db).total
     return RatesView(region, region_name(region), now.currency, today, in_force, history,
                      _entries(methods, store.payout_methods(db), _method_key),
                      _entries(fx, store.exchange_rates(db), _fx_key), user_count)
@@ -192,9 +214,57 @@ def save_exchange_rate(db: Database, rate: ExchangeRate) -> None:
     store.save_exchange_rates(db, [rate])
 
 
+@dataclass(frozen=True)
+class UserEntries:
+    """How many entries of each kind the creator made: what restoring the defaults removes."""
+
+    counts: dict[str, int]  # store table -> rows
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def describe(self) -> str:
+        """"2 region rates, 1 gift price and 3 coin packs" (the kinds that have entries)."""
+        parts = [f"{n} {KINDS[table][0] if n == 1 else KINDS[table][1]}"
+                 for table, n in self.counts.items() if n]
+        if not parts:
+            return "no entries"
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+KINDS = {"user_region_rates": ("region rate", "region rates"),
+         "user_payout_methods": ("payout method", "payout methods"),
+         "user_exchange_rates": ("exchange rate", "exchange rates"),
+         "user_gifts": ("gift entry", "gift entries"),
+         "user_coin_packs": ("coin pack", "coin packs")}
+
+
+def user_entries(db: Database) -> UserEntries:
+    return UserEntries(store.count_all(db))
+
+
 def restore_defaults(db: Database) -> int:
-    """Remove every entry the creator made: the shipped rates apply again. How many went."""
+    """Remove every entry the creator made (rates, payout methods, exchange rates, gifts and
+    coin packs): the shipped data applies again. How many went."""
     return store.delete_all(db)
+
+
+# ---- calibration from a real payout ---------------------------------------------------------
+
+CALIBRATED_PLACES = 8  # far finer than a payout in cents can tell apart
+
+
+def calibration_form(db: Database, region: str, day: date, diamonds: int,
+                     cash_usd: Decimal) -> RateForm:
+    """The region's entry in force on `day` with the USD per diamond a real payout of that day
+    gave (cash received / diamonds withdrawn), to save as the rate from `day` on."""
+    nominal = effective_book(db).region(region, day)
+    rate = round_money(calibrate(diamonds, cash_usd, nominal).usd_per_diamond, CALIBRATED_PLACES)
+    base = form_for(db, region, day)
+    return RateForm(day, base.diamonds_per_coin, plain(rate), base.min_withdrawal_usd,
+                    base.daily_cap_usd, f"calibrated from my payout of {day.isoformat()}: "
+                    f"{diamonds:,} diamonds, ${plain(cash_usd)} received")
 
 
 # ---- exchange rates from a CSV ----------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The creator's own rate entries (region rates, payout methods, exchange rates).
+"""The creator's own rate entries (region rates, payout methods, exchange rates, gifts and
+coin packs).
 
 Each entry is keyed by what it prices and the day it starts (`valid_from`); saving an entry
 for a key and day that already has one replaces it, which is how an entry is edited. Figures
@@ -13,9 +14,11 @@ from decimal import Decimal
 
 from sqlite_utils import Database
 
-from app.core.rates import ExchangeRate, PayoutMethod, RegionRates
+from app.core.catalogue import Gift
+from app.core.rates import CoinPack, ExchangeRate, PayoutMethod, RegionRates
 
-TABLES = ("user_region_rates", "user_payout_methods", "user_exchange_rates")
+TABLES = ("user_region_rates", "user_payout_methods", "user_exchange_rates", "user_gifts",
+          "user_coin_packs")
 
 
 # ---- region rates -----------------------------------------------------------------------------
@@ -101,6 +104,66 @@ def delete_exchange_rate(db: Database, currency: str, valid_from: date) -> bool:
         cursor = db.execute("DELETE FROM user_exchange_rates WHERE currency = ?"
                             " AND valid_from = ?", (currency, valid_from.isoformat()))
     return cursor.rowcount > 0
+
+
+# ---- gifts --------------------------------------------------------------------------------------
+
+def gifts(db: Database) -> list[Gift]:
+    cursor = db.execute("SELECT gift_id, name, coins, valid_from, source FROM user_gifts"
+                        " ORDER BY gift_id, valid_from")
+    return [Gift(int(r[0]), str(r[1]), int(r[2]), date.fromisoformat(r[3]), str(r[4]))
+            for r in cursor.fetchall()]
+
+
+def save_gift(db: Database, gift: Gift, replacing: Gift | None = None) -> None:
+    """Save `gift`; `replacing` (an entry being edited, perhaps to another day) goes with it."""
+    with db.atomic():
+        if replacing is not None:
+            delete_gift(db, replacing.gift_id, replacing.valid_from)
+        db.execute("INSERT OR REPLACE INTO user_gifts (gift_id, valid_from, name, coins, source)"
+                   " VALUES (?, ?, ?, ?, ?)", (gift.gift_id, gift.valid_from.isoformat(),
+                                                gift.name, gift.coins, gift.source))
+
+
+def delete_gift(db: Database, gift_id: int, valid_from: date) -> bool:
+    with db.atomic():
+        cursor = db.execute("DELETE FROM user_gifts WHERE gift_id = ? AND valid_from = ?",
+                            (gift_id, valid_from.isoformat()))
+    return cursor.rowcount > 0
+
+
+# ---- coin packs ---------------------------------------------------------------------------------
+
+def coin_packs(db: Database) -> list[CoinPack]:
+    cursor = db.execute("SELECT region, channel, coins, price, currency, source, valid_from"
+                        " FROM user_coin_packs ORDER BY region, channel, coins, valid_from")
+    return [CoinPack(str(r[0]), str(r[1]), int(r[2]), Decimal(r[3]), str(r[4]), str(r[5]),
+                     date.fromisoformat(r[6])) for r in cursor.fetchall()]
+
+
+def save_coin_pack(db: Database, pack: CoinPack, replacing: CoinPack | None = None) -> None:
+    with db.atomic():
+        if replacing is not None:
+            delete_coin_pack(db, replacing)
+        db.execute("INSERT OR REPLACE INTO user_coin_packs (region, channel, coins, valid_from,"
+                   " price, currency, source) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   (pack.region, pack.channel, pack.coins, pack.valid_from.isoformat(),
+                    str(pack.price), pack.currency, pack.source))
+
+
+def delete_coin_pack(db: Database, pack: CoinPack) -> bool:
+    with db.atomic():
+        cursor = db.execute("DELETE FROM user_coin_packs WHERE region = ? AND channel = ?"
+                            " AND coins = ? AND valid_from = ?",
+                            (pack.region, pack.channel, pack.coins,
+                             pack.valid_from.isoformat()))
+    return cursor.rowcount > 0
+
+
+def count_all(db: Database) -> dict[str, int]:
+    """How many entries each table holds (what restoring the defaults would remove)."""
+    return {table: int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+            for table in TABLES}
 
 
 def delete_all(db: Database) -> int:

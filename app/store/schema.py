@@ -202,3 +202,32 @@ def m003_user_rates(db: Database) -> None:
         ) STRICT, WITHOUT ROWID;
         """
     )
+
+
+@migrations()
+def m004_user_catalogue(db: Database) -> None:
+    # The creator's gifts and price changes, and coin packs, on top of data/gifts.csv and
+    # data/coin_packs.csv; keyed like m003's tables by what is priced and the day it starts.
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS user_gifts (
+            gift_id INTEGER NOT NULL,
+            valid_from TEXT NOT NULL,
+            name TEXT NOT NULL,
+            coins INTEGER NOT NULL CHECK (coins >= 0),
+            source TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (gift_id, valid_from)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS user_coin_packs (
+            region TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            coins INTEGER NOT NULL CHECK (coins > 0),
+            valid_from TEXT NOT NULL,
+            price TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (region, channel, coins, valid_from)
+        ) STRICT, WITHOUT ROWID;
+        """
+    )

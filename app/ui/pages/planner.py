@@ -1,5 +1,6 @@
 """Planner: where the balance stands, when it reaches the threshold, how each payout method
-pays it out, whether waiting pays, what a goal takes, and the true rate of a past payout.
+pays it out, whether waiting pays, what a goal takes, and the true rate of a past payout,
+which can be saved as the region's rate from the payout's day (app.services.rates).
 
 Every figure comes from app.services.planner; the slots read the inputs, call one service
 function and show its result.
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QSpinBox,
     QVBoxLayout,
@@ -31,10 +33,12 @@ from app.core.conversion import PayoutQuote
 from app.core.forecast import BalancePath, Goal, WaitChoice
 from app.core.money import format_money, round_money
 from app.services import planner as service
+from app.services import rates as rates_service
 from app.services.planner import MethodPlan, Planner, Withdrawal
 from app.ui import format as fmt
 from app.ui.charts.axes import DayAxis, UsdAxis
 from app.ui.charts.earnings_chart import AXIS_WIDTH, COLORS, ThresholdLine
+from app.ui.dialogs import confirm
 from app.ui.tablemodels import ROW_HEIGHT, Column, RowsModel, table_view
 from app.ui.widgets.cards import StatCard
 from app.ui.widgets.empty_state import EmptyState
@@ -213,6 +217,7 @@ class Page(QWidget):
         self._db = db
         self.today = today  # None: the real today (tests fix it)
         self.plan: Planner | None = None
+        self._cal_default: QDate | None = None  # the payout day shown until one is chosen
         self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, EMPTY_COMMAND)
         self.content = self._content()
         scroll = QScrollArea()
@@ -325,16 +330,23 @@ class Page(QWidget):
         self.cal_cash.setDecimals(2)
         self.cal_cash.setPrefix("$")
         self.cal_cash.setGroupSeparatorShown(True)
+        self.cal_day = _date_edit()
         form = QGridLayout()
-        form.addWidget(named(QLabel("Diamonds withdrawn"), "filterLabel"), 0, 0)
-        form.addWidget(self.cal_diamonds, 0, 1)
-        form.addWidget(named(QLabel("Cash received (USD)"), "filterLabel"), 1, 0)
-        form.addWidget(self.cal_cash, 1, 1)
+        for row, (label, field) in enumerate((("Diamonds withdrawn", self.cal_diamonds),
+                                              ("Cash received (USD)", self.cal_cash),
+                                              ("Paid on", self.cal_day))):
+            form.addWidget(named(QLabel(label), "filterLabel"), row, 0)
+            form.addWidget(field, row, 1)
         self.cal_result = _detail("Enter a real payout to see the rate you were paid.")
+        self.cal_save = named(QPushButton("Save as my region's rate\u2026"), "secondaryButton")
+        self.cal_save.setEnabled(False)
         layout.addLayout(form)
         layout.addWidget(self.cal_result, 1)
+        layout.addWidget(self.cal_save, 0, Qt.AlignmentFlag.AlignLeft)
         self.cal_diamonds.valueChanged.connect(self.update_calibration)
         self.cal_cash.valueChanged.connect(self.update_calibration)
+        self.cal_day.dateChanged.connect(self.update_calibration)
+        self.cal_save.clicked.connect(self.save_calibration)
         return card
 
     # ---- showing ------------------------------------------------------------------------------
@@ -449,6 +461,12 @@ class Page(QWidget):
         self.wait_method.addItems([m.method.name for m in p.methods])
         if chosen:
             self.wait_method.setCurrentText(chosen)
+        self.cal_day.blockSignals(True)
+        self.cal_day.setMaximumDate(_to_qdate(p.today))  # a payout already made
+        if self._cal_default in (None, self.cal_day.date()):  # not chosen by hand: today
+            self._cal_default = _to_qdate(p.today)
+            self.cal_day.setDate(self._cal_default)
+        self.cal_day.blockSignals(False)
         tomorrow = _to_qdate(p.today + timedelta(days=1))
         for edit, default in ((self.wait_until, 14), (self.goal_by, 30)):
             edit.blockSignals(True)
@@ -481,16 +499,54 @@ class Page(QWidget):
             return
         self.goal_result.setText(goal_text(result))
 
+    def _cash(self) -> Decimal:
+        return Decimal(f"{self.cal_cash.value():.2f}")
+
     def update_calibration(self) -> None:
+        day = _to_day(self.cal_day.date())
+        region = self.plan.rates.region if self.plan else ""
+        self.cal_save.setText(f"Save as my {region} rate from {fmt.day(day)}\u2026")
+        ready = self.plan is not None and self.cal_diamonds.value() > 0 and self._cash() > 0
+        self.cal_save.setEnabled(ready)
         if self.plan is None or self.cal_diamonds.value() <= 0:
             return
-        cal = service.calibration(self.plan, self.cal_diamonds.value(),
-                                  Decimal(f"{self.cal_cash.value():.2f}"))
+        cal = service.calibration(self.plan, self.cal_diamonds.value(), self._cash())
         nominal = self.plan.rates.usd_per_diamond
         self.cal_result.setText(
             f"<b>${cal.usd_per_diamond.normalize():f} per diamond</b> (nominal "
             f"${nominal.normalize():f}): {fmt.percent(cal.implied_fee_fraction)} of the "
             "nominal value went to fees.")
+
+    def save_calibration(self) -> None:
+        """The calibrated rate as the region's entry from the payout's day, after asking."""
+        if self.plan is None or not self.cal_save.isEnabled():
+            return
+        region, day = self.plan.rates.region, _to_day(self.cal_day.date())
+        diamonds, cash = self.cal_diamonds.value(), self._cash()
+        form = rates_service.calibration_form(self._db, region, day, diamonds, cash)
+        if not confirm.ask(self, "Save calibrated rate", calibration_question(
+                region, day, diamonds, cash, form.usd_per_diamond,
+                rates_service.form_for(self._db, region, day).usd_per_diamond), "Save rate"):
+            return
+        try:
+            rates_service.save_region_rate(self._db, region, form)
+        except ValueError as exc:
+            confirm.tell(self, "Rate not saved", str(exc))
+            return
+        refresh_all = getattr(self.window(), "refresh_all", None)
+        if callable(refresh_all):
+            refresh_all()
+        else:
+            self.refresh()
+
+
+def calibration_question(region: str, day: date, diamonds: int, cash: Decimal, rate: str,
+                         before: str) -> str:
+    return (f"From {fmt.day(day)} on, value every day's diamonds in {region} at ${rate} per "
+            f"diamond (until then ${before}), as this payout paid: {diamonds:,} diamonds for "
+            f"{fmt.usd(cash)}. Earlier days keep their rates; a later entry still takes over "
+            "from its own day. The payout methods' fees still apply on top in the plan. You "
+            "can delete the entry on the Rates page.")
 
 
 def wait_text(p: Planner, choice: WaitChoice) -> str:

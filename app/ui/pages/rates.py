@@ -1,7 +1,8 @@
 """Rates: the account's region's rate entries over time (shipped and the creator's own), its
 payout methods and the exchange rates of its currency, with the entry in force today and its
-source in the header. Every change goes through app.services.rates and then the window's
-refresh_all, so every page re-values with the new rates."""
+source in the header; then the gift catalogue and the region's coin packs
+(app.ui.pages.rates_catalogue), one section at a time. Every change goes through the services
+and then the window's refresh_all, so every page re-values with the new rates."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -27,11 +30,13 @@ from app.services.rates import Entry, FxImport, RateForm, RatesView
 from app.ui import format as fmt
 from app.ui.dialogs import confirm, rate_dialog
 from app.ui.dialogs.rate_dialog import RateDialog
+from app.ui.pages.rates_catalogue import GiftsSection, PacksSection
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.named import named
 from app.ui.widgets.page import card, page_layout
 
 SOURCE_CHARS = 160  # of a source note in the header; the rest in its tooltip
+SECTIONS = ("Region rates", "Gift catalogue", "Coin packs")
 RegionEntry = Entry[RegionRates]
 MethodEntry = Entry[PayoutMethod]
 FxEntry = Entry[ExchangeRate]
@@ -132,6 +137,41 @@ class Page(QWidget):
         self.dialog: RateDialog | None = None
         self.dialog_factory = RateDialog  # tests may hand in their own
         layout, self.subtitle = page_layout(self, "Rates")
+        self.restore_button = _button("Restore shipped defaults\u2026", "secondaryButton",
+                                      self.restore)
+        layout.addLayout(self._switcher())
+        self.gifts = GiftsSection(db, self._apply)
+        self.packs = PacksSection(db, self._apply)
+        self.stack = QStackedWidget()
+        for section in (self._rates_section(), self.gifts, self.packs):
+            self.stack.addWidget(section)
+        layout.addWidget(self.stack, 1)
+
+    def _switcher(self) -> QHBoxLayout:
+        """One section at a time, chosen with segmented buttons; restore applies to all."""
+        self.sections = QButtonGroup(self)
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        for i, text in enumerate(SECTIONS):
+            button = named(QPushButton(text), "rangeButton")
+            button.setCheckable(True)
+            self.sections.addButton(button, i)
+            row.addWidget(button)
+        self.sections.button(0).setChecked(True)
+        self.sections.idClicked.connect(self.show_section)
+        row.addStretch(1)
+        row.addWidget(self.restore_button)
+        return row
+
+    def show_section(self, index: int) -> None:
+        self.sections.button(index).setChecked(True)
+        self.stack.setCurrentIndex(index)
+
+    def _rates_section(self) -> QWidget:
+        section = QWidget()
+        layout = QVBoxLayout(section)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(16)
         layout.addWidget(self._in_forcecard())
         layout.addWidget(self._entriescard(), 1)
         row = QHBoxLayout()
@@ -139,6 +179,7 @@ class Page(QWidget):
         row.addWidget(self._methodscard(), 3)
         row.addWidget(self._fxcard(), 2)
         layout.addLayout(row, 1)
+        return section
 
     # ---- building -----------------------------------------------------------------------------
 
@@ -163,14 +204,11 @@ class Page(QWidget):
         self.add_button = _button("Add rate from a day\u2026", "primaryButton", self.add)
         self.edit_button = _button("Edit\u2026", "secondaryButton", self.edit)
         self.delete_button = _button("Delete", "dangerButton", self.delete)
-        self.restore_button = _button("Restore shipped defaults\u2026", "secondaryButton",
-                                      self.restore)
         header = QHBoxLayout()
         self.entries_heading = named(QLabel("Rate entries"), "cardHeading")
         header.addWidget(self.entries_heading)
         header.addStretch(1)
-        for button in (self.add_button, self.edit_button, self.delete_button,
-                       self.restore_button):
+        for button in (self.add_button, self.edit_button, self.delete_button):
             header.addWidget(button)
         return card(header, self.table)
 
@@ -202,14 +240,19 @@ class Page(QWidget):
     # ---- showing ------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        self.show_view(service.view(self._db))
+        v = service.view(self._db)
+        self.show_view(v)
+        self.gifts.refresh(v.today)
+        self.packs.refresh(v.region, f"{v.region_name} ({v.region})", v.today)
 
     def show_view(self, v: RatesView) -> None:
         self.view = v
         edited = sum(1 for e in v.history if e.edited)
+        elsewhere = v.user_entries - edited  # gifts, packs, methods, other regions...
         self.subtitle.setText(
             f"{v.region_name} ({v.region}) \u00b7 pays out in {v.currency} \u00b7 "
-            f"{len(v.history)} rate entries, {edited} edited by you")
+            f"{len(v.history)} rate entries, {edited} edited by you"
+            + (f" \u00b7 {elsewhere} more entries of yours" if elsewhere > 0 else ""))
         head, source = in_force_text(v)
         self.in_force.setText(head)
         self.in_force_source.setText(source)
@@ -305,11 +348,12 @@ class Page(QWidget):
                     lambda: service.delete_region_rate(self._db, r.region, r.valid_from))
 
     def restore(self) -> None:
-        count = self.view.user_entries if self.view else 0
-        if not count or not confirm.ask(
+        entries = service.user_entries(self._db)
+        if not entries.total or not confirm.ask(
                 self, "Restore shipped defaults",
-                f"Remove all {count} rate entries you made (every region, payout method and "
-                "exchange rate)? The whole history is valued with the shipped rates again.",
+                f"Remove everything you entered, in every region: {entries.describe()}? The "
+                "whole history is valued with the shipped rates again, and imports price "
+                "gifts with the shipped catalogue (gifts already imported keep their coins).",
                 "Restore defaults"):
             return
         self._apply("Defaults not restored", lambda: service.restore_defaults(self._db))

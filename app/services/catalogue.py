@@ -1,0 +1,300 @@
+"""The gift catalogue and coin packs as the creator edits them: new gifts, price changes from a
+day (`valid_from`), and coin packs per region, on top of the shipped data in data/.
+
+A creator's entry with the same key and day as a shipped one wins over it; otherwise it joins
+the history. Imports price logger rows that carry no coins with `effective_catalogue(db)` at
+the gift's day, so a price change counts for every import made after it is saved (rows already
+in the ledger keep the coins they were imported with). Forms hold what was typed; `*_problem`
+says in a sentence why one cannot be saved, and the save functions refuse it the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlite_utils import Database
+
+from app.core.catalogue import Catalogue, Gift
+from app.core.rates import ALWAYS, CoinPack, RateBook
+from app.services.rates import Entry, decimal, effective_book
+from app.services.reference import catalogue as shipped_catalogue
+from app.store import rates as store
+
+EDITED_SOURCE = "edited by you"
+CURRENCY = re.compile(r"[A-Z]{3}")
+DAY_EXAMPLE = "2026-10-01"
+
+
+def effective_catalogue(db: Database | None) -> Catalogue:
+    """The shipped catalogue with the creator's gifts and prices on top."""
+    shipped = shipped_catalogue()
+    if db is None:
+        return shipped
+    merged = {(g.gift_id, g.valid_from): g for g in shipped.versions()}
+    merged.update({(g.gift_id, g.valid_from): g for g in store.gifts(db)})
+    return Catalogue(list(merged.values()))
+
+
+def _day(d: date) -> str:
+    return f"{d:%b} {d.day}, {d.year}"
+
+
+def whole(text: str) -> int | None:
+    """A whole number as typed ("1,000" too), or None."""
+    cleaned = text.strip().replace(",", "")
+    return int(cleaned) if re.fullmatch(r"[+-]?\d+", cleaned) else None
+
+
+def iso_day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip()) if len(text.strip()) == 10 else None
+    except ValueError:
+        return None
+
+
+def _count_problem(label: str, text: str) -> str | None:
+    value = whole(text)
+    if not text.strip():
+        return f"{label} is missing."
+    if value is None:
+        return f"{label} must be a whole number, such as 199 (not {text.strip()!r})."
+    if value < 1:
+        return f"{label} must be at least 1 (not {value})."
+    return None
+
+
+def _day_problem(text: str) -> str | None:
+    if iso_day(text) is None:
+        return (f"Valid from must be a day written year-month-day, such as {DAY_EXAMPLE} "
+                f"(not {text.strip()!r}).")
+    return None
+
+
+# ---- gifts --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GiftForm:
+    """A gift entry as typed. `replacing` is the creator's entry being edited (its day may be
+    saved again); `adding` a new gift, whose id must be new."""
+
+    gift_id: str
+    name: str
+    coins: str
+    valid_from: str
+    source: str = ""
+    adding: bool = False
+    replacing: Gift | None = None
+
+
+def gift_entries(db: Database, search: str = "") -> list[Entry[Gift]]:
+    """Every price of every gift (the creator's marked), by id and day; `search` keeps the
+    gifts whose name holds it or whose id is it."""
+    mine = {(g.gift_id, g.valid_from) for g in store.gifts(db)}
+    wanted = " ".join(search.casefold().split())
+    return [Entry(g, (g.gift_id, g.valid_from) in mine)
+            for g in effective_catalogue(db).versions()
+            if not wanted or wanted in " ".join(g.name.casefold().split())
+            or wanted == str(g.gift_id)]
+
+
+def gifts_in_force(db: Database, day: date) -> set[Gift]:
+    """The price of each gift on `day`."""
+    cat = effective_catalogue(db)
+    found = (cat.by_id(g.gift_id, day) for g in cat.gifts())
+    return {g for g in found if g is not None and g.valid_from <= day}
+
+
+def gift_checker(db: Database) -> Callable[[GiftForm], str | None]:
+    """`gift_problem` against the ledger's catalogue as it is now (for a dialog)."""
+    cat = effective_catalogue(db)
+    return lambda form: gift_problem(form, cat)
+
+
+def new_gift_form(day: date) -> GiftForm:
+    return GiftForm("", "", "", day.isoformat(), adding=True)
+
+
+def change_form(gift: Gift, day: date) -> GiftForm:
+    """A price change of `gift` from `day`, to start from."""
+    return GiftForm(str(gift.gift_id), gift.name, str(gift.coins), day.isoformat())
+
+
+def edit_form(gift: Gift) -> GiftForm:
+    """The creator's own entry, to correct."""
+    return GiftForm(str(gift.gift_id), gift.name, str(gift.coins), gift.valid_from.isoformat(),
+                    gift.source, replacing=gift)
+
+
+def gift_problem(form: GiftForm, cat: Catalogue) -> str | None:
+    """Why this entry cannot be saved, in a sentence; None when it can."""
+    gift_id = whole(form.gift_id)
+    if gift_id is None or gift_id < 1:
+        return (f"Gift id must be a whole number, such as 5655 (not {form.gift_id.strip()!r})."
+                if form.gift_id.strip() else "Gift id is missing.")
+    if not form.name.strip():
+        return "Name is missing."
+    reason = _count_problem("Coins", form.coins) or _day_problem(form.valid_from)
+    if reason:
+        return reason
+    return _clash(gift_id, form, cat)
+
+
+def _clash(gift_id: int, form: GiftForm, cat: Catalogue) -> str | None:
+    day = iso_day(form.valid_from)
+    assert day is not None
+    existing = cat.by_id(gift_id)
+    if form.adding and existing is not None:
+        return (f"Gift id {gift_id} is already in the catalogue ({existing.name}): select it "
+                "and choose Change price.")
+    if not form.adding and existing is None:
+        return f"Gift id {gift_id} is not in the catalogue: use Add gift."
+    same_day = next((g for g in cat.versions() if g.gift_id == gift_id and g.valid_from == day),
+                    None)
+    replacing = form.replacing
+    if same_day is not None and not (replacing and replacing.valid_from == day
+                                     and replacing.gift_id == gift_id):
+        return (f"{same_day.name} already has a price from {_day(day)} ({same_day.coins:,} "
+                "coins): choose another day, or edit your entry of that day.")
+    others = cat.ids_named(form.name) - {gift_id}
+    if others:
+        other = cat.by_id(min(others))
+        assert other is not None
+        return (f"{other.name!r} is already the name of gift id {other.gift_id}: a gift log "
+                "that names gifts without their ids could no longer tell them apart. Choose "
+                "another name.")
+    return None
+
+
+def save_gift(db: Database, form: GiftForm) -> Gift:
+    """Save a new gift or a price change (replacing the edited entry, if any)."""
+    reason = gift_problem(form, effective_catalogue(db))
+    if reason:
+        raise ValueError(reason)
+    gift_id, coins, day = whole(form.gift_id), whole(form.coins), iso_day(form.valid_from)
+    assert gift_id is not None and coins is not None and day is not None
+    gift = Gift(gift_id, " ".join(form.name.split()), coins, day,
+                form.source.strip() or EDITED_SOURCE)
+    store.save_gift(db, gift, form.replacing)
+    return gift
+
+
+def delete_gift(db: Database, gift: Gift) -> bool:
+    """Remove the creator's entry: the shipped price (or the gift's earlier one) applies."""
+    return store.delete_gift(db, gift.gift_id, gift.valid_from)
+
+
+# ---- coin packs ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PackForm:
+    """A coin pack of a region as typed; `replacing` is the creator's entry being edited."""
+
+    channel: str
+    coins: str
+    price: str
+    currency: str
+    valid_from: str
+    source: str = ""
+    replacing: CoinPack | None = None
+
+
+def pack_entries(db: Database, region: str) -> list[Entry[CoinPack]]:
+    """Every price of every pack of the region (the creator's marked), by channel and coins."""
+    mine = set(store.coin_packs(db))
+    history = effective_book(db).coin_pack_history(region)
+    history.sort(key=lambda p: (p.channel.lower(), p.coins, p.valid_from))
+    return [Entry(p, p in mine) for p in history]
+
+
+def packs_in_force(db: Database, region: str, day: date) -> set[CoinPack]:
+    return set(effective_book(db).coin_packs(region, day))
+
+
+def pack_checker(db: Database, region: str) -> Callable[[PackForm], str | None]:
+    """`pack_problem` against the region's packs as they are now (for a dialog)."""
+    book, user = effective_book(db), store.coin_packs(db)
+    return lambda form: pack_problem(form, region, book, user)
+
+
+def new_pack_form(db: Database, region: str, day: date) -> PackForm:
+    """An empty pack in the region's currency (its packs', else its payout currency's)."""
+    book = effective_book(db)
+    packs = book.coin_packs(region)
+    currency = packs[0].currency if packs else book.region(region, day).currency
+    return PackForm("in-app", "", "", currency, day.isoformat())
+
+
+def pack_change_form(pack: CoinPack, day: date, mine: bool) -> PackForm:
+    """A new price of `pack` from `day`; or, for the creator's own entry, that entry."""
+    if mine:
+        return PackForm(pack.channel, str(pack.coins), str(pack.price), pack.currency,
+                        pack.valid_from.isoformat(), pack.source, replacing=pack)
+    return PackForm(pack.channel, str(pack.coins), str(pack.price), pack.currency,
+                    day.isoformat())
+
+
+def pack_problem(form: PackForm, region: str, book: RateBook,
+                 user: list[CoinPack]) -> str | None:
+    """Why this pack cannot be saved, in a sentence; None when it can."""
+    if not form.channel.strip():
+        return "Channel is missing (in-app, web...)."
+    reason = _count_problem("Coins", form.coins)
+    if reason:
+        return reason
+    price = decimal(form.price)
+    if not form.price.strip():
+        return "Price is missing."
+    if price is None:
+        return f"Price must be a number, such as 0.99 (not {form.price.strip()!r})."
+    if price <= 0:
+        return "Price must be more than 0."
+    currency = form.currency.strip().upper()
+    if not CURRENCY.fullmatch(currency):
+        return f"Currency must be a three-letter code, such as USD (not {form.currency!r})."
+    return _day_problem(form.valid_from) or _pack_clash(form, region, book, user)
+
+
+def _pack_clash(form: PackForm, region: str, book: RateBook,
+                user: list[CoinPack]) -> str | None:
+    pack = _pack(form, region)
+    others = [p for p in user if p.region == pack.region and p != form.replacing]
+    theirs = {p.currency for p in others}
+    if theirs and pack.currency not in theirs:
+        return (f"Your other {pack.region} packs are priced in {', '.join(sorted(theirs))}: a "
+                "region's packs are in one currency.")
+    for p in book.coin_pack_history(region):
+        if (p.key, p.valid_from) == (pack.key, pack.valid_from) and p != form.replacing:
+            when = "shipped" if p.valid_from == ALWAYS else f"from {_day(p.valid_from)}"
+            return (f"There is already a {p.channel} pack of {p.coins:,} coins {when}: choose "
+                    "another day, or edit that entry.")
+    return None
+
+
+def _pack(form: PackForm, region: str) -> CoinPack:
+    coins, day, price = whole(form.coins), iso_day(form.valid_from), decimal(form.price)
+    assert coins is not None and day is not None and price is not None
+    return CoinPack(region.upper(), form.channel.strip().lower(), coins, price,
+                    form.currency.strip().upper(), form.source.strip() or EDITED_SOURCE, day)
+
+
+def save_coin_pack(db: Database, region: str, form: PackForm) -> CoinPack:
+    """Save a pack (replacing the edited entry, if any); ValueError says why it cannot be."""
+    reason = pack_problem(form, region, effective_book(db), store.coin_packs(db))
+    if reason:
+        raise ValueError(reason)
+    pack = _pack(form, region)
+    store.save_coin_pack(db, pack, form.replacing)
+    return pack
+
+
+def delete_coin_pack(db: Database, pack: CoinPack) -> bool:
+    return store.delete_coin_pack(db, pack)
+
+
+def per_coin(pack: CoinPack) -> Decimal:
+    """What one coin costs in this pack (unrounded)."""
+    return pack.price / pack.coins
