@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -330,12 +330,36 @@ class GifterHistory:
         return int(sum(self.series.y))
 
 
-def gifter_history(db: Database, sender: str, *, account: str | None = None) -> GifterHistory:
+def gifter_history(db: Database, sender: str, *, account: str | None = None,
+                   seen: tuple[datetime, datetime] | None = None) -> GifterHistory:
+    """One gifter's coins over time; `seen` (their first and last gift, as the leaderboard
+    has them) bounds the read to that span."""
     acct = _account(db, account)
     if acct is None:
         return GifterHistory(sender, "day", Series(), 0)
     zone = ZoneInfo(acct["timezone"])
-    return history_series(sender, store.gifter_hours(db, acct["id"], sender), zone)
+    first, last = (None, None) if seen is None else (int(seen[0].timestamp()),
+                                                     int(seen[1].timestamp()))
+    return history_series(sender, store.gifter_hours(db, acct["id"], sender, first, last), zone)
+
+
+def history_of(db: Database, gifter: Gifter, *, account: str | None = None) -> GifterHistory:
+    """The history of a gifter of the leaderboard, read over the span they gifted in."""
+    return gifter_history(db, gifter.sender, account=account,
+                          seen=(gifter.first_seen, gifter.last_seen))
+
+
+def gift_count(db: Database, *, account: str | None = None) -> int:
+    """Every gift of the account (from the hourly rollup, 1 ms): what a leaderboard adds up."""
+    acct = _account(db, account)
+    return 0 if acct is None else store.account_gift_count(db, acct["id"])
+
+
+def stop_when(db: Database, cancel: Callable[[], bool], every: int = 100_000) -> None:
+    """Make a query on `db` stop (sqlite3.OperationalError "interrupted") soon after `cancel()`
+    turns true: a superseded leaderboard frees the ledger's one worker in milliseconds instead
+    of adding up a million gifts for nobody. `every` SQLite steps between checks (~10 ms)."""
+    db.conn.set_progress_handler(lambda: 1 if cancel() else 0, every)
 
 
 def history_series(sender: str, hours: Sequence[tuple[int, int]], zone: ZoneInfo,

@@ -83,6 +83,46 @@ class Worker(QObject):
             self.failed.emit(message)
 
 
+class Latest(QObject):
+    """The newest of a series of jobs of one kind (a page's load): starting one discards the
+    one before it, so a result that a newer request superseded never reaches the page.
+
+    A child of the page: `finished` and `failed` relay the current worker's, and die with the
+    page; a job still running then is discarded (it reports nothing, and a job that polls
+    `cancel()` stops early)."""
+
+    finished = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._current: list[Worker] = []  # a plain list: the destroyed hook must not hold self
+        current = self._current
+
+        def discard_all() -> None:
+            for worker in current:
+                worker.discard()
+        self.destroyed.connect(discard_all)
+
+    def start(self, job: Job) -> Worker:
+        self.discard()
+        worker = Worker(job)
+        worker.finished.connect(self.finished)
+        worker.failed.connect(self.failed)
+        self._current.append(worker)
+        return worker.start()
+
+    def discard(self) -> None:
+        """Drop the current job, if any: nothing more is reported from it."""
+        for worker in self._current:
+            worker.discard()
+        self._current.clear()
+
+    @property
+    def running(self) -> bool:
+        return any(w.running for w in self._current)
+
+
 class _Hub(QObject):
     """Lives on the GUI thread; jobs emit its signals from the pool, Qt queues them here."""
 

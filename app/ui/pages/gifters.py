@@ -3,8 +3,12 @@ the gifter selected in the table."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pyqtgraph as pg
-from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -18,8 +22,10 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from app.core.charts import DAY_S
+from app.importers.base import CancelFn, ProgressFn
 from app.services import browse
 from app.services.browse import Gifter, GifterHistory, Leaderboard
+from app.services.preview import in_ledger, ledger_path
 from app.ui import format as fmt
 from app.ui.charts.axes import DayAxis
 from app.ui.charts.earnings_chart import COLORS
@@ -28,6 +34,7 @@ from app.ui.widgets.cards import StatCard
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
 from app.ui.widgets.page import LoadsWhenShown, empty_or_content, page_layout
+from app.ui.worker import Latest
 
 EMPTY_HEADING = "No gifters yet"
 EMPTY_BODY = ("Once a gift log is imported, everyone who sent you a gift is ranked here: "
@@ -37,6 +44,11 @@ EMPTY_COMMAND = "diamond-ledger --demo"
 COLUMN_WIDTHS = (56, 0, 96, 96, 96, 72, 66, 118, 118)  # the gifter's name takes the rest
 ROW_HEIGHT = 30
 HISTORY_HEIGHT = 230
+# Below this many gifts the page reads on the GUI thread: the leaderboard of 10,000 gifts
+# takes ~15 ms (1.6 s for 1M, tests/benchmarks/bench_gifters.py), less than a busy state
+# would flash for.
+INLINE_GIFTS = 10_000
+LOADING_OPACITY = 0.3
 
 
 class CoinAxis(pg.AxisItem):
@@ -101,13 +113,39 @@ class LeaderboardTable(QTableView):
 
 
 class Page(LoadsWhenShown, QWidget):
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    """The leaderboard and the selected gifter's history. On a big ledger both are read by the
+    ledger's worker (app.ui.worker) on its own connection: adding up 1M gifts takes ~1.5 s,
+    one gifter's history ~0.1 s, and the GUI thread keeps painting meanwhile. A newer request
+    supersedes an older one, whose result is dropped. A ledger of fewer than `inline_below`
+    gifts (or one in memory, which a second connection cannot open) is read right here: it
+    takes a few ms, less than a busy state would flash."""
+
+    board_loaded = Signal()  # the leaderboard (or the empty state) is on screen
+    history_loaded = Signal()  # the selected gifter's history is on screen
+
+    def __init__(self, db: Database, parent: QWidget | None = None, *,
+                 inline_below: int | None = None) -> None:
         super().__init__(parent)
         self._db = db
+        self._inline_below = INLINE_GIFTS if inline_below is None else inline_below
+        self._ledger = ledger_file(db)
+        self._inline = True  # how the current board was read; its histories are read alike
+        self._read_ahead: GifterHistory | None = None  # read with the board, for its focus
         self.board: Leaderboard | None = None
+        self.gifter: Gifter | None = None  # whose history is shown or loading
+        self.boards = Latest(self)
+        self.boards.finished.connect(self._board_read)
+        self.boards.failed.connect(self._board_failed)
+        self.histories = Latest(self)
+        self.histories.finished.connect(self._history_ready)
+        self.histories.failed.connect(self._history_failed)
         self.model = GifterTableModel(self)
         self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, EMPTY_COMMAND)
         self.stack = empty_or_content(self, self.empty, self._content())
+        self.busy = named(QLabel(), "busyLabel")
+        self.busy.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.busy.setWordWrap(True)
+        self.stack.addWidget(self.busy)
 
     # ---- layout -----------------------------------------------------------------------------
 
@@ -158,25 +196,62 @@ class Page(LoadsWhenShown, QWidget):
     # ---- loading ----------------------------------------------------------------------------
 
     def load(self) -> None:
+        """Read the leaderboard again (the ledger changed, or the page is first shown)."""
         self._stale = False
-        self.show_board(browse.gifters(self._db))
+        gifts, ledger = browse.gift_count(self._db), self._ledger
+        self._inline = ledger is None or gifts < self._inline_below
+        if ledger is None or self._inline:
+            self.boards.discard()
+            self.show_board(browse.gifters(self._db))
+            return
+        self._show_busy(f"Adding up {gifts:,} gifts\u2026")
+        selected = self.gifter.sender if self.gifter is not None else ""
+        self.boards.start(in_ledger(ledger, board_job(selected)))
+
+    @property
+    def loading(self) -> bool:
+        """A leaderboard or a history is being read in the background."""
+        return self.boards.running or self.histories.running
 
     @property
     def showing_empty_state(self) -> bool:
         return self.stack.currentWidget() is self.empty
 
+    def _show_busy(self, text: str) -> None:
+        if self.board is None or not self.board.gifters:
+            self.busy.setText(text)
+            self.stack.setCurrentWidget(self.busy)
+        else:  # the board on screen stays until the new one is ready
+            self.subtitle.setText(text)
+
+    def _board_failed(self, message: str) -> None:
+        self._stale = True  # try again when next shown
+        self._show_busy(f"Could not add up the gifts: {message}")
+        self.board_loaded.emit()
+
+    def _board_read(self, result: tuple[Leaderboard | None, GifterHistory | None]) -> None:
+        board, self._read_ahead = result
+        self.show_board(board)
+
     def show_board(self, board: Leaderboard | None) -> None:
         self.board = board
         if board is None or not board.gifters:
+            self.histories.discard()
+            self.gifter = None
             self.model.set_gifters([])
             self.stack.setCurrentWidget(self.empty)
+            self.board_loaded.emit()
             return
         self.stack.setCurrentIndex(1)
         self.subtitle.setText(f"@{board.handle} \u00b7 {len(board.gifters):,} gifters across "
                               f"all LIVEs \u00b7 {board.region} rates")
         self._fill_cards(board)
+        selected = focus(board, self.gifter.sender if self.gifter is not None else "")
+        self.gifter = None  # the new board's figures: read the history again
         self.model.set_gifters(board.gifters)
-        self.table.selectRow(0)
+        self.table.selectRow(self.model.row_of(selected.sender))
+        self._read_ahead = None
+        self.board_loaded.emit()
 
     def _fill_cards(self, board: Leaderboard) -> None:
         self.share_card.set_text(share_text(board),
@@ -197,7 +272,26 @@ class Page(LoadsWhenShown, QWidget):
             self.show_gifter(gifter)
 
     def show_gifter(self, gifter: Gifter) -> None:
-        history = browse.gifter_history(self._db, gifter.sender)
+        if gifter == self.gifter:
+            return  # the same gifter (a sort keeps the selection): shown or on its way
+        self.gifter, ledger, ahead = gifter, self._ledger, self._read_ahead
+        if ahead is not None and ahead.sender == gifter.sender:
+            self.histories.discard()
+            self._history_ready(ahead)
+            return
+        if ledger is None or self._inline:
+            self.histories.discard()
+            self._history_ready(browse.history_of(self._db, gifter))
+            return
+        self.history_heading.setText(gifter.name)
+        self.history_detail.setText(f"Adding up {gifter.gifts:,} gifts\u2026")
+        self.history_chart.bars.setOpacity(LOADING_OPACITY)  # the last gifter's, until then
+        self.histories.start(in_ledger(ledger, history_job(gifter)))
+
+    def _history_ready(self, history: GifterHistory) -> None:
+        gifter = self.gifter
+        if gifter is None or history.sender != gifter.sender:
+            return
         per = "week" if history.bucket == "week" else "day"
         self.history_heading.setText(f"{gifter.name} \u00b7 coins per {per}")
         active = len(history.series)
@@ -206,6 +300,54 @@ class Page(LoadsWhenShown, QWidget):
                                     f"{fmt.day(gifter.first_seen.date())}, last "
                                     f"{fmt.day(gifter.last_seen.date())}")
         self.history_chart.set_history(history)
+        self.history_chart.bars.setOpacity(1.0)
+        self.history_loaded.emit()
+
+    def _history_failed(self, message: str) -> None:
+        self.history_detail.setText(f"Could not read this gifter's gifts: {message}")
+        self.history_loaded.emit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        self.boards.discard()
+        self.histories.discard()
+        super().closeEvent(event)
+
+
+# ---- background jobs (on the ledger's worker thread, with its own connection) ----------------
+
+BoardRead = tuple[Leaderboard | None, GifterHistory | None]
+
+
+def board_job(selected: str) -> Callable[[Database, ProgressFn, CancelFn], BoardRead]:
+    """The leaderboard, and the history of the gifter it will select (one trip, not two)."""
+    def read(db: Database, _progress: ProgressFn, cancel: CancelFn) -> BoardRead:
+        browse.stop_when(db, cancel)
+        board = browse.gifters(db)
+        if board is None or not board.gifters:
+            return board, None
+        return board, browse.history_of(db, focus(board, selected))
+    return read
+
+
+def history_job(gifter: Gifter) -> Callable[[Database, ProgressFn, CancelFn], GifterHistory]:
+    def read(db: Database, _progress: ProgressFn, cancel: CancelFn) -> GifterHistory:
+        browse.stop_when(db, cancel)
+        return browse.history_of(db, gifter)
+    return read
+
+
+def focus(board: Leaderboard, sender: str) -> Gifter:
+    """The gifter a new leaderboard selects: the one selected before if still there, else the
+    top one. `board` has gifters."""
+    return next((g for g in board.gifters if g.sender == sender), board.gifters[0])
+
+
+def ledger_file(db: Database) -> Path | None:
+    """The ledger's file, for the worker's own connection; None for a ledger in memory."""
+    try:
+        return ledger_path(db)
+    except ValueError:
+        return None
 
 
 def share_text(board: Leaderboard) -> str:
