@@ -25,6 +25,10 @@ class Failure(Exception):
     """A command that failed cleanly: message for stderr, exit code 1."""
 
 
+class Usage(Exception):
+    """Arguments that parse but do not go together: message for stderr, exit code 2."""
+
+
 def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
     # --db and --json work before or after the command; the sub-parser's copy must not
     # overwrite a value given before the command, hence SUPPRESS as its default.
@@ -39,6 +43,12 @@ def _day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _year(text: str) -> int:
+    if not (text.isdigit() and len(text) == 4):
+        raise argparse.ArgumentTypeError(f"not a year (YYYY): {text!r}")
+    return int(text)
 
 
 def _mapping_pair(text: str) -> tuple[str, str]:
@@ -104,6 +114,16 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("what", choices=["gifts", "payouts", "sessions", "summary"])
     sp.add_argument("--out", required=True, type=Path, metavar="FILE")
     sp.add_argument("--account", metavar="HANDLE")
+
+    sp = cmd("report", "a period report (a tax year by default) as PDF or CSV")
+    sp.add_argument("--year", type=_year, metavar="YYYY",
+                    help="a calendar year in the account's time zone (default: the year of "
+                         "the ledger's latest record)")
+    sp.add_argument("--from", dest="start", type=_day, metavar="DATE")
+    sp.add_argument("--to", dest="end", type=_day, metavar="DATE")
+    sp.add_argument("--out", required=True, type=Path, metavar="FILE.pdf|FILE.csv")
+    sp.add_argument("--account", metavar="HANDLE")
+    sp.add_argument("--top", type=int, default=10, metavar="N", help="top gifters to list")
 
     cmd("demo", "fill the ledger with the shipped sample data")
 
@@ -344,6 +364,71 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_format(args: argparse.Namespace) -> str:
+    """Check what can be checked before the ledger is opened: nothing is written on a usage
+    error."""
+    from app.services.reports import ReportError, check_output
+    if args.year is not None and (args.start or args.end):
+        raise Usage("give --year or --from/--to, not both")
+    if args.start and args.end and args.start > args.end:
+        raise Usage(f"--from {args.start} is after --to {args.end}")
+    if args.top < 1:
+        raise Usage("--top must be at least 1")
+    try:
+        return check_output(args.out)
+    except ReportError as exc:
+        raise Usage(str(exc)) from None
+
+
+def _qt_app() -> object:
+    """The QApplication the PDF's charts need; on a Linux machine without a display it runs
+    offscreen (elsewhere the normal platform works without showing a window)."""
+    import os
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY")
+                                                 or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+    return QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "report"])
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from app.services import reports
+    kind = _report_format(args)
+    with _open(args) as db:
+        try:
+            period = reports.period_for(db, account=args.account, tax_year=args.year,
+                                        start=args.start, end=args.end)
+        except reports.ReportError as exc:
+            raise Usage(str(exc)) from None
+        try:
+            report = reports.build(db, period, account=args.account, top=args.top)
+        except (reports.ReportError, KeyError) as exc:
+            raise Failure(str(exc).strip("'\"")) from None
+    try:
+        if kind == "csv":
+            size, unit = reports.write_csv(report, args.out), "rows"
+        else:
+            _qt_app()
+            from app.ui.reports.pdf import write_pdf
+            size, unit = write_pdf(report, args.out), "pages"
+    except OSError as exc:
+        raise Failure(f"could not write {args.out}: {exc.strerror or exc}") from None
+    t = report.totals
+    data = {"file": str(args.out), "format": kind, unit: size, "account": report.handle,
+            "from": period.start, "to": period.end, "region": report.rates.region,
+            "currency": report.currency, "gifts": t.gifts, "diamonds": t.diamonds,
+            "usd": t.usd, "local": t.local, "payouts_usd": t.payouts_usd,
+            "fees_usd": t.fees_usd, "balance_usd": t.balance_usd,
+            "months": [{"month": f"{m.month:%Y-%m}", "gifts": m.gifts, "diamonds": m.diamonds,
+                        "usd": m.usd, "local": m.local, "payouts_usd": m.payouts_usd,
+                        "fees_usd": m.fees_usd} for m in report.months]}
+    _emit(args, data, lambda: (
+        f"wrote {args.out} ({size} {unit}): @{report.handle}, {period.label}: "
+        f"{t.diamonds:,} diamonds = {_usd(t.usd)}; paid out {_usd(t.payouts_usd)}, "
+        f"fees {_usd(t.fees_usd)}"))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from app.services.demo import load_demo
     with _open(args) as db:
@@ -451,6 +536,7 @@ def cmd_profiles(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": cmd_import, "imports": cmd_imports, "undo": cmd_undo, "rejected": cmd_rejected,
     "summary": cmd_summary, "convert": cmd_convert, "plan": cmd_plan, "export": cmd_export,
+    "report": cmd_report,
     "demo": cmd_demo, "accounts": cmd_accounts, "profiles": cmd_profiles,
     "backup": cmd_backup, "backups": cmd_backups, "restore": cmd_restore,
 }
@@ -477,6 +563,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (Failure, ImportRefused, LedgerError, AccountError, BackupError) as exc:
         print(f"diamond-ledger: {exc}", file=sys.stderr)
         return 1
+    except Usage as exc:
+        print(f"diamond-ledger {args.command}: error: {exc}", file=sys.stderr)
+        return 2
     except ImportCancelled:
         print("diamond-ledger: cancelled; nothing was written", file=sys.stderr)
         return 1

@@ -1,0 +1,460 @@
+"""A period report: per month diamonds, USD and the region's currency, payouts and their fees,
+top gifters, totals, and which rates valued them. A tax year (a calendar year in the account's
+time zone) by default; any range of days allowed. Pure data (no Qt): the CSV is written here,
+the PDF by app.ui.reports.
+
+Earnings come from the valued days (official LIVE totals win over the gift log, each day at its
+own rates; the region's currency at each day's exchange rate). Top gifters and the gift mix
+come from gift rows, valued per stretch of days that one rate entry covers. A payout's fee is
+the one its record states, else an estimate from the region's payout-method table (and says so).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlite_utils import Database
+
+from app.core.charts import EarningsChart, earnings_chart
+from app.core.conversion import quote_payout
+from app.core.money import ZERO, plain, round_money
+from app.core.rates import Dated, ExchangeRate, PayoutMethod, RateBook, RegionRates
+from app.core.valuation import local_day, summarize, value_payout
+from app.services import accounts
+from app.services.exporting import safe_cell
+from app.services.money_views import Valued, day_bounds, valued
+from app.services.rates import effective_book, region_name
+from app.store import queries
+
+TOP_GIFTERS = 10
+MIX_GIFTS = 8  # the gift mix names this many gifts; the rest is "Other gifts"
+REPORT_FORMATS = (".pdf", ".csv")
+FeeSource = Literal["stated", "estimated", "unknown"]
+D = TypeVar("D", bound=Dated)
+
+
+class ReportError(ValueError):
+    """A period or output that cannot make a report (the message says why)."""
+
+
+# ---- the period -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    @property
+    def label(self) -> str:
+        if (self.start.month, self.start.day, self.end.month, self.end.day) == (1, 1, 12, 31) \
+                and self.start.year == self.end.year:
+            return f"Year {self.start.year}"
+        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+
+    @property
+    def file_stem(self) -> str:
+        if self.label.startswith("Year "):
+            return f"report-{self.start.year}"
+        return f"report-{self.start.isoformat()}-to-{self.end.isoformat()}"
+
+    def months(self) -> list[date]:
+        """The first day of every month the period touches."""
+        out, month = [], self.start.replace(day=1)
+        while month <= self.end:
+            out.append(month)
+            month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        return out
+
+
+def year(number: int) -> Period:
+    if not 1970 <= number <= 9998:
+        raise ReportError(f"not a year this ledger can hold: {number}")
+    return Period(date(number, 1, 1), date(number, 12, 31))
+
+
+def period_for(db: Database, *, account: str | None = None, tax_year: int | None = None,
+               start: date | None = None, end: date | None = None,
+               today: date | None = None) -> Period:
+    """The period asked for: a year, a range (either end may be left open), or by default the
+    calendar year of the ledger's latest record (this year in an empty ledger)."""
+    if tax_year is not None:
+        if start or end:
+            raise ReportError("give a year or a range of days, not both")
+        return year(tax_year)
+    first, last = data_days(db, account)
+    today = today or date.today()
+    if start is None and end is None:
+        return year((last or today).year)
+    end = end or max(today, last or today)
+    start = start or (first if first and first <= end else end.replace(month=1, day=1))
+    if start > end:
+        raise ReportError(f"the period starts after it ends ({start} > {end})")
+    return Period(start, end)
+
+
+def data_days(db: Database, account: str | None = None) -> tuple[date | None, date | None]:
+    """The first and last local day with earnings or a payout."""
+    v = valued(db, accounts.resolve(db, account))
+    days = [d.day for d in v.days] + [p.day for p in v.payouts]
+    return (min(days), max(days)) if days else (None, None)
+
+
+# ---- what a report holds ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: date  # its first day
+    gifts: int
+    coins: int
+    diamonds: Decimal
+    usd: Decimal
+    local: Decimal  # in the region's currency, each day at its exchange rate
+    payouts_usd: Decimal  # requested in the month, failed ones left out
+    fees_usd: Decimal
+
+
+@dataclass(frozen=True)
+class PayoutLine:
+    requested: date
+    paid: date | None
+    status: str
+    method: str
+    amount: Decimal | None  # as recorded, in `currency`
+    currency: str
+    usd: Decimal
+    diamonds: Decimal
+    fee_usd: Decimal  # 0 when unknown
+    fee_source: FeeSource
+    reference: str
+
+    @property
+    def net_usd(self) -> Decimal:
+        return self.usd - self.fee_usd
+
+
+@dataclass(frozen=True)
+class GifterLine:
+    rank: int
+    name: str
+    sender: str
+    gifts: int
+    coins: int
+    diamonds: Decimal
+    usd: Decimal
+    share: Decimal  # of the gift log's coins in the period
+
+
+@dataclass(frozen=True)
+class GiftLine:
+    name: str
+    count: int
+    coins: int
+    share: Decimal
+
+
+@dataclass(frozen=True)
+class RatesUsed:
+    region: str
+    region_name: str
+    currency: str
+    regions: tuple[RegionRates, ...]  # the entries in force on some day of the period
+    fx: tuple[ExchangeRate, ...]  # the currency per USD entries used (none for USD)
+    fx_fallback: bool  # some day is before every exchange rate: the oldest one was used
+    methods: tuple[PayoutMethod, ...]  # the entries that estimated a fee
+
+
+@dataclass(frozen=True)
+class Totals:
+    gifts: int
+    coins: int
+    diamonds: Decimal
+    usd: Decimal
+    local: Decimal
+    payouts_usd: Decimal
+    fees_usd: Decimal
+    balance_usd: Decimal  # at the end of the period
+    balance_diamonds: Decimal
+
+    @property
+    def net_payouts_usd(self) -> Decimal:
+        return self.payouts_usd - self.fees_usd
+
+
+@dataclass(frozen=True)
+class Report:
+    handle: str
+    timezone: str
+    period: Period
+    months: list[MonthRow]
+    payouts: list[PayoutLine]
+    gifters: list[GifterLine]
+    gift_mix: list[GiftLine]
+    totals: Totals
+    rates: RatesUsed
+    chart: EarningsChart  # the history up to the period's end: the balance carries over
+
+    @property
+    def currency(self) -> str:
+        return self.rates.currency
+
+    @property
+    def empty(self) -> bool:
+        return not self.totals.gifts and not self.totals.diamonds and not self.payouts
+
+
+# ---- building it ------------------------------------------------------------------------------
+
+def build(db: Database, period: Period, *, account: str | None = None,
+          top: int = TOP_GIFTERS) -> Report:
+    acct = accounts.resolve(db, account)
+    rb = effective_book(db)
+    v = valued(db, acct)
+    region, tz = acct["region"], acct["timezone"]
+    currency = rb.region(region, period.end).currency
+    payouts, methods = _payouts(db, acct, period, rb)
+    fx_entries = [x for x in rb.fx if x.currency == currency]
+    if currency != "USD" and not fx_entries:
+        raise ReportError(f"there is no exchange rate for {currency}: add one on the Rates page")
+    months = _months(v, period, payouts, rb, currency)
+    s = summarize(v.days, v.payouts, v.rates.min_withdrawal_usd, period.start, period.end)
+    counted = [p for p in payouts if p.status != "failed"]
+    totals = Totals(s.gifts, s.coins, s.diamonds, s.usd, sum((m.local for m in months), ZERO),
+                    sum((p.usd for p in counted), ZERO), sum((p.fee_usd for p in counted), ZERO),
+                    s.balance_usd, s.balance_diamonds)
+    used = RatesUsed(region, region_name(region), currency,
+                     tuple(in_force(rb.region_history(region), period)),
+                     tuple(in_force(fx_entries, period)) if currency != "USD" else (),
+                     currency != "USD" and bool(fx_entries)
+                     and period.start < min(x.valid_from for x in fx_entries),
+                     tuple(methods))
+    chart = earnings_chart([d for d in v.days if d.day <= period.end],
+                           [p for p in v.payouts if p.day <= period.end],
+                           rb.region(region, period.end).min_withdrawal_usd, tz)
+    return Report(acct["handle"], tz, period, months, payouts,
+                  _gifters(db, acct, period, rb, s.coins, top), _gift_mix(db, acct, period),
+                  totals, used, chart)
+
+
+def in_force(entries: Iterable[D], period: Period) -> list[D]:
+    """The entries that value some day of the period, oldest first (a day before every entry
+    takes the oldest one, as core's `effective` does)."""
+    ordered = sorted(entries, key=lambda e: e.valid_from)
+    used = [e for i, e in enumerate(ordered) if e.valid_from <= period.end
+            and (i + 1 == len(ordered) or ordered[i + 1].valid_from > period.start)]
+    if ordered and (not used or period.start < ordered[0].valid_from) \
+            and ordered[0] not in used:
+        used.insert(0, ordered[0])
+    return used
+
+
+def _months(v: Valued, period: Period, payouts: Sequence[PayoutLine], rb: RateBook,
+            currency: str) -> list[MonthRow]:
+    keys = ("gifts", "coins", "diamonds", "usd", "local", "payouts", "fees")
+    sums: dict[date, dict[str, Any]] = {m: dict.fromkeys(keys, ZERO) for m in period.months()}
+    for d in v.days:
+        if period.start <= d.day <= period.end:
+            row = sums[d.day.replace(day=1)]
+            row["gifts"] += d.gifts
+            row["coins"] += d.coins
+            row["diamonds"] += d.diamonds
+            row["usd"] += d.usd
+            row["local"] += d.usd * rb.per_usd(currency, d.day)
+    for p in payouts:
+        if p.status != "failed":
+            sums[p.requested.replace(day=1)]["payouts"] += p.usd
+            sums[p.requested.replace(day=1)]["fees"] += p.fee_usd
+    return [MonthRow(m, int(r["gifts"]), int(r["coins"]), r["diamonds"], r["usd"], r["local"],
+                     r["payouts"], r["fees"]) for m, r in sums.items()]
+
+
+def _bounds(period: Period, tz: str) -> tuple[int, int]:
+    return day_bounds(period.start, tz)[0], day_bounds(period.end, tz)[1]
+
+
+def _payouts(db: Database, acct: dict[str, Any], period: Period, rb: RateBook
+             ) -> tuple[list[PayoutLine], list[PayoutMethod]]:
+    region, tz = acct["region"], acct["timezone"]
+    zone = ZoneInfo(tz)
+    lines, methods = [], []
+
+    def rates_on(day: date) -> RegionRates:
+        return rb.region(region, day)
+
+    for p in queries.payouts(db, acct["id"], *_bounds(period, tz)):
+        value = value_payout(p, tz, rates_on, rb.per_usd)
+        fee, source, method = _fee(p, value.usd, value.day, region, rb)
+        if method is not None and method not in methods:
+            methods.append(method)
+        paid = None if p["paid_ts"] is None else local_day(p["paid_ts"], zone)
+        lines.append(PayoutLine(
+            value.day, paid, value.status, p["method"] or "",
+            None if p["amount"] in (None, "") else Decimal(str(p["amount"])),
+            p["currency"] or "USD", value.usd, value.diamonds, fee, source, p["reference"] or ""))
+    return lines, methods
+
+
+def _fee(p: dict[str, Any], usd: Decimal, day: date, region: str, rb: RateBook
+         ) -> tuple[Decimal, FeeSource, PayoutMethod | None]:
+    """The fee the record states, else what the region's method of that day would charge."""
+    if p["fee_usd"] not in (None, ""):
+        return Decimal(str(p["fee_usd"])), "stated", None
+    try:
+        method = rb.payout_method(region, p["method"] or "", day)
+    except KeyError:
+        return ZERO, "unknown", None
+    currency = p["currency"] or "USD"
+    try:
+        per_usd = rb.per_usd(currency, day)
+    except KeyError:
+        per_usd = Decimal(1)
+    quote = quote_payout(usd, method, currency, per_usd)
+    return quote.fee_usd + quote.spread_usd, "estimated", method
+
+
+def _segments(period: Period, entries: Sequence[RegionRates]
+              ) -> list[tuple[date, date, RegionRates]]:
+    """The stretches of the period that one region entry values."""
+    out = []
+    for i, entry in enumerate(entries):
+        first = period.start if i == 0 else max(period.start, entry.valid_from)
+        last = period.end if i + 1 == len(entries) else min(
+            period.end, entries[i + 1].valid_from - timedelta(days=1))
+        if first <= last:
+            out.append((first, last, entry))
+    return out
+
+
+def _gifters(db: Database, acct: dict[str, Any], period: Period, rb: RateBook,
+             logged_coins: int, top: int) -> list[GifterLine]:
+    tz = acct["timezone"]
+    segments = _segments(period, in_force(rb.region_history(acct["region"]), period))
+    merged: dict[str, dict[str, Any]] = {}
+    limit = top if len(segments) == 1 else 1_000_000_000
+    for first, last, rates in segments:
+        for g in queries.top_gifters(db, acct["id"], *_bounds(Period(first, last), tz), limit):
+            row = merged.setdefault(g["sender"], {"name": g["name"], "coins": 0, "gifts": 0,
+                                                  "diamonds": ZERO, "usd": ZERO})
+            diamonds = Decimal(g["coins"]) * rates.diamonds_per_coin
+            row["coins"] += g["coins"]
+            row["gifts"] += g["gifts"]
+            row["diamonds"] += diamonds
+            row["usd"] += diamonds * rates.usd_per_diamond
+    ranked = sorted(merged.items(), key=lambda kv: (-kv[1]["coins"], kv[0]))[:top]
+    return [GifterLine(i, str(r["name"] or sender), sender, r["gifts"], r["coins"], r["diamonds"],
+                       r["usd"], Decimal(r["coins"]) / logged_coins if logged_coins else ZERO)
+            for i, (sender, r) in enumerate(ranked, start=1)]
+
+
+def _gift_mix(db: Database, acct: dict[str, Any], period: Period) -> list[GiftLine]:
+    rows = queries.gift_mix(db, acct["id"], *_bounds(period, acct["timezone"]))
+    total = sum(int(r["coins"]) for r in rows)
+    if not total:
+        return []
+    named = [GiftLine(str(r["gift_name"]), int(r["count"]), int(r["coins"]),
+                      Decimal(int(r["coins"])) / total) for r in rows[:MIX_GIFTS]]
+    rest = rows[MIX_GIFTS:]
+    if rest:
+        coins = sum(int(r["coins"]) for r in rest)
+        named.append(GiftLine("Other gifts", sum(int(r["count"]) for r in rest), coins,
+                              Decimal(coins) / total))
+    return named
+
+
+# ---- CSV ----------------------------------------------------------------------------------------
+
+def _money(amount: Decimal) -> Decimal:
+    return round_money(amount)
+
+
+def _exact(amount: Decimal) -> Decimal:
+    # a Decimal (not text): csv writes it as a number and safe_cell leaves numbers alone
+    return Decimal(plain(amount))
+
+
+def csv_rows(report: Report) -> list[list[Any]]:
+    """The report as rows of cells: sections one after the other, each under its title."""
+    r, t, cur = report.rates, report.totals, report.currency
+    rows: list[list[Any]] = [
+        ["Diamond Ledger report"], ["account", report.handle],
+        ["period", report.period.label], ["from", report.period.start.isoformat()],
+        ["to", report.period.end.isoformat()], ["time zone", report.timezone],
+        ["region", f"{r.region_name} ({r.region})"], ["currency", cur], [],
+        ["Months"],
+        ["month", "gifts", "coins", "diamonds", "usd", f"local_{cur.lower()}", "payouts_usd",
+         "fees_usd"]]
+    for m in report.months:
+        rows.append([f"{m.month:%Y-%m}", m.gifts, m.coins, _exact(m.diamonds), _money(m.usd),
+                     _money(m.local), _money(m.payouts_usd), _money(m.fees_usd)])
+    rows.append(["total", t.gifts, t.coins, _exact(t.diamonds), _money(t.usd), _money(t.local),
+                 _money(t.payouts_usd), _money(t.fees_usd)])
+    rows += [[], ["Totals"], ["earned_usd", _money(t.usd)], [f"earned_local_{cur.lower()}",
+             _money(t.local)], ["payouts_usd", _money(t.payouts_usd)],
+             ["fees_usd", _money(t.fees_usd)], ["payouts_net_usd", _money(t.net_payouts_usd)],
+             ["balance_usd_at_end", _money(t.balance_usd)],
+             ["balance_diamonds_at_end", _exact(t.balance_diamonds)], [], ["Payouts"],
+             ["requested", "paid", "status", "method", "amount", "currency", "usd", "diamonds",
+              "fee_usd", "fee", "net_usd", "reference"]]
+    for p in report.payouts:
+        rows.append([p.requested.isoformat(), p.paid.isoformat() if p.paid else "", p.status,
+                     p.method, "" if p.amount is None else _exact(p.amount), p.currency,
+                     _money(p.usd), _exact(p.diamonds), _money(p.fee_usd), p.fee_source,
+                     _money(p.net_usd), p.reference])
+    rows += [[], ["Top gifters"],
+             ["rank", "name", "sender", "gifts", "coins", "diamonds", "usd", "share"]]
+    for g in report.gifters:
+        rows.append([g.rank, g.name, g.sender, g.gifts, g.coins, _exact(g.diamonds),
+                     _money(g.usd), round_money(g.share, 4)])
+    rows += [[], ["Rates used"], *rates_rows(report.rates)]
+    return rows
+
+
+def rates_rows(r: RatesUsed) -> list[list[Any]]:
+    rows: list[list[Any]] = [["kind", "valid_from", "what", "source"]]
+    for e in r.regions:
+        rows.append(["region " + e.region, e.valid_from.isoformat(),
+                     f"{e.diamonds_per_coin} diamond per coin; ${e.usd_per_diamond} per "
+                     f"diamond; minimum ${e.min_withdrawal_usd}", e.source])
+    for x in r.fx:
+        rows.append([f"exchange {x.currency}", x.valid_from.isoformat(),
+                     f"{x.per_usd} {x.currency} per USD", x.source])
+    for m in r.methods:
+        rows.append([f"payout method {m.name}", m.valid_from.isoformat(),
+                     f"fee ${plain(m.fixed_fee_usd)} + {plain(m.percent_fee * 100)}%; "
+                     f"spread {plain(m.fx_spread * 100)}%", m.source])
+    return rows
+
+
+def write_csv(report: Report, out: Path) -> int:
+    """Write the report as UTF-8 CSV (BOM for spreadsheets), every text cell neutralised; the
+    file appears whole or not at all. Returns the number of rows."""
+    rows = csv_rows(report)
+    tmp = out.with_name(out.name + ".part")
+    try:
+        with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            for row in rows:
+                writer.writerow([safe_cell(c) for c in row])
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return len(rows)
+
+
+def check_output(out: Path) -> str:
+    """The format of `out` by its extension ("pdf" or "csv"); ReportError when it cannot be
+    written there (another extension, a folder, a missing folder)."""
+    if out.is_dir():
+        raise ReportError(f"{out} is a folder; name a file such as {out / 'report.pdf'}")
+    suffix = out.suffix.lower()
+    if suffix not in REPORT_FORMATS:
+        raise ReportError(f"the report file must end in .pdf or .csv, not {out.name!r}")
+    if not out.parent.is_dir():
+        raise ReportError(f"the folder {out.parent} does not exist")
+    return suffix[1:]
