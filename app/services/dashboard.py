@@ -12,7 +12,8 @@ from sqlite_utils import Database
 from app.core.charts import EarningsChart, earnings_chart
 from app.core.money import ZERO
 from app.core.valuation import Summary, summarize
-from app.services import accounts, money_views
+from app.services import accounts, currency, money_views
+from app.services.currency import Converter, Local
 from app.services.money_views import Plan, Valued
 from app.store import queries
 
@@ -43,12 +44,26 @@ class AccountChoice:
 
 
 @dataclass(frozen=True)
+class LocalOverview:
+    """The Overview's cash in the account's currency, each day at that day's rate."""
+
+    currency: str
+    balance: Local  # the balance at today's rate
+    period: Decimal | None  # the period's days, each at its rate (None: a day has no rate)
+    previous: Decimal | None
+    days: dict[date, tuple[Decimal, Decimal]]  # chart day -> (earned, balance at its end)
+    fallback_days: int  # days before the currency's first rate (converted at that rate)
+
+
+@dataclass(frozen=True)
 class Dashboard:
     handle: str
     summary: Summary
     plan: Plan
     period: Period | None  # None when the account has no earnings yet
     chart: EarningsChart
+    local: LocalOverview | None = None  # None for a USD account
+    rates_line: str = ""  # which rates valued what the Overview shows
 
     @property
     def progress(self) -> Decimal:
@@ -72,6 +87,31 @@ def period(v: Valued, threshold_usd: Decimal, end: date | None,
     return Period(days, end, now.usd, prev.usd)
 
 
+def _period_local(v: Valued, conv: Converter, start: date, end: date) -> Decimal | None:
+    return conv.total((d.day, d.usd) for d in v.days if start <= d.day <= end)
+
+
+def local_overview(v: Valued, p: Period | None, chart: EarningsChart, balance_usd: Decimal,
+                   conv: Converter, today: date) -> LocalOverview | None:
+    """Per day, not per gift: the days of the valued history and of the chart."""
+    if conv.usd_only:
+        return None
+    now, previous = None, None
+    if p is not None:
+        start = p.end - timedelta(days=p.days - 1)
+        now = _period_local(v, conv, start, p.end)
+        previous = _period_local(v, conv, start - timedelta(days=p.days),
+                                 start - timedelta(days=1))
+    days: dict[date, tuple[Decimal, Decimal]] = {}
+    for point in chart.points:
+        per_usd = conv.rate(point.day).per_usd
+        if per_usd is not None:
+            days[point.day] = (point.earned_usd * per_usd, point.balance_usd * per_usd)
+    fallback = sum(1 for d in v.days if conv.rate(d.day).fallback)
+    return LocalOverview(conv.currency, conv.value(balance_usd, today), now, previous, days,
+                         fallback)
+
+
 def accounts_for_picker(db: Database) -> tuple[list[AccountChoice], str | None]:
     """The ledger's accounts, in the order they were added, and the one shown by default."""
     rows = queries.accounts(db)
@@ -92,4 +132,11 @@ def overview(db: Database, *, account: str | None = None, today: date | None = N
     p = money_views.plan(db, today=today, preset=preset, history=v)
     s = p.summary
     chart = earnings_chart(v.days, v.payouts, s.threshold_usd, v.account["timezone"], p.pace)
-    return Dashboard(v.account["handle"], s, p, period(v, s.threshold_usd, s.last_day), chart)
+    rb = money_views.book(preset, db)
+    region, today = v.account["region"], p.today
+    conv = currency.converter(rb, region, today)
+    per = period(v, s.threshold_usd, s.last_day)
+    local = local_overview(v, per, chart, s.balance_usd, conv, today)
+    days = [d.day for d in v.days] + [x.day for x in v.payouts] + [today]
+    line = currency.rates_line(rb, region, days, today)
+    return Dashboard(v.account["handle"], s, p, per, chart, local, line)

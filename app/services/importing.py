@@ -25,7 +25,8 @@ from app.importers.readers import READERS, ReadContext
 from app.importers.sources import CsvTable, Table
 from app.services import accounts
 from app.services.catalogue import effective_catalogue
-from app.services.reference import MONTH_FIRST_REGIONS, rate_book
+from app.services.rates import effective_book
+from app.services.reference import MONTH_FIRST_REGIONS
 from app.store import batches, queries
 
 MAX_REPORTED_ERRORS = 1000
@@ -129,7 +130,7 @@ def prepare(db: Database, path: Path, account: dict[str, Any], *, kind: str = "a
     if kind not in ("auto", *KINDS):
         raise ImportRefused(f"unknown kind {kind!r}; choose auto, " + ", ".join(KINDS))
     prepared = []
-    rates = rate_book().region(account["region"], date.today())
+    rates = effective_book(db).region(account["region"], date.today())  # the user's entries count
     gifts = effective_catalogue(db)  # the creator's gifts and price changes count
     for known_kind, table in open_tables(path):
         if kind != "auto" and known_kind and known_kind != kind:

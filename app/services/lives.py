@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,7 +21,8 @@ from app.core.lives import (
     missed,
 )
 from app.core.rates import RegionRates
-from app.services import accounts
+from app.services import accounts, currency
+from app.services.currency import Local
 from app.services.money_views import book
 from app.store import queries
 
@@ -35,6 +36,12 @@ class LivesView:
     bars: LiveBars
     heatmap: Heatmap
     missed: Missed
+    currency: str = "USD"  # the account's: a column of its own unless USD
+    cash: dict[int, Local] = field(default_factory=dict)  # session id -> the LIVE's value
+    rates_line: str = ""
+
+    def value(self, row: LiveRow) -> Local:
+        return self.cash[row.session_id]
 
 
 def record(session: dict[str, Any]) -> LiveRecord:
@@ -64,5 +71,9 @@ def lives(db: Database, *, account: str | None = None,
     rows = live_rows((record(s) for s in queries.sessions(db, acct["id"])), tz, rates_on)
     heat = heatmap(queries.hourly_totals(db, acct["id"]), tz, rates_on)
     last = rows[-1].start_ts if rows else None
+    conv = currency.converter(rb, acct["region"])
+    cash = {r.session_id: conv.value(r.diamonds * rates_on(r.start.date()).usd_per_diamond,
+                                     r.start.date()) for r in rows}
+    line = currency.rates_line(rb, acct["region"], (r.start.date() for r in rows))
     return LivesView(acct["handle"], tz, _utc_offset(tz, last), rows, live_bars(rows), heat,
-                     missed(rows))
+                     missed(rows), conv.currency, cash, line)

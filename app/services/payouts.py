@@ -19,7 +19,8 @@ from sqlite_utils import Database
 from app.core.money import ZERO, plain
 from app.core.rates import RateBook, RegionRates
 from app.core.valuation import local_day, value_payout
-from app.services import accounts, importing
+from app.services import accounts, currency, importing
+from app.services.currency import Converter, DayRate
 from app.services.rates import effective_book
 from app.services.reference import rate_book
 from app.store import batches, queries
@@ -58,6 +59,21 @@ class PayoutRow:
     reference: str
     import_id: int | None
     form: PayoutForm
+    usd_from: str = "stored"  # see USD_FROM
+    usd_rate: DayRate | None = None  # the rate `usd` was converted at (usd_from "converted")
+    local: Decimal | None = None  # in the account's currency: what arrived, or converted
+    local_rate: DayRate | None = None  # the rate `local` was converted at (None: as paid)
+
+    @property
+    def converted(self) -> bool:
+        """The USD value is not in the record: it comes from the amount at the day's rate."""
+        return self.usd_from == "converted"
+
+
+# where a payout's USD value comes from
+USD_FROM = {"stored": "as the record states it", "amount": "the amount, paid in USD",
+            "converted": "the amount at the exchange rate of the request day",
+            "diamonds": "the diamonds at the day's USD per diamond"}
 
 
 @dataclass(frozen=True)
@@ -70,6 +86,9 @@ class PayoutsView:
     paid_usd: Decimal
     pending_usd: Decimal
     fees_usd: Decimal
+    paid_local: Decimal | None = None  # None for a USD account or without a rate
+    pending_local: Decimal | None = None
+    rates_line: str = ""
 
 
 # ---- reading and checking ---------------------------------------------------------------------
@@ -146,20 +165,48 @@ def _form(p: dict[str, Any], zone: ZoneInfo) -> PayoutForm:
                       p["status"], p["method"], p["fee_usd"] or "", p["reference"])
 
 
-def _row(p: dict[str, Any], zone: ZoneInfo, tz: str, region: str, rb: RateBook) -> PayoutRow:
+def usd_from(p: dict[str, Any]) -> str:
+    """Which figure of the record gives its USD value (value_payout's order)."""
+    if p.get("usd") not in (None, ""):
+        return "stored"
+    if p.get("amount") not in (None, ""):
+        return "amount" if str(p.get("currency") or "USD") == "USD" else "converted"
+    return "diamonds"
+
+
+def _row(p: dict[str, Any], zone: ZoneInfo, tz: str, region: str, rb: RateBook,
+         local: Converter) -> PayoutRow:
     def rates_on(day: date) -> RegionRates:
         return rb.region(region, day)
 
     valued = value_payout(p, tz, rates_on, rb.per_usd)
     form = _form(p, zone)
-    return PayoutRow(p["id"], form.requested, form.paid, p["status"],
-                     None if p["amount"] is None else Decimal(p["amount"]), p["currency"],
+    amount = None if p["amount"] is None else Decimal(p["amount"])
+    source = usd_from(p)
+    usd_rate = (currency.Converter(p["currency"], rb.fx).rate(form.requested)
+                if source == "converted" else None)
+    if local.usd_only:
+        in_local, local_rate = None, None
+    elif p["currency"] == local.currency and amount is not None:
+        in_local, local_rate = amount, None  # what arrived: no conversion
+    else:
+        local_rate = local.rate(form.requested)
+        in_local = local.local(valued.usd, form.requested)
+    return PayoutRow(p["id"], form.requested, form.paid, p["status"], amount, p["currency"],
                      valued.usd, None if p["fee_usd"] is None else Decimal(p["fee_usd"]),
-                     p["method"], p["reference"], p["import_id"], form)
+                     p["method"], p["reference"], p["import_id"], form, source, usd_rate,
+                     in_local, local_rate)
 
 
 def _sum(rows: list[PayoutRow], status: str) -> Decimal:
     return sum((r.usd for r in rows if r.status == status), ZERO)
+
+
+def _sum_local(rows: list[PayoutRow], status: str) -> Decimal | None:
+    values = [r.local for r in rows if r.status == status]
+    if any(v is None for v in values):
+        return None
+    return sum((v for v in values if v is not None), ZERO)
 
 
 def payouts(db: Database, *, account: str | None = None,
@@ -172,12 +219,16 @@ def payouts(db: Database, *, account: str | None = None,
     region, tz = acct["region"], acct["timezone"]
     zone = ZoneInfo(tz)
     rb = effective_book(db)  # the ledger's own rate entries count
-    rows = [_row(p, zone, tz, region, rb) for p in queries.payouts(db, acct["id"])]
+    local = currency.converter(rb, region, today)
+    rows = [_row(p, zone, tz, region, rb, local) for p in queries.payouts(db, acct["id"])]
     fees = sum((r.fee_usd for r in rows if r.fee_usd is not None and r.status != "failed"),
                ZERO)
-    return PayoutsView(acct["handle"], region, rb.region(region, today).currency,
+    paid_local = None if local.usd_only else _sum_local(rows, "paid")
+    pending_local = None if local.usd_only else _sum_local(rows, "pending")
+    line = currency.rates_line(rb, region, [r.requested for r in rows], today)
+    return PayoutsView(acct["handle"], region, local.currency,
                        methods(region, today, rb), rows, _sum(rows, "paid"),
-                       _sum(rows, "pending"), fees)
+                       _sum(rows, "pending"), fees, paid_local, pending_local, line)
 
 
 def methods(region: str, day: date | None = None, rb: RateBook | None = None) -> list[str]:

@@ -29,9 +29,9 @@ from app.core.money import ZERO
 from app.core.planner import withdrawal_schedule
 from app.core.rates import PayoutMethod, RateBook, RegionRates
 from app.core.valuation import Summary, summarize
-from app.services import accounts
+from app.services import accounts, currency
+from app.services.catalogue import effective_catalogue
 from app.services.money_views import Valued, book, valued
-from app.services.reference import catalogue
 from app.store import queries
 
 GOAL_GIFTS = ("Rose", "Finger Heart", "Doughnut", "Corgi", "Lion")
@@ -93,6 +93,8 @@ class Planner:
     request_day: date | None  # today, the forecast day, or None (never at this pace)
     methods: tuple[MethodPlan, ...]
     history: Valued
+    goal_gifts: tuple[tuple[str, int], ...] = ()  # (name, coins) at the ledger's prices
+    rates_line: str = ""
 
     @property
     def currency(self) -> str:
@@ -129,9 +131,12 @@ def planner(db: Database, *, account: str | None = None, today: date | None = No
     request = today if s.withdrawable else (max(f.expected, today) if f.expected else None)
     methods = tuple(method_plan(m, amount, request, rates, rb)
                     for m in rb.payout_methods(rates.region, today))
+    days = [d.day for d in v.days] + [today]
     return Planner(v.account["handle"], rates, rb.per_usd(rates.currency, today), today, last,
                    s, sum((p.usd for p in pending), ZERO), len(pending), f,
-                   _path(s.balance_usd, v, last, today, f), amount, request, methods, v)
+                   _path(s.balance_usd, v, last, today, f), amount, request, methods, v,
+                   tuple(goal_gifts(today, db)),
+                   currency.rates_line(rb, rates.region, days, today))
 
 
 def method_plan(method: PayoutMethod, amount_usd: Decimal, request: date | None,
@@ -162,14 +167,18 @@ def wait(p: Planner, method: str, later_day: date) -> WaitChoice:
                         p.per_usd)
 
 
-def goal_gifts(day: date) -> list[tuple[str, int]]:
-    return [(name, catalogue().by_name(name, day).coins) for name in GOAL_GIFTS]
+def goal_gifts(day: date, db: Database | None = None) -> list[tuple[str, int]]:
+    """The goal's gifts at their prices of `day`: the creator's price changes count."""
+    gifts = effective_catalogue(db)
+    return [(name, gifts.by_name(name, day).coins) for name in GOAL_GIFTS]
 
 
 def goal_for(p: Planner, target_local: Decimal, by_day: date) -> Goal:
-    """"I want `target_local` (the region's currency) by `by_day`"; ValueError for a past day."""
+    """"I want `target_local` (the region's currency) by `by_day`"; ValueError for a past day.
+    The gifts are priced as `planner` read them from the ledger's catalogue."""
     return goal(target_local, p.per_usd, by_day, p.today, p.summary.balance_usd,
-                p.rates.usd_per_diamond, p.rates.diamonds_per_coin, goal_gifts(p.today))
+                p.rates.usd_per_diamond, p.rates.diamonds_per_coin,
+                list(p.goal_gifts) or goal_gifts(p.today))
 
 
 def calibration(p: Planner, diamonds: int, cash_usd: Decimal) -> Calibration:

@@ -12,6 +12,19 @@ def usd(amount: Decimal) -> str:
     return format_money(amount, "USD")
 
 
+def money(amount: Decimal, currency: str) -> str:
+    """£270.78, €12.00, 16,600.00 IDR."""
+    return format_money(amount, currency)
+
+
+def local(amount: Decimal | None, currency: str, fallback: bool = False) -> str:
+    """An amount converted at its day's rate: "no rate" without one, a trailing * when the day
+    is before the currency's first rate (its tooltip and the page's rates line say so)."""
+    if amount is None:
+        return "no rate"
+    return format_money(amount, currency) + (" *" if fallback else "")
+
+
 def diamonds(amount: Decimal) -> str:
     """72,208; a half diamond (the 0.5 diamonds-per-coin preset) keeps its one decimal."""
     whole = round_money(amount, 0)

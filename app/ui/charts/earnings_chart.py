@@ -8,6 +8,9 @@ app.core.charts.EarningsChart and computes nothing itself.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pyqtgraph as pg
@@ -50,10 +53,20 @@ def _payout_tip(x: float, y: float, data: object) -> str:
     return f"Payout requested: {_dollars(data)}" if isinstance(data, float) else "Payout"
 
 
-def crosshair_html(point: DayPoint) -> str:
-    """What the crosshair box says about a day: its date, what it earned, the balance after."""
+LocalDays = Mapping[date, tuple[Decimal, Decimal]]  # day -> (earned, balance) in local money
+
+
+def crosshair_html(point: DayPoint, local: LocalDays | None = None,
+                   currency: str = "USD") -> str:
+    """What the crosshair box says about a day: its date, what it earned, the balance after;
+    with `local`, each also in the account's currency at that day's rate."""
+    earned, balance = fmt.usd(point.earned_usd), fmt.usd(point.balance_usd)
+    found = local.get(point.day) if local else None
+    if found is not None:
+        earned += f" \u00b7 {fmt.money(found[0], currency)}"
+        balance += f" \u00b7 {fmt.money(found[1], currency)}"
     return (f'<div style="font-size:9pt"><b>{point.day:%a}, {fmt.day(point.day)}</b><br>'
-            f"Earned {fmt.usd(point.earned_usd)}<br>Balance {fmt.usd(point.balance_usd)}</div>")
+            f"Earned {earned}<br>Balance {balance}</div>")
 
 
 def _style(plot: pg.PlotItem) -> None:
@@ -74,6 +87,8 @@ class EarningsChartWidget(pg.GraphicsLayoutWidget):
         self.setBackground("w")
         self.series: EarningsChart | None = None
         self.bucket: Bucket = "day"
+        self.local: LocalDays | None = None
+        self.currency = "USD"
         self.date_axis = DayAxis("bottom")
         self.balance_plot = self.addPlot(0, 0, axisItems={"left": UsdAxis("left")})
         self.daily_plot = self.addPlot(1, 0, axisItems={"left": UsdAxis("left"),
@@ -82,7 +97,7 @@ class EarningsChartWidget(pg.GraphicsLayoutWidget):
         self._add_items()
         self._add_forecast_items()
         self.crosshair = Crosshair(self.scene(), [self.balance_plot, self.daily_plot],
-                                   self._point_at, crosshair_html, COLORS["crosshair"],
+                                   self._point_at, self.describe, COLORS["crosshair"],
                                    COLORS["text"])
 
     def _layout_panels(self) -> None:
@@ -130,8 +145,13 @@ class EarningsChartWidget(pg.GraphicsLayoutWidget):
         self.balance_plot.addItem(self.crossing_label, ignoreBounds=True)
         self.balance_plot.sigXRangeChanged.connect(self._show_one_threshold_label)
 
-    def set_series(self, chart: EarningsChart, days: int | None) -> None:
+    def describe(self, point: DayPoint) -> str:
+        return crosshair_html(point, self.local, self.currency)
+
+    def set_series(self, chart: EarningsChart, days: int | None,
+                   local: LocalDays | None = None, currency: str = "USD") -> None:
         self.series = chart
+        self.local, self.currency = local, currency
         self.crosshair.hide()
         self.date_axis.utcOffset = -chart.utc_offset_s  # pyqtgraph counts seconds west
         self._draw_bars()

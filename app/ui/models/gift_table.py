@@ -17,6 +17,7 @@ from sqlite_utils import Database
 from app.core.money import plain, round_money
 from app.services import browse
 from app.services.browse import GiftList, GiftRow
+from app.services.currency import Converter
 from app.ui import format as fmt
 
 Index = QModelIndex | QPersistentModelIndex
@@ -73,6 +74,28 @@ COLUMNS = (
     Column("USD", "coins", lambda r: fmt.usd(r.usd), lambda r: str(round_money(r.usd)), True),
     Column("LIVE", "live", live_text, live_text),
 )
+LOCAL_AFTER = "USD"  # the account's currency comes right after the USD column
+
+
+def local_column(conv: Converter) -> Column:
+    """The gift's USD at its local day's exchange rate, in the account's currency."""
+    def text(row: GiftRow) -> str:
+        day = row.time.date()
+        return fmt.local(conv.local(row.usd, day), conv.currency, conv.rate(day).fallback)
+
+    def copy(row: GiftRow) -> str:
+        local = conv.local(row.usd, row.time.date())
+        return "" if local is None else str(round_money(local))
+
+    return Column(conv.currency, "coins", text, copy, True)
+
+
+def columns_for(conv: Converter | None) -> tuple[Column, ...]:
+    """Every column; with a converter to another currency than USD, its column too."""
+    if conv is None or conv.usd_only:
+        return COLUMNS
+    at = next(i for i, c in enumerate(COLUMNS) if c.title == LOCAL_AFTER) + 1
+    return (*COLUMNS[:at], local_column(conv), *COLUMNS[at:])
 
 
 class GiftTableModel(QAbstractTableModel):
@@ -83,15 +106,20 @@ class GiftTableModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[GiftRow]] = OrderedDict()
         self._texts: dict[int, tuple[str, ...]] = {}  # the cells of rows already painted
         self.sorted_by: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.DescendingOrder)
+        self.converter: Converter | None = None
+        self.columns: tuple[Column, ...] = COLUMNS
         self.pages_read = 0  # for tests and the benchmark
 
     # ---- what the model shows ---------------------------------------------------------------
 
-    def show_list(self, listing: GiftList | None) -> None:
-        """Show another list (new filters, new data): a reset, as every row may change."""
+    def show_list(self, listing: GiftList | None, converter: Converter | None = None) -> None:
+        """Show another list (new filters, new data): a reset, as every row may change. With
+        a `converter`, a column of the account's currency follows the USD one."""
         old = self.listing
         self.beginResetModel()
         self.listing = listing
+        self.converter = converter
+        self.columns = columns_for(converter)
         self._pages.clear()
         self._texts.clear()
         self.endResetModel()
@@ -102,20 +130,21 @@ class GiftTableModel(QAbstractTableModel):
         self.show_list(None)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(COLUMNS):
+        if not 0 <= column < len(self.columns):
             return
         self.sorted_by = (column, order)
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
         sort, descending = self.sort_order()
         listing = self.listing
         if listing is not None and (listing.query.sort, listing.query.descending) != (
                 sort, descending):
-            self.show_list(browse.sorted_list(self._db, listing, sort, descending))
+            self.show_list(browse.sorted_list(self._db, listing, sort, descending),
+                           self.converter)
 
     def sort_order(self) -> tuple[str, bool]:
         """The browse sort of the column the table is sorted by, and whether descending."""
         column, order = self.sorted_by
-        return COLUMNS[column].sort, order == Qt.SortOrder.DescendingOrder
+        return self.columns[column].sort, order == Qt.SortOrder.DescendingOrder
 
     # ---- Qt model interface -------------------------------------------------------------------
 
@@ -123,7 +152,7 @@ class GiftTableModel(QAbstractTableModel):
         return 0 if parent.isValid() or self.listing is None else self.listing.count
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         # the view asks ~10 roles of every painted cell: answer the others at once
@@ -131,10 +160,10 @@ class GiftTableModel(QAbstractTableModel):
             texts = self._row_texts(index.row()) if index.isValid() else None
             return texts[index.column()] if texts else None
         if role == ALIGN and index.isValid():
-            return int(RIGHT if COLUMNS[index.column()].numeric else LEFT)
+            return int(RIGHT if self.columns[index.column()].numeric else LEFT)
         if role == TIP and index.isValid():
             row = self.row_at(index.row())
-            return self._tooltip(row, COLUMNS[index.column()]) if row else None
+            return self._tooltip(row, self.columns[index.column()]) if row else None
         return None
 
     def _row_texts(self, number: int) -> tuple[str, ...] | None:
@@ -145,14 +174,14 @@ class GiftTableModel(QAbstractTableModel):
                 return None
             if len(self._texts) >= MAX_PAGES * PAGE_ROWS:
                 self._texts.clear()
-            texts = self._texts[number] = tuple(c.text(row) for c in COLUMNS)
+            texts = self._texts[number] = tuple(c.text(row) for c in self.columns)
         return texts
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
             return None
-        column = COLUMNS[section]
+        column = self.columns[section]
         if role == Qt.ItemDataRole.DisplayRole:
             column_sorted, order = self.sorted_by
             return header_title(column.title, column.numeric,
@@ -166,6 +195,8 @@ class GiftTableModel(QAbstractTableModel):
     def _tooltip(self, row: GiftRow, column: Column) -> str | None:
         if column.title == "Time":
             return f"{row.time:%Y-%m-%d %H:%M:%S %Z}"
+        if self.converter is not None and column.title == self.converter.currency:
+            return self.converter.rate(row.time.date()).note()
         if column.title == "LIVE" and row.live is not None:
             return f"{row.live.title}, started {row.live.start:%Y-%m-%d %H:%M %Z}"
         return None
@@ -201,9 +232,9 @@ class GiftTableModel(QAbstractTableModel):
 
     def rows_text(self, rows: Iterable[int]) -> str:
         """Tab-separated text of `rows` with a header line, for the clipboard."""
-        lines = ["\t".join(c.title for c in COLUMNS)]
+        lines = ["\t".join(c.title for c in self.columns)]
         for number in rows:
             row = self.row_at(number)
             if row is not None:
-                lines.append("\t".join(c.copy(row).replace("\t", " ") for c in COLUMNS))
+                lines.append("\t".join(c.copy(row).replace("\t", " ") for c in self.columns))
         return "\n".join(lines) + "\n"

@@ -26,14 +26,21 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from app.services import browse
+from app.services import browse, currency
 from app.services.browse import GiftList, GiftQuery, MixSlice
+from app.services.currency import GiftsLocal
 from app.ui import format as fmt
 from app.ui.charts.earnings_chart import COLORS
 from app.ui.models.gift_table import GiftTableModel
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
-from app.ui.widgets.page import LoadsWhenShown, empty_or_content, page_layout
+from app.ui.widgets.page import (
+    LoadsWhenShown,
+    empty_or_content,
+    page_layout,
+    rates_line,
+    title_block,
+)
 
 EMPTY_HEADING = "No gifts in this ledger yet"
 EMPTY_BODY = ("Import a gift log (a gift logger's CSV or TikTok's data download) and every "
@@ -44,6 +51,7 @@ ANY_DAY = QDate(2000, 1, 1)  # a date edit at its minimum shows "Any day"
 SEARCH_DELAY_MS = 250
 COPY_LIMIT = 10_000
 COLUMN_WIDTHS = (172, 150, 130, 64, 80, 90, 82)  # the LIVE column takes the rest
+LOCAL_WIDTH = 96  # the account's currency, after USD
 ROW_HEIGHT = 30
 MIX_HEIGHT = 206
 OTHER_BRUSH = "#cbd5e1"
@@ -140,10 +148,19 @@ class GiftTable(QTableView):
         header = self.horizontalHeader()
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
-        for column, width in enumerate(COLUMN_WIDTHS):
-            self.setColumnWidth(column, width)
+        self.set_widths()
         header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)  # newest first
         self.setSortingEnabled(True)
+
+    def set_widths(self) -> None:
+        """Fixed widths (a lazy model cannot size to its contents); the local currency's
+        column, when there is one, sits after USD."""
+        widths = list(COLUMN_WIDTHS)
+        conv = self.gift_model().converter
+        if conv is not None and not conv.usd_only:
+            widths.append(LOCAL_WIDTH)
+        for column, width in enumerate(widths):
+            self.setColumnWidth(column, width)
 
     def gift_model(self) -> GiftTableModel:
         model = self.model()
@@ -186,6 +203,7 @@ class Page(LoadsWhenShown, QWidget):
     def _content(self) -> QWidget:
         content = QWidget()
         layout, self.subtitle = page_layout(content, "Gifts", spacing=14)
+        self.rates = rates_line(title_block(layout))
         layout.addLayout(self._filter_bar())
         layout.addWidget(self._mix_card())
         layout.addWidget(self._table_card(), 1)
@@ -268,15 +286,20 @@ class Page(LoadsWhenShown, QWidget):
         return self.stack.currentWidget() is self.empty
 
     def show_list(self, listing: GiftList | None) -> None:
-        self.model.show_list(listing)
         if listing is None or listing.ledger_gifts == 0:
+            self.model.show_list(listing)
             self.stack.setCurrentWidget(self.empty)
             return
+        local = currency.gifts_local(self._db, listing.account, listing.filter)
+        columns_before = self.model.columnCount()
+        self.model.show_list(listing, local.converter)
+        if self.model.columnCount() != columns_before:
+            self.table.set_widths()
         self.stack.setCurrentIndex(1)
         acct = listing.account
-        self.subtitle.setText(f"@{acct['handle']} \u00b7 times in {acct['timezone']} \u00b7 "
-                              f"{acct['region']} rates")
-        self.totals.setText(totals_text(listing))
+        self.subtitle.setText(f"@{acct['handle']} \u00b7 times in {acct['timezone']}")
+        self.rates.setText(f"Rates used: {local.rates_line}")
+        self.totals.setText(totals_text(listing, local))
         self.no_match.setVisible(listing.count == 0)
         self.mix_chart.set_mix(browse.gift_mix(self._db, listing))
 
@@ -337,10 +360,16 @@ class Page(LoadsWhenShown, QWidget):
         menu.exec(self.table.viewport().mapToGlobal(pos))
 
 
-def totals_text(listing: GiftList) -> str:
+def totals_text(listing: GiftList, local: GiftsLocal | None = None) -> str:
     if listing.count == 0:
         return "no gifts match"
     gifts = (f"{listing.count:,} gifts" if listing.count == listing.ledger_gifts
              else f"{listing.count:,} of {listing.ledger_gifts:,} gifts")
-    return f"{gifts} \u00b7 {listing.coins:,} coins \u00b7 {fmt.usd(listing.usd)}"
+    text = f"{gifts} \u00b7 {listing.coins:,} coins \u00b7 {fmt.usd(listing.usd)}"
+    conv = local.converter if local is not None else None
+    if local is None or conv is None or conv.usd_only or not conv.entries:
+        return text
+    if local.total is None:
+        return text + f" \u00b7 {conv.currency} total: pick a shorter date range"
+    return text + f" \u00b7 {fmt.money(local.total, conv.currency)}"
 

@@ -12,6 +12,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -26,7 +27,7 @@ from app.ui.charts.axes import DAY, DayAxis
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
-from app.ui.widgets.page import empty_or_content, page_layout
+from app.ui.widgets.page import empty_or_content, page_layout, rates_line, title_block
 
 COLORS = {"caught": "#818cf8", "missed": "#e11d48", "axis": "#6b7280", "line": "#d1d5db"}
 # Stops crowd the low end: one big gift would otherwise leave every other slot pale (the
@@ -88,7 +89,24 @@ def difference_tip(row: LiveRow) -> str:
     return "The gift log caught every diamond of this LIVE."
 
 
-def columns() -> list[Column[LiveRow]]:
+def cash_columns(view: LivesView | None) -> list[Column[LiveRow]]:
+    """The LIVE's value in USD at its day's rate, and in the account's currency (unless
+    USD) at its day's exchange rate."""
+    if view is None:
+        return []
+    usd = Column[LiveRow]("USD", lambda r: fmt.usd(view.value(r).usd), True,
+                          key=lambda r: view.value(r).usd,
+                          tip=lambda r: "The LIVE's diamonds at its day's USD per diamond")
+    if view.currency == "USD":
+        return [usd]
+    code = view.currency
+    local = Column[LiveRow](
+        code, lambda r: fmt.local(view.value(r).local, code, view.value(r).rate.fallback),
+        True, key=lambda r: view.value(r).local, tip=lambda r: view.value(r).rate.note())
+    return [usd, local]
+
+
+def columns(view: LivesView | None = None) -> list[Column[LiveRow]]:
     return [
         Column("Start", lambda r: start_text(r.start), key=lambda r: r.start_ts),
         Column("Duration", lambda r: duration_text(r.duration_s), True,
@@ -99,6 +117,7 @@ def columns() -> list[Column[LiveRow]]:
                tip=lambda r: "Gift log coins in the LIVE's span \u00d7 diamonds per coin"),
         Column("Difference", difference_text, True, key=lambda r: r.difference,
                tone=difference_tone, tip=difference_tip),
+        *cash_columns(view),
         Column("Gifters", lambda r: whole(r.gifters), True, key=lambda r: r.gifters),
         Column("Viewers", lambda r: whole(r.viewers), True, key=lambda r: r.viewers),
         Column("Diamonds/h", lambda r: whole(r.per_hour), True, key=lambda r: r.per_hour),
@@ -248,6 +267,7 @@ class Page(QWidget):
         content = QWidget()
         layout, self.subtitle = page_layout(content, "LIVEs", spacing=14)
         self.subtitle.setWordWrap(True)
+        self.rates = rates_line(title_block(layout))
         layout.addLayout(self._charts(), 5)
         layout.addWidget(self._table_card(), 6)
         return content
@@ -282,10 +302,21 @@ class Page(QWidget):
             return
         self.stack.setCurrentIndex(1)
         self.subtitle.setText(self._subtitle(view))
+        self.rates.setText(f"Rates used: {view.rates_line}")
+        self._set_columns(view)
         self.model.set_rows(view.rows)
         self.bars_chart.set_bars(view.bars, view.utc_offset_s)
         self.heatmap_chart.set_heatmap(view.heatmap)
         self.best.setText(best_text(view.heatmap))
+
+    def _set_columns(self, view: LivesView) -> None:
+        """The cash columns read this view (and its currency): new columns, same model."""
+        self.model.beginResetModel()
+        self.model.columns = columns(view)
+        self.model.endResetModel()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(len(self.model.columns) - 1, QHeaderView.ResizeMode.Stretch)
 
     def _subtitle(self, view: LivesView) -> str:
         parts = [f"@{view.handle}", f"{len(view.rows):,} LIVEs",

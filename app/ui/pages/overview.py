@@ -25,7 +25,7 @@ from app.ui.charts.earnings_chart import EarningsChartWidget, legend_html
 from app.ui.widgets.cards import ProgressCard, StatCard
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
-from app.ui.widgets.page import empty_or_content
+from app.ui.widgets.page import empty_or_content, rates_line
 
 RANGES: list[tuple[str, int | None]] = [("7 d", 7), ("30 d", 30), ("90 d", 90), ("1 y", 365),
                                         ("All", None)]
@@ -69,6 +69,7 @@ class OverviewPage(QWidget):
         titles.setSpacing(2)
         titles.addWidget(self.heading)
         titles.addWidget(self.subtitle)
+        self.rates = rates_line(titles)
         header = QHBoxLayout()
         header.addLayout(titles, 1)
         header.addWidget(self._account_picker(), 0, Qt.AlignmentFlag.AlignVCenter)
@@ -155,16 +156,24 @@ class OverviewPage(QWidget):
         self.stack.setCurrentIndex(1)
         self._fill_cards(dashboard)
         days = RANGES[max(self.range_buttons.checkedId(), 0)][1]
-        self.chart.set_series(dashboard.chart, days)
+        self.chart.set_series(dashboard.chart, days,
+                              dashboard.local.days if dashboard.local else None,
+                              dashboard.local.currency if dashboard.local else "USD")
         self.caption.setVisible(not dashboard.chart.forecast.empty)
 
     def _fill_cards(self, d: Dashboard) -> None:
         s = d.summary
-        self.subtitle.setText(f"@{d.handle} \u00b7 {d.plan.rates.region} rates"
+        self.subtitle.setText(f"@{d.handle}"
                               + (f" \u00b7 last earnings {fmt.day(s.last_day)}"
                                  if s.last_day else ""))
+        self.rates.setText(f"Rates used: {d.rates_line}")
+        local = d.local
+        worth = "" if local is None else (
+            f"{fmt.local(local.balance.local, local.currency)} at today's rate \u00b7 ")
         self.balance_card.set_text(fmt.usd(s.balance_usd),
-                                   f"{fmt.diamonds(s.balance_diamonds)} diamonds")
+                                   f"{worth}{fmt.diamonds(s.balance_diamonds)} diamonds")
+        if local is not None:
+            self.balance_card.setToolTip(local.balance.rate.note())
         self._fill_threshold(d)
         self._fill_period(d)
         self._fill_forecast(d)
@@ -193,14 +202,24 @@ class OverviewPage(QWidget):
         else:
             detail = f"{fmt.change(change)} vs previous {p.days} days ({fmt.usd(p.previous_usd)})"
             tone = "good" if change >= 0 else "bad"
+        local = d.local
+        if local is not None:
+            detail = f"{fmt.local(local.period, local.currency)} \u00b7 {detail}"
+            if local.fallback_days:
+                self.period_card.setToolTip(
+                    f"{local.fallback_days} days are before the first {local.currency} rate "
+                    "and use that rate (see the rates line)")
         self.period_card.set_text(fmt.usd(p.usd), detail, tone)
 
     def _fill_forecast(self, d: Dashboard) -> None:
         s, plan = d.summary, d.plan
         if s.withdrawable:
+            q = plan.method
+            arrives = (fmt.usd(q.net_usd) if d.local is None
+                       else fmt.money(q.net_local, q.currency))
             self.forecast_card.set_text(
-                "Now", f"withdraw {fmt.usd(plan.method.gross_usd)}: "
-                f"{fmt.usd(plan.method.net_usd)} arrives by {plan.method.method}", "good")
+                "Now", f"withdraw {fmt.usd(q.gross_usd)}: {arrives} arrives by {q.method}",
+                "good")
         elif plan.threshold_date is None:
             self.forecast_card.set_text("No forecast",
                                         f"no earnings in the last {PACE_WINDOW_DAYS} days")

@@ -12,6 +12,7 @@ from decimal import Decimal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -28,11 +29,14 @@ from app.ui.dialogs.payout import PayoutDialog
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.cards import StatCard
 from app.ui.widgets.named import named
-from app.ui.widgets.page import page_layout
+from app.ui.widgets.page import page_layout, rates_line, title_block
 
 DASH = "\u2014"
 STATUS_TONES = {"paid": "good", "pending": "warn", "failed": "bad"}
 NO_ROWS = "No payouts yet. Add one each time you withdraw, or import TikTok's payout history."
+
+
+CONVERTED = "\u2248"  # before a USD value converted from the amount, not in the record
 
 
 def money(amount: Decimal | None, currency: str = "") -> str:
@@ -42,15 +46,49 @@ def money(amount: Decimal | None, currency: str = "") -> str:
     return f"{round_money(amount):,}" if currency else fmt.usd(amount)
 
 
-def columns() -> list[Column[PayoutRow]]:
+def usd_text(row: PayoutRow) -> str:
+    """The USD value; "≈ $232.56" when converted from the amount at the day's rate."""
+    return f"{CONVERTED} {fmt.usd(row.usd)}" if row.converted else fmt.usd(row.usd)
+
+
+def usd_tip(row: PayoutRow) -> str:
+    text = f"What the payout took from the balance, in USD: {service.USD_FROM[row.usd_from]}"
+    if row.usd_rate is not None:
+        text += f". {row.usd_rate.note()}"
+    return text
+
+
+def local_text(row: PayoutRow, code: str) -> str:
+    if row.local_rate is None:
+        return money(row.local) if row.local is None else fmt.money(row.local, code)
+    return fmt.local(row.local, code, row.local_rate.fallback)
+
+
+def local_tip(row: PayoutRow, code: str) -> str:
+    if row.local_rate is None:
+        return f"Paid in {code}: the amount as it arrived"
+    return f"The USD value in {code}. {row.local_rate.note()}"
+
+
+def local_columns(code: str) -> list[Column[PayoutRow]]:
+    """The account's currency (none for USD): what arrived, or the USD value at the day's
+    exchange rate."""
+    if code == "USD":
+        return []
+    return [Column(code, lambda r: local_text(r, code), True, key=lambda r: r.local,
+                   tip=lambda r: local_tip(r, code))]
+
+
+def columns(code: str = "USD") -> list[Column[PayoutRow]]:
     return [
         Column("Requested", lambda r: fmt.day(r.requested), key=lambda r: r.requested),
         Column("Paid", lambda r: fmt.day(r.paid) if r.paid else DASH, key=lambda r: r.paid),
         Column("Status", lambda r: r.status, tone=lambda r: STATUS_TONES.get(r.status, "")),
-        Column("Amount", lambda r: money(r.amount, r.currency), True, key=lambda r: r.amount),
+        Column("Amount", lambda r: money(r.amount, r.currency), True, key=lambda r: r.amount,
+               tip=lambda r: f"As paid, in {r.currency}"),
         Column("Currency", lambda r: r.currency),
-        Column("USD", lambda r: money(r.usd), True, key=lambda r: r.usd,
-               tip=lambda r: "What the payout took from the balance, in USD"),
+        Column("USD", usd_text, True, key=lambda r: r.usd, tip=usd_tip),
+        *local_columns(code),
         Column("Fee", lambda r: money(r.fee_usd), True, key=lambda r: r.fee_usd),
         Column("Method", lambda r: r.method or DASH),
         Column("Source", lambda r: f"import #{r.import_id}" if r.import_id else "by hand"),
@@ -75,6 +113,7 @@ class Page(QWidget):
         self.view: PayoutsView | None = None
         self.dialog: PayoutDialog | None = None
         layout, self.subtitle = page_layout(self, "Payouts")
+        self.rates = rates_line(title_block(layout))
         layout.addLayout(self._cards())
         layout.addWidget(self._table_card(), 1)
 
@@ -125,12 +164,28 @@ class Page(QWidget):
     def show_view(self, view: PayoutsView | None) -> None:
         self.view = view
         rows = view.rows if view else []
+        self._set_columns(view.currency if view else "USD")
         self.model.set_rows(rows)
         self.note.setVisible(not rows)
         self._fill_cards(view)
         self._selection_changed()
 
+    def _set_columns(self, code: str) -> None:
+        """A column of the account's currency unless it is USD: same model, new columns."""
+        if [c.title for c in self.model.columns] == [c.title for c in columns(code)]:
+            return
+        self.model.beginResetModel()
+        self.model.columns = columns(code)
+        self.model.endResetModel()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(len(self.model.columns) - 1, QHeaderView.ResizeMode.Stretch)
+
     def _fill_cards(self, view: PayoutsView | None) -> None:
+        converted = view is not None and any(r.converted for r in view.rows)
+        self.rates.setText("" if view is None else f"Rates used: {view.rates_line}" + (
+            f" \u00b7 {CONVERTED} USD converted from the amount at the request day's rate"
+            if converted else ""))
         if view is None:
             self.subtitle.setText("No account yet: the first payout you add creates one.")
             for card in (self.paid_card, self.pending_card, self.fees_card):
@@ -139,12 +194,16 @@ class Page(QWidget):
         count = {s: sum(1 for r in view.rows if r.status == s) for s in service.STATUSES}
         self.subtitle.setText(f"@{view.handle} \u00b7 {view.region} payout methods: "
                               + ", ".join(view.methods))
-        self.paid_card.set_text(fmt.usd(view.paid_usd), f"{count['paid']} paid"
+        local = view.currency != "USD"
+        paid = f"{fmt.local(view.paid_local, view.currency)} \u00b7 " if local else ""
+        self.paid_card.set_text(fmt.usd(view.paid_usd), f"{paid}{count['paid']} paid"
                                 + (f", {count['failed']} failed" if count["failed"] else ""))
         waiting = count["pending"]
+        pending = (f"{fmt.local(view.pending_local, view.currency)} \u00b7 "
+                   if local and waiting else "")
         self.pending_card.set_text(fmt.usd(view.pending_usd),
-                                   f"{waiting} on the way, already off the balance" if waiting
-                                   else "nothing on the way")
+                                   f"{pending}{waiting} on the way, already off the balance"
+                                   if waiting else "nothing on the way")
         self.fees_card.set_text(fmt.usd(view.fees_usd), "as entered on each payout")
 
     def selected(self) -> PayoutRow | None:

@@ -43,7 +43,7 @@ from app.ui.tablemodels import ROW_HEIGHT, Column, RowsModel, table_view
 from app.ui.widgets.cards import StatCard
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
-from app.ui.widgets.page import page_layout
+from app.ui.widgets.page import page_layout, rates_line, title_block
 
 DASH = "\u2014"
 EMPTY_HEADING = "Nothing to plan yet"
@@ -234,6 +234,7 @@ class Page(QWidget):
     def _content(self) -> QWidget:
         content = named(QWidget(), "plannerContent")
         layout, self.subtitle = page_layout(content, "Planner")
+        self.rates = rates_line(title_block(layout))
         layout.addLayout(self._cards())
         middle = self.middle = QHBoxLayout()
         middle.setSpacing(16)
@@ -362,6 +363,7 @@ class Page(QWidget):
             return
         self.subtitle.setText(f"@{plan.handle} \u00b7 {plan.rates.region} rates \u00b7 paid in "
                               f"{plan.currency} \u00b7 last earnings {fmt.day(plan.last_day)}")
+        self.rates.setText(f"Rates used: {plan.rates_line}")
         self._fill_cards(plan)
         self._fill_when(plan)
         self._fill_how(plan)

@@ -31,6 +31,28 @@ def page_layout(host: QWidget, title: str, spacing: int = 16) -> tuple[QVBoxLayo
     return layout, subtitle
 
 
+RATES_TIP = ("The rate entries that valued the amounts on this page: the region's rates and "
+             "the exchange rate of each day (edit them on the Rates page)")
+
+
+def rates_line(titles: QVBoxLayout) -> QLabel:
+    """A small line under a page's subtitle saying which rates valued what the page shows."""
+    label = named(QLabel(), "cardDetail")
+    label.setWordWrap(True)
+    label.setToolTip(RATES_TIP)
+    label.setAccessibleName("Rates used")
+    titles.addWidget(label)
+    return label
+
+
+def title_block(layout: QVBoxLayout) -> QVBoxLayout:
+    """The title column page_layout put first in `layout`."""
+    item = layout.itemAt(0)
+    titles = item.layout() if item is not None else None
+    assert isinstance(titles, QVBoxLayout)
+    return titles
+
+
 def empty_or_content(host: QWidget, empty: QWidget, content: QWidget) -> QStackedWidget:
     """Fill `host` with a stack of its empty state (index 0) and its content (index 1)."""
     stack = QStackedWidget(host)
