@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import json
 import os
 import platform
@@ -67,6 +68,7 @@ N_SENDERS = 30_000
 DUPLICATE_RATE = 1e-4  # an exact copy of the previous row (same second): ~100 per million
 FIRST_DAY = date(2025, 12, 1)
 LAST_DAY = date(2026, 10, 31)  # all in the past: the importer rejects future dates
+CHUNK = 100_000  # rows drawn at a time: generating 5M rows stays within a few MB
 
 
 # ---------------------------------------------------------------- the CSV
@@ -136,12 +138,15 @@ def generate_csv(path: Path, rows: int, seed: int) -> dict[str, int]:
         day += timedelta(days=1)
     weights = [rng.lognormvariate(0, 0.6) * dur for _, dur in sessions]
     per_session = [0] * len(sessions)
-    for index in rng.choices(range(len(sessions)), weights=weights, k=rows):
-        per_session[index] += 1
+    cum_weights = list(itertools.accumulate(weights))
+    for first in range(0, rows, CHUNK):  # in chunks: the same draws, bounded memory
+        for index in rng.choices(range(len(sessions)), cum_weights=cum_weights,
+                                 k=min(CHUNK, rows - first)):
+            per_session[index] += 1
 
     facts = {"rows": 0, "copies_written": 0, "identical_extra_rows": 0, "senders_used": 0}
     used: set[int] = set()
-    tmp = path.with_suffix(".partial")
+    tmp = path.with_suffix(f".{os.getpid()}.partial")  # two runs at once never mix their lines
     with tmp.open("w", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle, lineterminator="\n")
         out.writerow(HEADER)
@@ -287,14 +292,22 @@ def remove_db(path: Path) -> None:
         Path(str(path) + suffix).unlink(missing_ok=True)
 
 
-def bench(rows: int, repeat: int, seed: int) -> None:
-    csv_path, facts = ensure_csv(rows, seed)
-    size_mb = csv_path.stat().st_size / 1e6
-    work = Path(tempfile.mkdtemp(prefix="dl_bench_"))
-    env = dict(os.environ)  # the children never see the developer's own ledger or settings
+def child_env(work: Path) -> dict[str, str]:
+    """The environment of a child: never the developer's own ledger or settings."""
+    env = dict(os.environ)
     env.update(HOME=str(work / "home"), XDG_DATA_HOME=str(work / "home" / "data"),
                XDG_CONFIG_HOME=str(work / "home" / "config"))
     env.pop("DIAMOND_LEDGER_DB", None)
+    return env
+
+
+def measure(rows: int, repeat: int, seed: int) -> tuple[dict[str, list[dict[str, float]]],
+                                                           dict[str, int], float]:
+    """Run the rounds; returns each step's results by key, the CSV's facts and its MB."""
+    csv_path, facts = ensure_csv(rows, seed)
+    size_mb = csv_path.stat().st_size / 1e6
+    work = Path(tempfile.mkdtemp(prefix="dl_bench_"))
+    env = child_env(work)
     results: dict[str, list[dict[str, float]]] = {k: [] for k in STEPS}
     try:
         for round_no in range(repeat):
@@ -314,6 +327,38 @@ def bench(rows: int, repeat: int, seed: int) -> None:
             remove_db(ours_db)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    return results, facts, size_mb
+
+
+def summary(results: dict[str, list[dict[str, float]]]) -> dict[str, dict[str, float]]:
+    """Import (b vs a) and re-import (c vs d): medians, and the median per-round ratio."""
+
+    def med(key: str, field: str) -> float:
+        return statistics.median(r[field] for r in results[key])
+
+    def ratio(key: str, base: str, field: str) -> float:
+        return statistics.median(o[field] / b[field]
+                                 for o, b in zip(results[key], results[base], strict=True))
+
+    out = {}
+    for name, key, base, target in (("import", "b", "a", TARGET_IMPORT),
+                                    ("reimport", "c", "d", TARGET_REIMPORT)):
+        out[name] = {"ours_s": med(key, "process_s"), "baseline_s": med(base, "process_s"),
+                     "ratio": ratio(key, base, "process_s"),
+                     "ours_work_s": med(key, "work_s"), "baseline_work_s": med(base, "work_s"),
+                     "work_ratio": ratio(key, base, "work_s"),
+                     "peak_mb": med(key, "peak_mb"), "baseline_peak_mb": med(base, "peak_mb"),
+                     "target_ratio": target, "target_peak_mb": TARGET_PEAK_MB}
+    return out
+
+
+def bench(rows: int, repeat: int, seed: int, as_json: bool = False) -> None:
+    results, facts, size_mb = measure(rows, repeat, seed)
+    if as_json:
+        print(json.dumps({"benchmark": "import", "rows": rows, "repeat": repeat, "seed": seed,
+                          "csv_mb": size_mb, "facts": facts, "summary": summary(results),
+                          "rounds": results}))
+        return
 
     def med(key: str, field: str) -> float:
         return statistics.median(r[field] for r in results[key])
@@ -351,6 +396,25 @@ def bench(rows: int, repeat: int, seed: int) -> None:
             line += f"; < {TARGET_PEAK_MB:.0f} MB: {'ok' if mem_ok else 'MISSED'}"
         print(line)
     print("all targets met" if all(checks) else "some targets MISSED")
+
+
+def build_ledger(path: Path, rows: int, seed: int) -> dict[str, object]:
+    """A new ledger at `path` holding the generated gifts (account @bench, US rates), for the
+    window benchmarks; run it in its own process (--build-ledger) to keep its memory apart."""
+    csv_path, _ = ensure_csv(rows, seed)
+    from app.services import accounts
+    from app.services.importing import import_files
+    from app.store.db import open_db
+
+    started = time.perf_counter()
+    db = open_db(path)
+    accounts.add(db, "bench", "US", "America/New_York")
+    reports = import_files(db, [csv_path], account="bench")
+    db.close()
+    if reports[0].inserted != rows:
+        raise SystemExit(f"imported {reports[0].inserted:,} rows, expected {rows:,}")
+    return {"ledger": str(path), "rows": rows, "import_s": time.perf_counter() - started,
+            "peak_mb": _peak_mb()}
 
 
 def profile(rows: int, seed: int, top: int = 25) -> None:
@@ -392,6 +456,11 @@ def main() -> None:
                         help="random seed of the generated CSV (default 2026)")
     parser.add_argument("--profile", action="store_true",
                         help="profile one import in-process (cProfile) instead of the benchmark")
+    parser.add_argument("--json", action="store_true",
+                        help="print the results as one JSON object instead of the table")
+    parser.add_argument("--build-ledger", type=Path, metavar="PATH",
+                        help="only build a new ledger at PATH from the generated CSV (for the"
+                             " window benchmarks) and print a JSON line")
     parser.add_argument("--child", choices=["baseline", "import", "reimport"],
                         help=argparse.SUPPRESS)
     parser.add_argument("--csv", type=Path, help=argparse.SUPPRESS)
@@ -399,12 +468,14 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         child_main(args.child, args.csv, args.db, args.rows)
+    elif args.build_ledger:
+        print(json.dumps(build_ledger(args.build_ledger, args.rows, args.seed)))
     elif args.profile:
         profile(args.rows, args.seed)
     else:
         if args.rows < 1 or args.repeat < 1:
             parser.error("--rows and --repeat must be at least 1")
-        bench(args.rows, args.repeat, args.seed)
+        bench(args.rows, args.repeat, args.seed, as_json=args.json)
 
 
 if __name__ == "__main__":
