@@ -8,8 +8,9 @@ data such as a totals line (skipped, and kept with the reason like any other).
 from __future__ import annotations
 
 import csv
+import operator
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -21,11 +22,12 @@ from app.core.money import plain
 from app.core.records import PAYOUT_STATUSES
 from app.importers.base import Feedback, ImportRefused
 from app.importers.fields import Mapping, norm
-from app.importers.sources import Table
+from app.importers.sources import Block, Table, table_blocks
 from app.importers.values import (
     DateFormat,
     detect_date_format,
     detect_decimal_mark,
+    make_block_time_parser,
     make_time_parser,
     parse_bool,
     parse_count,
@@ -34,7 +36,6 @@ from app.importers.values import (
 )
 
 SAMPLE_ROWS = 500
-TICK_EVERY = 4096
 MAX_COINS = 100_000_000  # more than a whole stream of Universes: a misread number
 MAX_REPEAT = 1_000_000
 
@@ -68,9 +69,16 @@ class _Frame:
                 raise ImportRefused(f"column {col!r} (for {fld}) is not in this file")
             self.index[fld] = by_norm[norm(col)]
         self.width = len(table.header)
-        rows = table.rows()
-        self.head = list(islice(rows, SAMPLE_ROWS))
-        self._rest = rows
+        self._blocks = table_blocks(table)
+        lines: list[int] = []
+        cells: list[list[str]] = []
+        for block_lines, block_cells in self._blocks:
+            lines += block_lines
+            cells += block_cells
+            if len(lines) >= SAMPLE_ROWS:
+                break
+        self._first: Block = (lines, cells)
+        self.head = list(zip(lines[:SAMPLE_ROWS], cells[:SAMPLE_ROWS], strict=True))
         self.delimiter = {"comma": ",", "semicolon": ";", "tab": "\t", "pipe": "|"}.get(
             table.info.get("delimiter", ""), ",")
         self._held: list[tuple[int, str, str]] = []
@@ -101,6 +109,7 @@ class _Frame:
         if fmt.note:
             self.fb.notes.append(f"dates: {fmt.note}")
         tz = self.mapping.timezone or self.ctx.timezone
+        self.time_format = (fmt, tz)
         return make_time_parser(fmt, tz)
 
     def decimal_mark(self, *fields: str) -> str:
@@ -110,26 +119,56 @@ class _Frame:
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """Rows of the right width; the rest held back or rejected as the docstring says."""
-        width, fb, n = self.width, self.fb, 0
-        for line, cells in _split_runaway_quotes(chain(self.head, self._rest), width,
-                                                 self.delimiter, fb):
-            n += 1
-            if n % TICK_EVERY == 0:
-                fb.tick(*self.table.progress())
-            if len(cells) != width:
-                if len(cells) > width and not any(c.strip() for c in cells[width:]):
-                    cells = cells[:width]
-                else:
-                    self._held.append((line, self._odd_reason(cells), self.raw(cells)))
-                    continue
-            if self._held and not any(_TOTALS_RE.match(c) for c in cells):
-                for held in self._held:
-                    fb.reject(*held)
-                self._held.clear()
-            yield line, cells
+        for lines, cells in self.record_blocks():
+            yield from zip(lines, cells, strict=True)
+
+    def record_blocks(self) -> Iterator[Block]:
+        """records() a block at a time. A block whose rows all have the header's width, with
+        nothing held back before it, passes through as it is (checked in C)."""
+        width, fb = self.width, self.fb
+        for lines, cells in chain((self._first,), self._blocks):
+            fb.tick(*self.table.progress())
+            if not self._held and set(map(len, cells)) == {width}:
+                yield lines, cells
+                if self._held:  # the reader held back rows that read like totals lines
+                    self._release_held(lines, cells)
+                continue
+            kept_lines: list[int] = []
+            kept: list[list[str]] = []
+            for line, row in _split_runaway_quotes(zip(lines, cells, strict=True), width,
+                                                   self.delimiter, fb):
+                if len(row) != width:
+                    if len(row) > width and not any(c.strip() for c in row[width:]):
+                        row = row[:width]
+                    else:
+                        self._held.append((line, self._odd_reason(row), self.raw(row)))
+                        continue
+                if self._held and not any(_TOTALS_RE.match(c) for c in row):
+                    for held in self._held:
+                        fb.reject(*held)
+                    self._held.clear()
+                kept_lines.append(line)
+                kept.append(row)
+            if kept_lines:
+                yield kept_lines, kept
+                if self._held:
+                    self._release_held(kept_lines, kept)
         for line, reason, raw in self._held:
             fb.skip(line, f"below the data, not a record: {reason}", raw)
+        self._held.clear()
         fb.tick(*self.table.progress())
+
+    def _release_held(self, lines: list[int], cells: list[list[str]]) -> None:
+        """Rows held back while the reader read this block are rejected after all when a
+        row that is not a totals line follows them in it (as records() would have done)."""
+        last_good = next((line for line, row in zip(reversed(lines), reversed(cells),
+                                                     strict=True)
+                          if not any(_TOTALS_RE.match(c) for c in row)), None)
+        if last_good is None:
+            return
+        for held in [h for h in self._held if h[0] < last_good]:
+            self.fb.reject(*held)
+        self._held[:] = [h for h in self._held if h[0] > last_good]
 
     def reject(self, line: int, reason: str, cells: list[str]) -> None:
         """A bad row; one that reads like a totals line is held back like a short row."""
@@ -199,11 +238,21 @@ def _text(value: str) -> str:
 
 def read_gifts(table: Table, mapping: Mapping, ctx: ReadContext) -> Iterator[Row]:
     f = _Frame(table, mapping, ctx)
-    return _gift_rows(f, f.time_parser("time"),
-                      f.decimal_mark("repeat_count", "coins_each", "coins_total"))
+    parse_time = f.time_parser("time")
+    return chain.from_iterable(_gift_blocks(
+        f, parse_time, make_block_time_parser(*f.time_format),
+        f.decimal_mark("repeat_count", "coins_each", "coins_total")))
 
 
-def _gift_rows(f: _Frame, parse_time: Callable[[str], int], mark: str) -> Iterator[Row]:
+FAST_BLOCKS = True  # tests turn it off to check that both ways give the same rows
+
+
+def _gift_blocks(f: _Frame, parse_time: Callable[[str], int],
+                 parse_times: Callable[[Sequence[str]], list[int]],
+                 mark: str) -> Iterator[list[Row]]:
+    """Gift rows a block at a time. Each block is first tried whole (_GiftBlock: C-level
+    checks); a block with anything unusual in it is read row by row (one_row), which is
+    where every bad row gets its reason. Both ways give the same rows."""
     fb, cat = f.fb, f.ctx.catalogue
     ix = f.index
     i_time = ix["time"]
@@ -216,6 +265,8 @@ def _gift_rows(f: _Frame, parse_time: Callable[[str], int], mark: str) -> Iterat
     streaks: dict[tuple[str, str, str], Row] = {}
     order = _Occurrences(fb)
     price_cache: dict[tuple[int, str, int], tuple[int, str, int]] = {}
+    whole = None if folds or (i_total is None and i_each is None) or not FAST_BLOCKS else (
+        _GiftBlock(ix, parse_times, order))
 
     def price(gift_id: int, name: str, ts: int) -> tuple[int, str, int]:
         key = (gift_id, name, ts // 86400)
@@ -231,7 +282,8 @@ def _gift_rows(f: _Frame, parse_time: Callable[[str], int], mark: str) -> Iterat
             price_cache[key] = found
         return found
 
-    for line, cells in f.records():
+    def one_row(line: int, cells: list[str]) -> Row | None:
+        """The row's record, or None when it is rejected or folded into a streak."""
         try:
             if not cells[i_time]:
                 raise ValueError("the time is empty")
@@ -294,18 +346,133 @@ def _gift_rows(f: _Frame, parse_time: Callable[[str], int], mark: str) -> Iterat
                     if key in streaks:
                         fb.folded += 1
                     streaks[key] = row
-                    continue
+                    return None
                 if streaks.pop(key, None) is not None:
                     fb.folded += 1
         except (ValueError, GiftLookupError) as exc:
             f.reject(line, str(exc), cells)
-            continue
-        yield order.number(row)
+            return None
+        return row
+
+    for lines, cells in f.record_blocks():
+        rows = whole.read(lines, cells) if whole is not None else None
+        if rows is None:
+            rows = [order.number(row) for line, row_cells in zip(lines, cells, strict=True)
+                    if (row := one_row(line, row_cells)) is not None]
+        yield rows
     if streaks:
         fb.notes.append(f"{len(streaks)} streak(s) had no final event (the file ends mid-streak); "
                         "their last count was used")
         fb.in_time_order = False
-        yield from (order.number(row) for row in sorted(streaks.values()))
+        yield [order.number(row) for row in sorted(streaks.values())]
+
+
+class _GiftBlock:
+    """A whole block of gift rows read column by column with C-level map/set/min/max.
+
+    read() returns the block's numbered rows exactly as one_row + _Occurrences.number would,
+    or None, changing nothing, when anything in the block needs a closer look: an empty or
+    unusual cell, a number out of range, bytes the encoding could not decode, a step back in
+    time. Those blocks are read row by row. Files with streaks, or with no coins column (the
+    price comes from the catalogue), are always read row by row."""
+
+    def __init__(self, index: dict[str, int], parse_times: Callable[[Sequence[str]], list[int]],
+                 order: _Occurrences) -> None:
+        self.i_time = index["time"]
+        self.others = [index.get(k) for k in
+                       ("sender_id", "sender_name", "gift_id", "gift_name", "repeat_count",
+                        "coins_total", "coins_each", "room_id")]
+        self.parse_times = parse_times
+        self.order = order
+
+    def read(self, lines: list[int], cells: list[list[str]]) -> list[Row] | None:
+        n = len(lines)
+        if not n:
+            return []
+        columns = list(zip(*cells, strict=True))
+        times = columns[self.i_time]
+        if "" in times:
+            return None
+        try:
+            ts = self.parse_times(times)
+        except ValueError:
+            return None
+        blank = [""] * n
+        sid, sname, gid_text, gname, rep_text, total_text, each_text, room = (
+            blank if i is None else list(map(str.strip, columns[i])) for i in self.others)
+        if ("" in sid and "" in sname) or "" in gid_text and gid_text is not blank:
+            return None
+        if gid_text is blank and "" in gname:
+            return None
+        try:
+            gid = [0] * n if gid_text is blank else list(map(int, gid_text))
+            rep = [1] * n if rep_text is blank else (
+                None if "" in rep_text else list(map(int, rep_text)))
+            if rep is None or min(rep) < 1 or max(rep) > MAX_REPEAT or (
+                    0 in gid and "" in gname):
+                return None
+            if total_text is not blank:
+                if "" in total_text:
+                    return None
+                total = list(map(int, total_text))
+                each = list(map(operator.floordiv, total, rep))
+            else:
+                if "" in each_text:
+                    return None
+                each = list(map(int, each_text))
+                total = list(map(operator.mul, each, rep))
+        except ValueError:
+            return None
+        if min(total) < 0 or min(each) < 0 or max(total) > MAX_COINS:
+            return None
+        text = "".join(chain(sid, sname, gname, room))
+        if not text.isascii():
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                return None
+        occurrence = self._occurrences(ts, room, sid, sname, gid, gname, rep, each, total)
+        if occurrence is None:
+            return None
+        return list(zip(lines, ts, room, sid, sname, gid, gname, rep, each, total, occurrence,
+                        strict=True))
+
+    def _occurrences(self, ts: list[int], *content: list[Any]) -> list[int] | None:
+        """The occurrence numbers _Occurrences.number would give, and its state moved on; None
+        (state untouched) when the block steps back against the file's direction in time."""
+        order = self.order
+        previous = order.ts
+        series = ts if previous is None else [previous, *ts]
+        rising = all(map(operator.le, series, islice(series, 1, None)))
+        falling = all(map(operator.ge, series, islice(series, 1, None)))
+        direction = order.direction
+        if direction == 0:
+            direction = 0 if rising and falling else 1 if rising else -1 if falling else 2
+        if direction == 2 or (direction == 1 and not rising) or (
+                direction == -1 and not falling):
+            return None
+        keys = list(zip(ts, *content, strict=True))
+        n = len(keys)
+        carried = order.seen if previous == ts[0] else {}
+        if len(set(keys)) == n and not carried:
+            occurrence = [1] * n
+        else:
+            seen = {(previous, *key): count for key, count in carried.items()}
+            occurrence = []
+            for key in keys:
+                count = seen.get(key, 0) + 1
+                seen[key] = count
+                occurrence.append(count)
+        last = ts[-1]
+        tail: dict[Row, int] = {}
+        i = n - 1
+        while i >= 0 and ts[i] == last:
+            tail.setdefault(keys[i][1:], occurrence[i])
+            i -= 1
+        if last == previous:
+            tail = {**carried, **tail}
+        order.ts, order.direction, order.seen = last, direction, tail
+        return occurrence
 
 
 class _Occurrences:

@@ -7,7 +7,7 @@ function; the per-row cost is then a dict lookup and a few int() calls, not a fo
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -169,6 +169,34 @@ def make_time_parser(fmt: DateFormat, tz_name: str = "UTC") -> Callable[[str], i
             return value
         return parse_general(text)
     return parse_iso
+
+
+_ISO_UTC_LINE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\+00:00|Z)"
+_ISO_UTC_BLOCK = re.compile(f"{_ISO_UTC_LINE}(?:\n{_ISO_UTC_LINE})*")
+
+
+def make_block_time_parser(fmt: DateFormat, tz_name: str = "UTC"
+                           ) -> Callable[[Sequence[str]], list[int]]:
+    """make_time_parser for a block of cells: the same values, or ValueError for the block
+    (the caller then reads its rows one by one to report which). A block written entirely in
+    the UTC layout 2026-08-03T19:04:11+00:00 (or ...Z) is read in C by datetime; any other
+    block goes through the one-cell parser."""
+    one = make_time_parser(fmt, tz_name)
+    if fmt.kind != "iso":
+        return lambda texts: list(map(one, texts))
+    latest = _latest_s()
+    fromiso, stamp = datetime.fromisoformat, datetime.timestamp
+
+    def parse_block(texts: Sequence[str]) -> list[int]:
+        if texts and _ISO_UTC_BLOCK.fullmatch("\n".join(texts)):
+            try:
+                values = list(map(int, map(stamp, map(fromiso, texts))))
+            except ValueError:  # no such day or hour: the one-cell parser says which
+                values = []
+            if values and min(values) >= _EARLIEST_S and max(values) <= latest:
+                return values
+        return list(map(one, texts))
+    return parse_block
 
 
 class _DayCache(dict[str, int]):
