@@ -5,10 +5,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QMessageLogContext, Qt, QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication, QWidget
 
+from app.services.paths import default_db_path
+from app.services.settings import current_account
 from app.ui.dialogs.import_dialog import render_import_dialog, sample_gift_log
+from app.ui.dialogs.settings_dialog import SettingsDialog
+from app.ui.resources import apply_theme, theme_charts
 from app.ui.window import PAGES, MainWindow
 
 
@@ -40,4 +44,36 @@ def _render(window: MainWindow, folder: Path, size: tuple[int, int]) -> list[Pat
         written.append(path)
     # the import dialog on the sample gift log (already in the demo ledger: all duplicates)
     written.append(render_import_dialog(window.db, sample_gift_log(), folder / "import.png"))
+    written.append(_grab(_settings_dialog(window), folder / "settings.png"))
+    written.append(_dark_overview(window, folder / "dark.png"))
     return written
+
+
+def _grab(widget: QWidget, path: Path) -> Path:
+    QApplication.processEvents()
+    if not widget.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    return path
+
+
+def _settings_dialog(window: MainWindow) -> QWidget:
+    dialog = SettingsDialog(current_account(window.db), "light", str(default_db_path()), window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    QApplication.processEvents()
+    dialog.deleteLater()
+    return dialog
+
+
+def _dark_overview(window: MainWindow, path: Path) -> Path:
+    """The Overview in the dark theme; the window is light again afterwards."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, "dark")
+    theme_charts(window, "dark")
+    window.show_page(0)
+    try:
+        return _grab(window, path)
+    finally:
+        apply_theme(app, "light")
+        theme_charts(window, "light")

@@ -40,7 +40,6 @@ from app.ui.dialogs import errors, import_dialog
 from app.ui.dialogs.import_dialog import ImportDialog
 from app.ui.dialogs.settings_dialog import SettingsChoice, SettingsDialog
 from app.ui.pages.overview import OverviewPage
-from app.ui.reports import dialog as report_dialog
 from app.ui.resources import apply_theme, icon, pixmap, theme_charts
 from app.ui.settings import Settings
 from app.ui.widgets.named import named
@@ -131,7 +130,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "&Import\u2026", "Ctrl+I", self.open_import)
         self._action(file_menu, "Save &Report\u2026", "",
-                     lambda: report_dialog.open_report(self, self.db))
+                     self.open_report)
         self._action(file_menu, "&Quit", "Ctrl+Q", self.close)
         edit = self.menuBar().addMenu("&Edit")
         prefs = self._action(edit, "&Settings\u2026", "Ctrl+,", self.open_settings)
@@ -198,6 +197,12 @@ class MainWindow(QMainWindow):
             if refresh is not None:
                 refresh()
         theme_charts(self)  # a refresh may have added chart labels in the light colours
+
+    def open_report(self) -> None:
+        """File > Save Report: imported on first use (the PDF writer is not needed to start)."""
+        from app.ui.reports import dialog as report_dialog
+
+        report_dialog.open_report(self, self.db)
 
     def open_import(self) -> None:
         """File > Import: choose files, then check and import them in the import dialog."""

@@ -14,7 +14,6 @@ from pathlib import Path
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QAction, QColor, QImage, QPainter
-from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from app.ui.dialogs import errors
@@ -68,6 +67,8 @@ def export_chart(view: pg.GraphicsView, path: Path, scale: float = PNG_SCALE) ->
             raise ExportError(f"could not write {path}")
         return path
     size = view.viewport().size()
+    from PySide6.QtSvg import QSvgGenerator  # on first use: QtSvg is not needed to start
+
     generator = QSvgGenerator()
     generator.setFileName(str(path))
     generator.setSize(size)
