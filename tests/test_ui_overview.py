@@ -115,7 +115,8 @@ def test_screenshot_mode_writes_every_page_and_returns(qapp, tmp_path):
     out = tmp_path / "shots"
     assert run_window(db_path=None, demo=True, screenshot=str(out)) == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == sorted([f"{p.lower()}.png" for p in PAGES] + ["import.png"])
+    assert names == sorted([f"{p.lower()}.png" for p in PAGES]
+                           + ["import.png", "settings.png", "dark.png"])
     assert all(p.stat().st_size > 5_000 for p in out.iterdir())
     assert not any(isinstance(w, MainWindow) for w in QApplication.topLevelWidgets())
 

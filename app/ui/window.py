@@ -8,8 +8,9 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QMimeData, QSize, Qt
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -34,15 +35,17 @@ from sqlite_utils import Database
 
 from app import __version__
 from app.services import settings as account_settings
-from app.services.preview import Outcome, ledger_path
 from app.ui.charts import export as chart_export
-from app.ui.dialogs import errors, import_dialog
-from app.ui.dialogs.import_dialog import ImportDialog
+from app.ui.dialogs import errors
 from app.ui.dialogs.settings_dialog import SettingsChoice, SettingsDialog
 from app.ui.pages.overview import OverviewPage
 from app.ui.resources import apply_theme, icon, pixmap, theme_charts
 from app.ui.settings import Settings
 from app.ui.widgets.named import named
+
+if TYPE_CHECKING:  # the import dialog and its services load on first use: start-up time
+    from app.services.preview import Outcome
+    from app.ui.dialogs.import_dialog import ImportDialog
 
 PAGES = ("Overview", "Gifts", "Gifters", "LIVEs", "Payouts", "Imports", "Planner", "Regions",
          "Rates")
@@ -55,6 +58,11 @@ def build_page(name: str, db: Database) -> QWidget:
     page: QWidget = module.Page(db)
     return page
 DEFAULT_SIZE = QSize(1280, 800)
+
+
+def dropped_files(mime: QMimeData) -> list[Path]:
+    """The local files (or export folders) in a drag, in the order they were dragged."""
+    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
 
 
 def about_text() -> str:
@@ -206,11 +214,16 @@ class MainWindow(QMainWindow):
 
     def open_import(self) -> None:
         """File > Import: choose files, then check and import them in the import dialog."""
+        from app.ui.dialogs import import_dialog
+
         paths = import_dialog.choose_files(self)
         if paths:
             self.import_paths(paths)
 
     def import_paths(self, paths: list[Path]) -> ImportDialog:
+        from app.services.preview import ledger_path
+        from app.ui.dialogs.import_dialog import ImportDialog
+
         dialog = ImportDialog(ledger_path(self.db), paths, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.import_finished.connect(self._imported)
@@ -223,11 +236,11 @@ class MainWindow(QMainWindow):
             self.refresh_all()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if import_dialog.dropped_files(event.mimeData()):
+        if dropped_files(event.mimeData()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = import_dialog.dropped_files(event.mimeData())
+        paths = dropped_files(event.mimeData())
         if paths:
             event.acceptProposedAction()
             self.import_paths(paths)

@@ -13,7 +13,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QMimeData,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -94,11 +93,6 @@ def choose_files(parent: QWidget) -> list[Path]:
     """The files to import, from the system's file chooser. Tests replace this."""
     names, _ = QFileDialog.getOpenFileNames(parent, "Import files", "", FILE_FILTER)
     return [Path(n) for n in names]
-
-
-def dropped_files(mime: QMimeData) -> list[Path]:
-    """The local files (or export folders) in a drag, in the order they were dragged."""
-    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
 
 
 def ask_profile_name(parent: QWidget, suggested: str) -> str | None:
