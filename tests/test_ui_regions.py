@@ -126,3 +126,21 @@ def test_the_window_lists_regions_after_the_planner(qtbot, demo_db):
     assert isinstance(shown, Page) and not shown.showing_empty_state
     assert shown.model.rowCount() == 10
     win.close()
+
+
+def test_the_chart_legend_follows_the_bars_into_the_dark_theme(page):
+    from PySide6.QtWidgets import QLabel
+
+    from app.ui.resources import DARK_SERIES, theme_charts
+
+    legend = page.findChild(QLabel, "chartLegend")
+    light = legend.text()
+    assert all(colour in light for colour in DARK_SERIES)
+    theme_charts(page, "dark")
+    bars = page.chart.paid_more.opts["brushes"] + page.chart.received.opts["brushes"]
+    dark = legend.text()
+    for colour, swapped in DARK_SERIES.items():
+        assert colour not in dark and swapped in dark
+        assert swapped in bars  # the swatch shows what the bars now show
+    theme_charts(page, "light")
+    assert legend.text() == light

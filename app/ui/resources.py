@@ -17,7 +17,7 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette, QPixmap
-from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
+from PySide6.QtWidgets import QApplication, QGraphicsView, QLabel, QWidget
 
 PACKAGE = "app.resources"
 THEMES = ("light", "dark")
@@ -138,6 +138,18 @@ def theme_charts(root: QWidget, theme: str | None = None) -> None:
                 _theme_colorbar(item, theme)
             elif isinstance(item, pg.PlotCurveItem | pg.BarGraphItem):
                 _theme_series(item, theme)
+    for legend in root.findChildren(QLabel, "chartLegend"):
+        _theme_legend(legend, theme)
+
+
+def _theme_legend(label: QLabel, theme: str) -> None:
+    """A chart's legend (HTML swatches beside the chart) follows its series' colours."""
+    light = _remember(label, lambda lb: lb.text())
+    text = light
+    if theme == "dark":
+        for colour, dark in DARK_SERIES.items():
+            text = text.replace(colour, dark)
+    label.setText(text)
 
 
 def _remember(obj: Any, read: Any) -> Any:
