@@ -69,16 +69,23 @@ def crosshair_html(point: DayPoint, local: LocalDays | None = None,
             f"Earned {earned}<br>Balance {balance}</div>")
 
 
-def _style(plot: pg.PlotItem) -> None:
-    plot.showGrid(x=False, y=True, alpha=0.2)
+def style_plot(plot: pg.PlotItem, axis_width: int = AXIS_WIDTH, *, grid: bool = True,
+               fixed: bool = True, axes: tuple[str, ...] = ("left", "bottom"),
+               text: str = COLORS["axis"]) -> None:
+    """The app's chart look: no context menu or auto-range button, thin grey axes (the left
+    one `axis_width` wide so charts stacked on a page line up), a light horizontal grid; a
+    `fixed` chart neither zooms nor pans."""
     plot.setMenuEnabled(False)
     plot.hideButtons()
-    plot.getViewBox().setAutoVisible(y=True)
-    for name in ("left", "bottom"):
+    if grid:
+        plot.showGrid(x=False, y=True, alpha=0.2)
+    if fixed:
+        plot.setMouseEnabled(x=False, y=False)
+    for name in axes:
         axis = plot.getAxis(name)
         axis.setPen(pg.mkPen(COLORS["line"]))
-        axis.setTextPen(pg.mkPen(COLORS["axis"]))
-    plot.getAxis("left").setWidth(AXIS_WIDTH)
+        axis.setTextPen(pg.mkPen(text))
+    plot.getAxis("left").setWidth(axis_width)
 
 
 class EarningsChartWidget(pg.GraphicsLayoutWidget):
@@ -102,7 +109,8 @@ class EarningsChartWidget(pg.GraphicsLayoutWidget):
 
     def _layout_panels(self) -> None:
         for plot in (self.balance_plot, self.daily_plot):
-            _style(plot)
+            style_plot(plot, fixed=False)
+            plot.getViewBox().setAutoVisible(y=True)
         self.balance_plot.hideAxis("bottom")
         self.balance_plot.setXLink(self.daily_plot)
         self.ci.layout.setRowStretchFactor(0, 3)

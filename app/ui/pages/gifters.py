@@ -28,7 +28,7 @@ from app.services.browse import Gifter, GifterHistory, Leaderboard
 from app.services.preview import in_ledger, ledger_path
 from app.ui import format as fmt
 from app.ui.charts.axes import DayAxis
-from app.ui.charts.earnings_chart import COLORS
+from app.ui.charts.earnings_chart import COLORS, style_plot
 from app.ui.models.gifter_table import GifterTableModel
 from app.ui.widgets.cards import StatCard
 from app.ui.widgets.empty_state import EmptyState
@@ -64,14 +64,7 @@ class HistoryChart(pg.PlotWidget):
         super().__init__(parent, background="w",
                          axisItems={"bottom": self.date_axis, "left": CoinAxis("left")})
         plot = self.getPlotItem()
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        plot.setMouseEnabled(x=False, y=False)
-        plot.showGrid(x=False, y=True, alpha=0.2)
-        for name in ("left", "bottom"):
-            plot.getAxis(name).setPen(pg.mkPen(COLORS["line"]))
-            plot.getAxis(name).setTextPen(pg.mkPen(COLORS["axis"]))
-        plot.getAxis("left").setWidth(56)
+        style_plot(plot, 56)
         self.bars = pg.BarGraphItem(x=[], height=[], width=DAY_S * 0.7, brush=COLORS["bars"],
                                     pen=pg.mkPen(None))
         plot.addItem(self.bars)

@@ -30,7 +30,7 @@ from app.services import browse, currency
 from app.services.browse import GiftList, GiftQuery, MixSlice
 from app.services.currency import GiftsLocal
 from app.ui import format as fmt
-from app.ui.charts.earnings_chart import COLORS
+from app.ui.charts.earnings_chart import COLORS, style_plot
 from app.ui.models.gift_table import GiftTableModel
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
@@ -63,15 +63,9 @@ class MixChart(pg.PlotWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, background="w")
         plot = self.getPlotItem()
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        plot.setMouseEnabled(x=False, y=False)
+        style_plot(plot, 126, grid=False, axes=("left",), text="#374151")
         plot.hideAxis("bottom")
-        axis = plot.getAxis("left")
-        axis.setPen(pg.mkPen(COLORS["line"]))
-        axis.setTextPen(pg.mkPen("#374151"))
-        axis.setStyle(tickLength=0)
-        axis.setWidth(126)
+        plot.getAxis("left").setStyle(tickLength=0)
         self.bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.64, pen=pg.mkPen(None))
         plot.addItem(self.bars)
         self.labels: list[pg.TextItem] = []

@@ -24,6 +24,7 @@ from app.core.money import round_money
 from app.services.lives import LivesView, lives
 from app.ui import format as fmt
 from app.ui.charts.axes import DAY, DayAxis
+from app.ui.charts.earnings_chart import style_plot
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
@@ -137,16 +138,6 @@ def compact_ticks(values: list[float], scale: float, spacing: float) -> list[str
     return [f"{v / 1000:g}k" if abs(v) >= 1000 else f"{v:g}" for v in values]
 
 
-def _style_axes(plot: pg.PlotItem) -> None:
-    plot.setMenuEnabled(False)
-    plot.hideButtons()
-    for name in ("left", "bottom"):
-        axis = plot.getAxis(name)
-        axis.setPen(pg.mkPen(COLORS["line"]))
-        axis.setTextPen(pg.mkPen(COLORS["axis"]))
-    plot.getAxis("left").setWidth(AXIS_WIDTH)
-
-
 class LiveBarsChart(pg.PlotWidget):
     """Diamonds per LIVE: what the gift log caught, and stacked on it in red what it missed."""
 
@@ -155,9 +146,8 @@ class LiveBarsChart(pg.PlotWidget):
         super().__init__(parent, background="w",
                          axisItems={"bottom": self.date_axis, "left": DiamondAxis("left")})
         plot = self.getPlotItem()
-        _style_axes(plot)
-        plot.showGrid(x=False, y=True, alpha=0.2)
-        plot.setMouseEnabled(x=True, y=False)
+        style_plot(plot, AXIS_WIDTH, fixed=False)
+        plot.setMouseEnabled(x=True, y=False)  # LIVEs scroll sideways
         self.caught = pg.BarGraphItem(x=[], height=[], width=BAR_WIDTH_S,
                                       brush=COLORS["caught"], pen=pg.mkPen(None))
         self.missed = pg.BarGraphItem(x=[], y0=[], height=[], width=BAR_WIDTH_S,
@@ -194,7 +184,7 @@ class HeatmapChart(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         self.setBackground("w")
         self.plot = self.addPlot(0, 0)
-        _style_axes(self.plot)
+        style_plot(self.plot, AXIS_WIDTH, grid=False, fixed=False)
         self.plot.getAxis("left").setWidth(40)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)

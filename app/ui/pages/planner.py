@@ -37,7 +37,7 @@ from app.services import rates as rates_service
 from app.services.planner import MethodPlan, Planner, Withdrawal
 from app.ui import format as fmt
 from app.ui.charts.axes import DayAxis, UsdAxis
-from app.ui.charts.earnings_chart import AXIS_WIDTH, COLORS, ThresholdLine
+from app.ui.charts.earnings_chart import COLORS, ThresholdLine, style_plot
 from app.ui.dialogs import confirm
 from app.ui.tablemodels import ROW_HEIGHT, Column, RowsModel, table_view
 from app.ui.widgets.cards import StatCard
@@ -119,14 +119,7 @@ class ForecastChart(pg.PlotWidget):
         super().__init__(parent, background="w",
                          axisItems={"bottom": self.date_axis, "left": UsdAxis("left")})
         plot = self.getPlotItem()
-        plot.showGrid(x=False, y=True, alpha=0.2)
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        self.setMouseEnabled(x=False, y=False)
-        plot.getAxis("left").setWidth(AXIS_WIDTH)
-        for name in ("left", "bottom"):
-            plot.getAxis(name).setPen(pg.mkPen(COLORS["line"]))
-            plot.getAxis(name).setTextPen(pg.mkPen(COLORS["axis"]))
+        style_plot(plot)
         edge = pg.mkPen(COLORS["band_edge"], width=1)
         self.low = pg.PlotDataItem(pen=edge)
         self.high = pg.PlotDataItem(pen=edge)

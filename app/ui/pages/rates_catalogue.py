@@ -10,7 +10,15 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 from sqlite_utils import Database
 
 from app.core.catalogue import Gift
@@ -109,6 +117,24 @@ class _Section(QWidget):
             self.dialog.deleteLater()
             self.dialog = None
 
+    # each section has these: a table of entries and buttons acting on the selected one
+    model: RowsModel[Any]
+    table: QTableView
+    change_button: QPushButton
+    delete_button: QPushButton
+
+    def selected(self) -> Any:
+        """The selected entry (GiftEntry or PackEntry), None when nothing is selected."""
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def _selection_changed(self, *_args: object) -> None:
+        entry = self.selected()
+        self.change_button.setEnabled(entry is not None)
+        self.change_button.setText("Edit\u2026" if entry and entry.edited
+                                   else "Change price\u2026")
+        self.delete_button.setEnabled(entry is not None and entry.edited)
+
 
 class GiftsSection(_Section):
     def __init__(self, db: Database, apply: Apply, parent: QWidget | None = None) -> None:
@@ -155,17 +181,6 @@ class GiftsSection(_Section):
             "Gift logs without coins are priced at each gift's day, in imports from the "
             "change on; gifts already imported keep their coins.")
         self._selection_changed()
-
-    def selected(self) -> GiftEntry | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.row_at(rows[0].row()) if rows else None
-
-    def _selection_changed(self, *_args: object) -> None:
-        entry = self.selected()
-        self.change_button.setEnabled(entry is not None)
-        self.change_button.setText("Edit\u2026" if entry and entry.edited
-                                   else "Change price\u2026")
-        self.delete_button.setEnabled(entry is not None and entry.edited)
 
     def add(self) -> None:
         self._dialog(service.new_gift_form(self.today), "Add a gift")
@@ -231,17 +246,6 @@ class PacksSection(_Section):
             f"{mine} entries by you. The fan-spend figures (what gifts cost the fans) use "
             "the packs on sale on each day.")
         self._selection_changed()
-
-    def selected(self) -> PackEntry | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.row_at(rows[0].row()) if rows else None
-
-    def _selection_changed(self, *_args: object) -> None:
-        entry = self.selected()
-        self.change_button.setEnabled(entry is not None)
-        self.change_button.setText("Edit\u2026" if entry and entry.edited
-                                   else "Change price\u2026")
-        self.delete_button.setEnabled(entry is not None and entry.edited)
 
     def add(self) -> None:
         self._dialog(service.new_pack_form(self._db, self.region, self.today),

@@ -31,7 +31,7 @@ from app.core.rates import CoinPack
 from app.services import compare as service
 from app.services.compare import Comparison, FanSide, RegionRow
 from app.ui import format as fmt
-from app.ui.charts.earnings_chart import AXIS_WIDTH, COLORS
+from app.ui.charts.earnings_chart import style_plot
 from app.ui.models.region_table import DIAMONDS_COLUMN, OWN_MARK, UNSOURCED, RegionModel
 from app.ui.tablemodels import ROW_HEIGHT, table_view
 from app.ui.widgets.empty_state import EmptyState
@@ -71,14 +71,7 @@ class FanSpendChart(pg.PlotWidget):
         self.money_axis = MoneyAxis("left")
         super().__init__(parent, background="w", axisItems={"left": self.money_axis})
         plot = self.getPlotItem()
-        plot.showGrid(x=False, y=True, alpha=0.2)
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        self.setMouseEnabled(x=False, y=False)
-        plot.getAxis("left").setWidth(AXIS_WIDTH)
-        for name in ("left", "bottom"):
-            plot.getAxis(name).setPen(pg.mkPen(COLORS["line"]))
-            plot.getAxis(name).setTextPen(pg.mkPen(COLORS["axis"]))
+        style_plot(plot)
         none = pg.mkPen(None)
         self.paid = pg.BarGraphItem(x=[], height=[], width=BAR, brushes=[], pen=none)
         self.paid_more = pg.BarGraphItem(x=[], y0=[], height=[], width=BAR, brushes=[],

@@ -18,7 +18,7 @@ from app.core.charts import midnight
 from app.services.reports import Report
 from app.ui import format as fmt
 from app.ui.charts import export
-from app.ui.charts.earnings_chart import COLORS, EarningsChartWidget
+from app.ui.charts.earnings_chart import COLORS, EarningsChartWidget, style_plot
 
 OTHER_BRUSH = "#cbd5e1"
 LABEL_COLOR = "#374151"
@@ -31,15 +31,9 @@ class HBarChart(pg.PlotWidget):
     def __init__(self, parent: QWidget | None = None, name_width: int = 120) -> None:
         super().__init__(parent, background="w")
         plot = self.getPlotItem()
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        plot.setMouseEnabled(x=False, y=False)
+        style_plot(plot, name_width, grid=False, axes=("left",), text=LABEL_COLOR)
         plot.hideAxis("bottom")
-        axis = plot.getAxis("left")
-        axis.setPen(pg.mkPen(COLORS["line"]))
-        axis.setTextPen(pg.mkPen(LABEL_COLOR))
-        axis.setStyle(tickLength=0)
-        axis.setWidth(name_width)
+        plot.getAxis("left").setStyle(tickLength=0)
         self.bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.64, pen=pg.mkPen(None))
         plot.addItem(self.bars)
         self.labels: list[pg.TextItem] = []
