@@ -102,6 +102,11 @@ def check_report(db: Any, r: Any) -> None:
     assert (bad[1] or 0) == r.skipped
     if bad[0]:
         assert bad[2] >= 1 and bad[3] >= 1
+    # the hourly rollup the dashboards read agrees with the gift rows
+    raw = db.execute("SELECT account_id, ts / 3600, count(*), sum(coins_total) FROM gifts"
+                     " GROUP BY account_id, ts / 3600 ORDER BY 1, 2").fetchall()
+    assert db.execute("SELECT account_id, hour, gifts, coins FROM gift_hourly"
+                      " ORDER BY 1, 2").fetchall() == raw
 
 
 # ---- building blocks -----------------------------------------------------------------------
