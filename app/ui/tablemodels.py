@@ -185,6 +185,22 @@ class RowsModel(QAbstractTableModel, Generic[R]):
 ROW_HEIGHT = 30
 
 
+def style_rows(view: QTableView, selection: QAbstractItemView.SelectionMode =
+               QAbstractItemView.SelectionMode.SingleSelection) -> None:
+    """The look every table of the app shares: whole rows selected, alternating colours, no
+    grid or row numbers, one line per row of ROW_HEIGHT."""
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(selection)
+    view.setAlternatingRowColors(True)
+    view.setShowGrid(False)
+    view.setWordWrap(False)
+    view.setCornerButtonEnabled(False)
+    view.verticalHeader().hide()
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+    view.horizontalHeader().setHighlightSections(False)
+
+
 def table_view(model: RowsModel[Any], sort_column: int | None = None,
                order: Qt.SortOrder = Qt.SortOrder.DescendingOrder,
                sortable: bool = False) -> QTableView:
@@ -193,19 +209,12 @@ def table_view(model: RowsModel[Any], sort_column: int | None = None,
     view = QTableView()
     view.setObjectName("dataTable")
     view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    style_rows(view)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setShowGrid(False)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     # the last column (a title, a reference, raw text) takes what is left and elides
     header.setSectionResizeMode(model.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
-    header.setHighlightSections(False)
     header.setSectionsClickable(sortable)
     model.sort_arrows = sortable
     if sortable:

@@ -171,7 +171,8 @@ def bare_table(rows: int, texts: list[tuple[str, ...]], size: tuple[int, int]) -
     from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
     from PySide6.QtWidgets import QHeaderView, QTableView
 
-    from app.ui.pages.gifts import COLUMN_WIDTHS, ROW_HEIGHT
+    from app.ui.pages.gifts import COLUMN_WIDTHS
+    from app.ui.tablemodels import ROW_HEIGHT
 
     display = Qt.ItemDataRole.DisplayRole
 

@@ -10,7 +10,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -30,6 +29,7 @@ from app.ui import format as fmt
 from app.ui.charts.axes import DayAxis
 from app.ui.charts.earnings_chart import COLORS, style_plot
 from app.ui.models.gifter_table import GifterTableModel
+from app.ui.tablemodels import style_rows
 from app.ui.widgets.cards import StatCard
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
@@ -42,7 +42,6 @@ EMPTY_BODY = ("Once a gift log is imported, everyone who sent you a gift is rank
               "the app on sample data, without touching this ledger:")
 EMPTY_COMMAND = "diamond-ledger --demo"
 COLUMN_WIDTHS = (56, 0, 96, 96, 96, 72, 66, 118, 118)  # the gifter's name takes the rest
-ROW_HEIGHT = 30
 HISTORY_HEIGHT = 230
 # Below this many gifts the page reads on the GUI thread: the leaderboard of 10,000 gifts
 # takes ~15 ms (1.6 s for 1M, tests/benchmarks/bench_gifters.py), less than a busy state
@@ -87,17 +86,8 @@ class LeaderboardTable(QTableView):
         super().__init__(parent)
         self.setObjectName("gifterTable")
         self.setModel(model)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setAlternatingRowColors(True)
-        self.setShowGrid(False)
-        self.setWordWrap(False)
-        self.setCornerButtonEnabled(False)
-        self.verticalHeader().hide()
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        style_rows(self)
         header = self.horizontalHeader()
-        header.setHighlightSections(False)
         for column, width in enumerate(COLUMN_WIDTHS):
             self.setColumnWidth(column, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

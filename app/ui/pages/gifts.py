@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -32,6 +31,7 @@ from app.services.currency import GiftsLocal
 from app.ui import format as fmt
 from app.ui.charts.earnings_chart import COLORS, style_plot
 from app.ui.models.gift_table import GiftTableModel
+from app.ui.tablemodels import style_rows
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
 from app.ui.widgets.page import (
@@ -52,7 +52,6 @@ SEARCH_DELAY_MS = 250
 COPY_LIMIT = 10_000
 COLUMN_WIDTHS = (172, 150, 130, 64, 80, 90, 82)  # the LIVE column takes the rest
 LOCAL_WIDTH = 96  # the account's currency, after USD
-ROW_HEIGHT = 30
 MIX_HEIGHT = 206
 OTHER_BRUSH = "#cbd5e1"
 
@@ -130,18 +129,9 @@ class GiftTable(QTableView):
         super().__init__(parent)
         self.setObjectName("giftTable")
         self.setModel(model)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.setAlternatingRowColors(True)
-        self.setShowGrid(False)
-        self.setWordWrap(False)
-        self.setCornerButtonEnabled(False)
-        self.verticalHeader().hide()
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        style_rows(self, QAbstractItemView.SelectionMode.ExtendedSelection)
         header = self.horizontalHeader()
         header.setStretchLastSection(True)
-        header.setHighlightSections(False)
         self.set_widths()
         header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)  # newest first
         self.setSortingEnabled(True)
