@@ -9,21 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from app.services.catalogue import GiftForm, PackForm
-from app.ui.widgets.named import named
+from app.ui.dialogs.rate_dialog import FormDialog
 
 GIFT_NOTE = ("Imports from now on price gift logs without a coin column with the price in "
              "force on each gift's day; gifts already in the ledger keep their coins.")
@@ -34,51 +28,13 @@ DAY_HINT = "year-month-day, e.g. 2026-10-01"
 CHANNELS = ("in-app", "web")
 
 
-class _FormDialog(QDialog):
-    """The frame both dialogs share: a form, a note, the reason OK is disabled, the buttons."""
-
-    def __init__(self, title: str, note: str, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setObjectName("rateDialog")  # the rate dialog's look
-        self.setMinimumWidth(460)
-        self.form_layout = QFormLayout()
-        self.form_layout.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        self.message = named(QLabel(), "formError")
-        self.message.setWordWrap(True)
-        self.message.setMinimumHeight(36)  # room for the message, so the dialog never jumps
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        note_label = named(QLabel(note), "tableNote")
-        note_label.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form_layout)
-        layout.addWidget(note_label)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
-
-    @property
-    def ok_button(self) -> QPushButton:
-        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-
-    def _rows(self, rows: list[tuple[str, QWidget]]) -> None:
-        for label, field in rows:
-            self.form_layout.addRow(label, field)
-
-    def _show_problem(self, message: str | None) -> None:
-        self.message.setText(message or "")
-        self.ok_button.setEnabled(message is None)
-
-
 def _edit(text: str, placeholder: str = "") -> QLineEdit:
     edit = QLineEdit(text)
     edit.setPlaceholderText(placeholder)
     return edit
 
 
-class GiftDialog(_FormDialog):
+class GiftDialog(FormDialog):
     """A new gift (its id typed) or a new price of a known gift (its id fixed)."""
 
     def __init__(self, form: GiftForm, title: str, problem: Callable[[GiftForm], str | None],
@@ -108,7 +64,7 @@ class GiftDialog(_FormDialog):
         self._show_problem(self._problem(self.form()))
 
 
-class PackDialog(_FormDialog):
+class PackDialog(FormDialog):
     """A coin pack of one region: channel, coins, price and currency, from a day."""
 
     def __init__(self, form: PackForm, title: str, region_label: str,

@@ -38,13 +38,49 @@ def choose_csv(parent: QWidget | None) -> Path | None:
     return Path(name) if name else None
 
 
-class RateDialog(QDialog):
-    def __init__(self, form: RateForm, title: str, region_label: str,
-                 parent: QWidget | None = None) -> None:
+class FormDialog(QDialog):
+    """The frame the rate and catalogue dialogs share: a form, a note, the reason OK is
+    disabled, the buttons."""
+
+    def __init__(self, title: str, note: str, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setObjectName("rateDialog")
         self.setMinimumWidth(460)
+        self.form_layout = QFormLayout()
+        self.form_layout.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.message = named(QLabel(), "formError")
+        self.message.setWordWrap(True)
+        self.message.setMinimumHeight(36)  # room for the message, so the dialog never jumps
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        note_label = named(QLabel(note), "tableNote")
+        note_label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form_layout)
+        layout.addWidget(note_label)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+
+    @property
+    def ok_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    def _rows(self, rows: list[tuple[str, QWidget]]) -> None:
+        for label, field in rows:
+            self.form_layout.addRow(label, field)
+
+    def _show_problem(self, message: str | None) -> None:
+        self.message.setText(message or "")
+        self.ok_button.setEnabled(message is None)
+
+
+class RateDialog(FormDialog):
+    def __init__(self, form: RateForm, title: str, region_label: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(title, NOTE, parent)
         self._build(form, region_label)
         self._connect()
         self.validate()
@@ -62,34 +98,13 @@ class RateDialog(QDialog):
         self.daily_cap = QLineEdit(form.daily_cap_usd)
         self.source = QLineEdit(form.source)
         self.source.setPlaceholderText("optional, e.g. my payout of Sep 30: $42.10 for 8,420")
-        self.message = named(QLabel(), "formError")
-        self.message.setWordWrap(True)
-        self.message.setMinimumHeight(36)  # room for the message, so the dialog never jumps
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        form_layout = QFormLayout()
-        form_layout.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        for label, field in (("Region", QLabel(region_label)), ("Valid from", self.valid_from),
-                             ("Diamonds per coin", self.diamonds_per_coin),
-                             ("USD per diamond", self.usd_per_diamond),
-                             ("Minimum withdrawal (USD)", self.min_withdrawal),
-                             ("Daily cap (USD)", self.daily_cap), ("Source", self.source)):
-            form_layout.addRow(label, field)
-        note = named(QLabel(NOTE), "tableNote")
-        note.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form_layout)
-        layout.addWidget(note)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
-
-    @property
-    def ok_button(self) -> QPushButton:
-        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self._rows([("Region", QLabel(region_label)), ("Valid from", self.valid_from),
+                    ("Diamonds per coin", self.diamonds_per_coin),
+                    ("USD per diamond", self.usd_per_diamond),
+                    ("Minimum withdrawal (USD)", self.min_withdrawal),
+                    ("Daily cap (USD)", self.daily_cap), ("Source", self.source)])
 
     def _connect(self) -> None:
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         for edit in (self.diamonds_per_coin, self.usd_per_diamond, self.min_withdrawal,
                      self.daily_cap):
             edit.textChanged.connect(self.validate)
@@ -102,6 +117,4 @@ class RateDialog(QDialog):
                         self.min_withdrawal.text(), self.daily_cap.text(), self.source.text())
 
     def validate(self) -> None:
-        message = problem(self.form())
-        self.message.setText(message or "")
-        self.ok_button.setEnabled(message is None)
+        self._show_problem(problem(self.form()))
