@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -60,6 +61,18 @@ def demo_db(db_path: Path) -> Iterator[object]:
     load_demo(database)
     yield database
     database.close()
+
+
+@pytest.fixture
+def window(qtbot: Any, demo_db: object) -> Iterator[Any]:
+    """The main window on the demo ledger, shown (offscreen) and closed after the test."""
+    from app.ui.window import MainWindow
+    win = MainWindow(demo_db)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
 
 
 @pytest.fixture

@@ -26,15 +26,6 @@ from app.ui.window import PAGES, MainWindow, about_text  # noqa: E402
 pytestmark = pytest.mark.usefixtures("no_leaked_windows")
 
 
-@pytest.fixture
-def window(qtbot, demo_db) -> MainWindow:
-    win = MainWindow(demo_db)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
-
-
 def test_balance_card_shows_the_sample_balance(window):
     card = window.overview.balance_card
     assert card.value.text() == "$361.04"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 pytest.importorskip("pytestqt")
@@ -22,16 +20,6 @@ DEMO_BALANCE = "$361.04"
 
 
 pytestmark = pytest.mark.usefixtures("no_leaked_windows")
-
-
-@pytest.fixture
-def window(qtbot, demo_db) -> Iterator[MainWindow]:
-    win = MainWindow(demo_db)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
 
 
 class Asker:

@@ -4,7 +4,6 @@ and coin packs are added and re-priced through their dialogs, which refuse bad i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -27,16 +26,6 @@ DEMO_BALANCE = "$361.04"
 
 
 pytestmark = pytest.mark.usefixtures("no_leaked_windows")
-
-
-@pytest.fixture
-def window(qtbot, demo_db) -> Iterator[MainWindow]:
-    win = MainWindow(demo_db)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
 
 
 @pytest.fixture

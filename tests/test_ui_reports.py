@@ -86,15 +86,6 @@ def test_report_command_writes_a_pdf(demo_db, db_path, tmp_path, capsys):
 
 # ---- chart export --------------------------------------------------------------------------------
 
-@pytest.fixture
-def window(qtbot, demo_db) -> MainWindow:
-    win = MainWindow(demo_db)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
-
-
 def test_every_chart_of_every_page_offers_png_and_svg(window):
     charts = [view for page in window.pages for view in export.charts_under(page)]
     assert len(charts) >= 5
