@@ -159,6 +159,7 @@ def test_gift_list_counts_and_values_the_demo(demo):
 def test_gift_rows_are_in_local_time_and_name_their_live(demo):
     listing = browse.sorted_list(demo, browse.gift_list(demo), "coins", True)
     lion = browse.gift_page(demo, listing, 0, 1)[0]
+    browse.close_list(demo, listing)
     raw = demo.execute("SELECT ts FROM gifts WHERE gift_name = 'Lion'").fetchone()[0]
     assert (lion.gift, lion.coins, lion.usd) == ("Lion", 29_999, Decimal("149.995"))
     assert lion.time == datetime.fromtimestamp(raw, NY)

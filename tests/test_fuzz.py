@@ -107,6 +107,11 @@ def check_report(db: Any, r: Any) -> None:
                      " GROUP BY account_id, ts / 3600 ORDER BY 1, 2").fetchall()
     assert db.execute("SELECT account_id, hour, gifts, coins FROM gift_hourly"
                       " ORDER BY 1, 2").fetchall() == raw
+    # and so does the per-gift one the gift mix and the gift list read
+    raw = db.execute("SELECT account_id, ts / 3600, gift_name, count(*), sum(coins_total)"
+                     " FROM gifts GROUP BY 1, 2, 3 ORDER BY 1, 2, 3").fetchall()
+    assert db.execute("SELECT account_id, hour, gift_name, gifts, coins FROM gift_mix_hourly"
+                      " ORDER BY 1, 2, 3").fetchall() == raw
 
 
 # ---- building blocks -----------------------------------------------------------------------

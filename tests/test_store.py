@@ -46,7 +46,11 @@ def _rollup_matches_raw(db) -> bool:
     raw = db.execute("SELECT ts / 3600, count(*), sum(coins_total) FROM gifts"
                      " GROUP BY account_id, ts / 3600 ORDER BY 1").fetchall()
     rolled = db.execute("SELECT hour, gifts, coins FROM gift_hourly ORDER BY hour").fetchall()
-    return raw == rolled
+    raw_mix = db.execute("SELECT ts / 3600, gift_name, count(*), sum(coins_total) FROM gifts"
+                         " GROUP BY account_id, 1, 2 ORDER BY 1, 2").fetchall()
+    mix = db.execute("SELECT hour, gift_name, gifts, coins FROM gift_mix_hourly"
+                     " ORDER BY 1, 2").fetchall()
+    return raw == rolled and raw_mix == mix
 
 
 def test_hourly_rollup_follows_imports_and_undo(db_path: Path):
@@ -58,8 +62,31 @@ def test_hourly_rollup_follows_imports_and_undo(db_path: Path):
     assert undo(db, gifts_batch.import_id) == 1974
     assert db.execute("SELECT count(*) FROM gifts").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM gift_hourly").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM gift_mix_hourly").fetchone()[0] == 0
     load_demo(db)  # after undo the same file imports again
     assert db.execute("SELECT count(*) FROM gifts").fetchone()[0] == 1974
     assert _rollup_matches_raw(db)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.close()
+
+
+def test_a_ledger_from_before_the_gift_mix_rollup_gets_it_filled(db_path: Path):
+    db = open_db(db_path)
+    load_demo(db)
+    # the ledger as m004 left it: the two Gifts-page sort indexes, no per-gift rollup
+    db.executescript("""
+        DROP TABLE gift_mix_hourly;
+        CREATE INDEX gifts_coins ON gifts (account_id, coins_total);
+        CREATE INDEX gifts_gift ON gifts (account_id, gift_name, coins_total);
+        DELETE FROM _sqlite_migrations WHERE name = 'm005_gift_mix_rollup';
+    """)
+    db.close()
+    db = open_db(db_path)
+    indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert not {"gifts_coins", "gifts_gift"} & indexes
+    assert db.execute("SELECT count(*) FROM gift_mix_hourly").fetchone()[0] > 50
+    assert _rollup_matches_raw(db)
+    gifts_batch = db.execute("SELECT id FROM imports WHERE kind = 'gifts'").fetchone()[0]
+    assert undo(db, gifts_batch) == 1974
+    assert db.execute("SELECT count(*) FROM gift_mix_hourly").fetchone()[0] == 0
     db.close()

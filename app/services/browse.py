@@ -28,7 +28,7 @@ from app.services import accounts, money_views
 from app.store import browse as store
 
 PAGE_ROWS = 200
-INDEXED_SORTS = frozenset({"time", "gift", "coins"})  # the others page from a snapshot
+INDEXED_SORTS = frozenset({"time"})  # the others page from a snapshot
 SORTS = tuple(store.SORT_KEYS)
 TOP = 10  # gifters in the headline share; gifts named in the mix before "other"
 WEEKLY_AFTER_DAYS = 120  # a gifter's history in weeks once it spans more days than this
