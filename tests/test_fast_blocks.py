@@ -7,6 +7,7 @@ right after a block, a totals line at a block's end) comes up.
 
 from __future__ import annotations
 
+import hashlib
 from itertools import product
 from pathlib import Path
 from typing import Any
@@ -149,3 +150,36 @@ def test_every_odd_cell_in_every_column_reads_the_same_both_ways(
                     assert fast == slow, (header, column, odd, block)
                     checked += 1
     assert checked > 900
+
+
+# ---- the CSV table: blocks of physical lines read whole --------------------------------------
+
+CSV_LINES = ["2026-08-03T10:00:00Z,1,Al,5655,Rose,1,1", "", "   ", "a", "x,y",
+             '2026-08-03T10:00:01Z,2,"Bo, the fan",5655,Rose,1,1',
+             '2026-08-03T10:00:02Z,3,"two\nlines",5655,Rose,1,1',  # a record over two lines
+             '2026-08-03T10:00:03Z,4,"opens\r\nand closes",5655,Rose,1,1',
+             '2026-08-03T10:00:04Z,5,"never closes,5655,Rose,1,1',
+             '2026-08-03T10:00:05Z,6,"dj ""max""",5655,Rose,1,1', "Total,,,,,,5",
+             "2026-08-03T10:00:06Z,7,Cy\r", "2026-08-03T10:00:07Z,8,Di,5655,Rose,1,1\r"]
+
+
+@settings(max_examples=200, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(st.sampled_from(CSV_LINES), max_size=30),
+       block=st.sampled_from([1, 2, 3, 5, 2048]), end=st.sampled_from(["\n", "\r\n", ""]))
+def test_csv_blocks_give_the_records_and_lines_csv_reader_gives(
+        tmp_path: Path, lines: list[str], block: int, end: str) -> None:
+    """Whole blocks of lines through csv.reader at once must give the same (physical line,
+    cells) as reading record by record, whatever spans lines or upsets the csv module."""
+    path = tmp_path / "lines.csv"
+    head = ["time,sender_id,sender,gift_id,gift,count,coins"] + [CSV_LINES[0]] * 40  # to sniff
+    path.write_bytes(("\n".join(head + lines) + end).encode())
+    table = CsvTable(path.name, lambda: path.open("rb"), path.stat().st_size)
+    got = [pair for lines_, cells in table.blocks(block)
+           for pair in zip(lines_, cells, strict=True)]
+    with path.open(encoding="utf-8", newline="") as text:
+        text.readline()
+        expected = [pair for lines_, cells in sources._record_blocks(text, ",", 2, block)
+                    for pair in zip(lines_, cells, strict=True)]
+    assert got == expected
+    assert table.sha256() == hashlib.sha256(path.read_bytes()).hexdigest()

@@ -14,7 +14,7 @@ import io
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from typing import BinaryIO, Protocol
 
 from app.importers.base import ImportRefused
@@ -195,6 +195,10 @@ class CsvTable:
 
         The readers work a block at a time so that most of their checks run once per block
         in C (map, set, min) instead of once per row in Python: files have millions of rows.
+        Here, too: a block of physical lines goes through csv.reader whole, and when every
+        record is one line its line numbers follow without a Python step per row. From the
+        first record that spans lines (a quoted line break) or upsets the csv module on, the
+        file is read record by record, as before.
         """
         size = size or BLOCK
         with self._opener() as raw:
@@ -204,31 +208,23 @@ class CsvTable:
                                     errors=_UNDECODABLE, newline="")
             for _ in range(self.layout.header_index + 1):
                 text.readline()
-            reader = csv.reader(text, delimiter=self.layout.delimiter)
-            offset = self.layout.header_index + 2  # physical line of the first data line
-            previous_end = 0
-            lines: list[int] = []
-            cells_of: list[list[str]] = []
-            while True:
-                try:
-                    # a plain for loop: this runs once per row of files with millions of rows
-                    for cells in reader:
-                        start = previous_end + offset
-                        previous_end = reader.line_num
-                        if len(cells) > 1 or (cells and cells[0].strip()):
-                            lines.append(start)
-                            cells_of.append(cells)
-                            if len(lines) >= size:
-                                yield lines, cells_of
-                                lines, cells_of = [], []
+            delimiter = self.layout.delimiter
+            line = self.layout.header_index + 2  # physical line of the next line read
+            while chunk := list(islice(text, size)):
+                records = _one_line_records(chunk, delimiter)
+                if records is None:
+                    yield from _record_blocks(chain(chunk, text), delimiter, line, size)
                     break
-                except csv.Error as exc:
-                    start = previous_end + offset
-                    previous_end = reader.line_num
-                    lines.append(start)
-                    cells_of.append([f"\x00csv error: {exc}"])
-            if lines:
-                yield lines, cells_of
+                n = len(records)
+                numbers = range(line, line + n)
+                line += n
+                if min(map(len, records)) > 1:
+                    yield list(numbers), records
+                    continue
+                kept = [i for i, cells in enumerate(records)
+                        if len(cells) > 1 or (cells and cells[0].strip())]
+                if kept:
+                    yield [numbers[i] for i in kept], [records[i] for i in kept]
             # drain so the hash covers every byte even if the csv reader stopped early
             while buffered.read(1 << 16):
                 pass
@@ -240,6 +236,52 @@ class CsvTable:
         if self._reader is None:
             raise RuntimeError("sha256 is known once the rows were read")
         return self._reader.digest.hexdigest()
+
+
+def _one_line_records(lines: list[str], delimiter: str) -> list[list[str]] | None:
+    """The records of these physical lines when each is exactly one whole record; None when a
+    record spans lines (a quoted line break) or the csv module finds an error."""
+    try:
+        records = list(csv.reader(lines, delimiter=delimiter))
+    except csv.Error:
+        return None
+    if len(records) != len(lines):
+        return None
+    # the last line may open a quoted field that goes on in the next block: the csv module
+    # then hands over the part it has, line break included
+    if any("\n" in cell or "\r" in cell for cell in records[-1]):
+        return None
+    return records
+
+
+def _record_blocks(lines: Iterator[str], delimiter: str, first_line: int,
+                   size: int) -> Iterator[Block]:
+    """Blocks read record by record: a record may span physical lines, and a record the csv
+    module cannot read becomes one cell saying why (the reader rejects it with that reason)."""
+    reader = csv.reader(lines, delimiter=delimiter)
+    previous_end = 0
+    numbers: list[int] = []
+    cells_of: list[list[str]] = []
+    while True:
+        try:
+            # a plain for loop: this runs once per row of files with millions of rows
+            for cells in reader:
+                start = previous_end + first_line
+                previous_end = reader.line_num
+                if len(cells) > 1 or (cells and cells[0].strip()):
+                    numbers.append(start)
+                    cells_of.append(cells)
+                    if len(numbers) >= size:
+                        yield numbers, cells_of
+                        numbers, cells_of = [], []
+            break
+        except csv.Error as exc:
+            start = previous_end + first_line
+            previous_end = reader.line_num
+            numbers.append(start)
+            cells_of.append([f"\x00csv error: {exc}"])
+    if numbers:
+        yield numbers, cells_of
 
 
 class RecordTable:
