@@ -140,15 +140,15 @@ def _save_batch(db: Database, meta: BatchMeta, rows: Rows,
             first, last = conn.execute(
                 f"SELECT min(id), max(id) FROM {table} WHERE id >= ? AND import_id = ?",
                 (first, import_id)).fetchone()
-        if meta.kind == "gifts" and not inserted:
-            conn.execute("DROP TABLE temp.mix")
-        elif meta.kind == "gifts":
-            if inserted != staged:
+        if meta.kind == "gifts" and inserted:
+            if not (rolled and inserted == staged):
                 # some rows were already in the ledger: roll up the ones that went in. When
                 # every row read is new (a first import), the rollup made while staging is
                 # exact and saves reading the batch back (0.5 s per million rows).
                 _mix_of_batch(conn, import_id, first, last)
             _apply_mix(conn, meta.account_id, sign=1)
+        elif meta.kind == "gifts":
+            conn.execute("DROP TABLE IF EXISTS temp.mix")
         rejected, skipped, folded = counts()
         conn.execute(
             "UPDATE imports SET sha256 = ?, rows_read = ?, inserted = ?, duplicates = ?,"
@@ -174,7 +174,10 @@ def _write_staged(conn: Any, meta: BatchMeta, import_id: int, rows: Rows,
                   after_chunk: Callable[[], None] | None) -> tuple[int, int, bool]:
     """Rows through a temporary stage table, then into the ledger by one INSERT ... SELECT that
     numbers identical rows itself when the reader could not: (rows read, rows inserted, and
-    whether temp.mix holds the rollup of every row read, which gifts have)."""
+    whether temp.mix holds the rollup of every row read).
+
+    The rollup is summed while staging unless the first chunk shows a re-import (most of its
+    rows already in the ledger): then it would be thrown away (0.4 s per million rows)."""
     table, columns, key = _TABLES[meta.kind]
     names = FIELDS[meta.kind]
     conn.execute("DROP TABLE IF EXISTS temp.stage")
@@ -193,6 +196,9 @@ def _write_staged(conn: Any, meta: BatchMeta, import_id: int, rows: Rows,
         conn.executemany(insert_many, zip(*[flat] * (ROWS_PER_INSERT * len(names)),
                                           strict=True))
         conn.executemany(insert_one, chunk[whole:])
+        if mix is not None and not staged and _mostly_known(conn, meta.account_id, len(chunk)):
+            conn.execute("DROP TABLE temp.mix")
+            mix = None
         if mix is not None:
             mix.add(chunk)
         staged += len(chunk)
@@ -217,6 +223,14 @@ def _write_staged(conn: Any, meta: BatchMeta, import_id: int, rows: Rows,
         f" source_line FROM temp.stage ORDER BY {order}", (meta.account_id, import_id))
     conn.execute("DROP TABLE temp.stage")
     return staged, cursor.rowcount, mix is not None
+
+
+def _mostly_known(conn: Any, account_id: int, staged: int) -> bool:
+    """Whether most rows in the stage (one chunk: ~20 ms) are in the ledger already."""
+    same = " AND ".join(f"g.{c} = s.{c}" for c in _TABLES["gifts"][2] + ("occurrence",))
+    known = conn.execute(f"SELECT count(*) FROM temp.stage s WHERE EXISTS (SELECT 1 FROM gifts g"
+                         f" WHERE g.account_id = ? AND {same})", (account_id,)).fetchone()[0]
+    return bool(known * 2 > staged)
 
 
 class _Mix:
