@@ -10,7 +10,7 @@ from top to bottom a page at a time. A script that prints figures, not a pytest 
 - Scrolls the table from the top to the bottom in steps of one scrollbar page (`--stride`
   pages per step to go faster); each step is set value + processEvents (which paints the
   table once), timed. Prints median, 95th percentile and max frame times.
-- Then, for the sorts by coins (index) and by sender (a sorted snapshot), times the header
+- Then, for the sorts by coins and by sender (both sorted snapshots), times the header
   click and `--jumps` random scrollbar jumps (a dragged scrollbar), and a few filters.
 - Baseline (`--side baseline` or `both`): Qt's floor, a bare QTableView with the same columns,
   row height and size as ours, over a model that holds `--rows` rows of ready-made text (the
@@ -278,7 +278,7 @@ def main() -> None:
                               "pages_read": model.pages_read}
             if not (args.json or args.scroll_only):
                 filters(app, page)
-                sort_and_jump(app, page, 4, "coins (index)", args.jumps)
+                sort_and_jump(app, page, 4, "coins (snapshot)", args.jumps)
                 sort_and_jump(app, page, 1, "sender (snapshot)", args.jumps)
             model.close()
             page.close()  # type: ignore[attr-defined]
