@@ -268,3 +268,31 @@ def test_an_empty_ledger_has_nothing_to_browse(db):
     assert browse.gift_list(db) is None
     assert browse.gifters(db) is None
     assert browse.gifter_history(db, "anyone").total == 0
+
+
+_SEP1 = int(datetime(2026, 9, 1, tzinfo=NY).timestamp())  # a whole hour: the rollup serves it
+_OCT1 = int(datetime(2026, 10, 1, tzinfo=NY).timestamp())
+
+
+@pytest.mark.parametrize("f", [
+    store.GiftFilter(1),
+    store.GiftFilter(1, start_ts=_SEP1, end_ts=_OCT1),
+    store.GiftFilter(1, gift="Rose"),
+    store.GiftFilter(1, start_ts=_SEP1, gift="Rose"),
+    store.GiftFilter(1, start_ts=_SEP1 + 1800, end_ts=_OCT1 - 7),  # inside hours: the rows
+    store.GiftFilter(1, text="ros"),
+    store.GiftFilter(1, start_ts=_SEP1, sender="7161499586934753694"),
+], ids=["all", "September", "a gift", "a gift from September", "inside hours", "text",
+        "a sender"])
+def test_the_gift_mix_and_totals_are_the_rows_summed_whichever_way_they_are_read(demo, f):
+    """From the per-gift hourly rollup when the filter allows it, from the gift rows if not:
+    the same figures as summing the rows."""
+    cond, params = store.where(f)
+    raw = demo.execute(f"SELECT gift_name, sum(coins_total), count(*) FROM gifts WHERE {cond}"
+                       " GROUP BY gift_name ORDER BY 2 DESC, 1", params).fetchall()
+    assert raw and store.gift_mix(demo, f) == raw
+    totals = store.gift_totals(demo, f, cuts=[_SEP1 + 86_400 * 7])
+    assert (totals.gifts, totals.coins) == (sum(r[2] for r in raw), sum(r[1] for r in raw))
+    early = demo.execute(f"SELECT coalesce(sum(coins_total), 0) FROM gifts WHERE {cond}"
+                         " AND ts < ?", (*params, _SEP1 + 86_400 * 7)).fetchone()[0]
+    assert totals.period_coins[0] == early
