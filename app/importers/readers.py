@@ -275,7 +275,7 @@ def _gift_blocks(f: _Frame, parse_time: Callable[[str], int],
     order = _Occurrences(fb)
     price_cache: dict[tuple[int, str, int], tuple[int, str, int]] = {}
     whole = None if folds or (i_total is None and i_each is None) or not FAST_BLOCKS else (
-        _GiftBlock(ix, parse_times, order))
+        _GiftBlock(ix, parse_times, order, getattr(f.table, "decoded_cleanly", lambda: False)))
 
     def price(gift_id: int, name: str, ts: int) -> tuple[int, str, int]:
         key = (gift_id, name, ts // 86400)
@@ -386,7 +386,8 @@ class _GiftBlock:
     price comes from the catalogue), are always read row by row."""
 
     def __init__(self, index: dict[str, int], parse_times: Callable[[Sequence[str]], list[int]],
-                 order: _Occurrences) -> None:
+                 order: _Occurrences, decoded_cleanly: Callable[[], bool]) -> None:
+        self.decoded_cleanly = decoded_cleanly
         self.i_time = index["time"]
         self.i_sid, self.i_sname, self.i_gname, self.i_room = (
             index.get(k) for k in ("sender_id", "sender_name", "gift_name", "room_id"))
@@ -440,12 +441,13 @@ class _GiftBlock:
             return None
         if min(total) < 0 or min(each) < 0 or max(total) > MAX_COINS:
             return None
-        text = "".join(chain(sid, sname, gname, room))
-        if not text.isascii():
-            try:
-                text.encode("utf-8")
-            except UnicodeEncodeError:
-                return None
+        if not self.decoded_cleanly():
+            text = "".join(chain(sid, sname, gname, room))
+            if not text.isascii():
+                try:
+                    text.encode("utf-8")  # a surrogate: bytes the encoding could not decode
+                except UnicodeEncodeError:
+                    return None
         occurrence = self._occurrences(ts, room, sid, sname, gid, gname, rep, each, total)
         if occurrence is None:
             return None

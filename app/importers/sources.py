@@ -11,6 +11,7 @@ import codecs
 import csv
 import hashlib
 import io
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -70,9 +71,15 @@ class _HashingReader(io.RawIOBase):
         return n
 
 
+_undecodable = [0]  # times _escape_or_replace ran, in any file: see CsvTable.decoded_cleanly
+_undecodable_lock = threading.Lock()
+
+
 def _escape_or_replace(exc: UnicodeError) -> tuple[str | bytes, int]:
     """Undecodable bytes as surrogates (the row holding them is rejected, its raw text kept);
     bytes that cannot be escaped so (an odd last byte of UTF-16) as U+FFFD."""
+    with _undecodable_lock:
+        _undecodable[0] += 1
     try:
         return codecs.lookup_error("surrogateescape")(exc)
     except UnicodeError:
@@ -174,6 +181,7 @@ class CsvTable:
         self._opener = opener
         self._size = size
         self._reader: _HashingReader | None = None
+        self._undecodable_before = -1  # no rows read yet
         with opener() as raw:
             head = raw.read(SNIFF_BYTES)
         if not head.strip():
@@ -201,6 +209,8 @@ class CsvTable:
         file is read record by record, as before.
         """
         size = size or BLOCK
+        with _undecodable_lock:
+            self._undecodable_before = _undecodable[0]
         with self._opener() as raw:
             self._reader = _HashingReader(raw)
             buffered = io.BufferedReader(self._reader, buffer_size=1 << 16)
@@ -228,6 +238,13 @@ class CsvTable:
             # drain so the hash covers every byte even if the csv reader stopped early
             while buffered.read(1 << 16):
                 pass
+
+    def decoded_cleanly(self) -> bool:
+        """True while every byte read so far decoded: then no cell can hold the surrogates
+        that stand for undecodable bytes, and the readers need not look for them. (The
+        count is shared by all files: another file's bad bytes only make this say False.)"""
+        with _undecodable_lock:
+            return self._undecodable_before == _undecodable[0]
 
     def progress(self) -> tuple[int, int]:
         return (self._reader.done if self._reader else 0), self._size
