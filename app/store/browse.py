@@ -13,7 +13,7 @@ gift keeps the rates of its day without the store knowing any rate.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
@@ -181,11 +181,9 @@ def gift_page(db: Database, f: GiftFilter, sort: str = "time", descending: bool 
 
 def gift_mix(db: Database, f: GiftFilter) -> list[tuple[str, int, int]]:
     """(gift name, coins, gifts) of every gift in the filter, by coins, most first."""
-    rollup = _rollup(replace(f, gift=None))
+    rollup = _rollup(f)
     if rollup is not None:  # from the per-gift hours: ~5 ms instead of 300 over 1M rows
-        _table, cond, params = rollup
-        if f.gift is not None:
-            cond, params = cond + " AND gift_name = ?", [*params, f.gift]
+        _table, cond, params = rollup  # conditions on account, hour and gift name only
         return [(str(r[0]), int(r[1]), int(r[2])) for r in db.execute(
             f"SELECT gift_name, sum(coins), sum(gifts) FROM gift_mix_hourly WHERE {cond}"
             " GROUP BY gift_name ORDER BY 2 DESC, 1", params)]
