@@ -275,7 +275,7 @@ def _gift_blocks(f: _Frame, parse_time: Callable[[str], int],
     order = _Occurrences(fb)
     price_cache: dict[tuple[int, str, int], tuple[int, str, int]] = {}
     whole = None if folds or (i_total is None and i_each is None) or not FAST_BLOCKS else (
-        _GiftBlock(ix, parse_times, order, getattr(f.table, "decoded_cleanly", lambda: False)))
+        _GiftBlock(ix, parse_times, order, f.table.decoded_cleanly))
 
     def price(gift_id: int, name: str, ts: int) -> tuple[int, str, int]:
         key = (gift_id, name, ts // 86400)

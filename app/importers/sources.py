@@ -38,6 +38,7 @@ class Table(Protocol):
     def rows(self) -> Iterator[tuple[int, list[str]]]: ...
     def progress(self) -> tuple[int, int]: ...
     def sha256(self) -> str: ...
+    def decoded_cleanly(self) -> bool: ...
 
 
 def table_blocks(table: Table, size: int | None = None) -> Iterator[Block]:
@@ -333,3 +334,7 @@ class RecordTable:
 
     def sha256(self) -> str:
         return self._digest
+
+    def decoded_cleanly(self) -> bool:
+        """Never promised: JSON text can hold lone surrogates (\\udcff escapes)."""
+        return False
