@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 
 from PySide6.QtWidgets import (
     QFrame,
@@ -25,6 +26,7 @@ from app.services import payouts as service
 from app.services.payouts import PayoutForm, PayoutRow, PayoutsView
 from app.ui import format as fmt
 from app.ui.dialogs import confirm
+from app.ui.dialogs.owned import open_owned
 from app.ui.dialogs.payout import PayoutDialog
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.cards import StatCard
@@ -244,15 +246,8 @@ class Page(QWidget):
     def _open(self, form: PayoutForm, methods: list[str], title: str,
               save: Callable[[PayoutForm], object]) -> None:
         dialog = self.dialog_factory(form, methods, title, self)
-        dialog.accepted.connect(lambda: self._apply(lambda: save(dialog.form())))
-        dialog.finished.connect(self._dialog_closed)
-        self.dialog = dialog
-        dialog.open()
-
-    def _dialog_closed(self, _result: int) -> None:
-        if self.dialog is not None:
-            self.dialog.deleteLater()
-            self.dialog = None
+        open_owned(dialog, lambda: self._apply(lambda: save(dialog.form())),
+                   partial(setattr, self, "dialog"))
 
     def _apply(self, change: Callable[[], object]) -> None:
         try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -29,6 +30,7 @@ from app.services import rates as service
 from app.services.rates import Entry, FxImport, RateForm, RatesView
 from app.ui import format as fmt
 from app.ui.dialogs import confirm, rate_dialog
+from app.ui.dialogs.owned import open_owned
 from app.ui.dialogs.rate_dialog import RateDialog
 from app.ui.pages.rates_catalogue import GiftsSection, PacksSection
 from app.ui.tablemodels import Column, RowsModel, table_view
@@ -319,20 +321,12 @@ class Page(QWidget):
 
     def _open(self, form: RateForm, title: str) -> None:
         dialog = self.dialog_factory(form, title, self._region_label(), self)
-        dialog.accepted.connect(lambda: self._save(dialog.form()))
-        dialog.finished.connect(self._dialog_closed)
-        self.dialog = dialog
-        dialog.open()
+        open_owned(dialog, lambda: self._save(dialog.form()), partial(setattr, self, "dialog"))
 
     def _save(self, form: RateForm) -> None:
         if self.view is not None:
             region = self.view.region
             self._apply("Rate not saved", lambda: service.save_region_rate(self._db, region, form))
-
-    def _dialog_closed(self, _result: int) -> None:
-        if self.dialog is not None:
-            self.dialog.deleteLater()
-            self.dialog = None
 
     def delete(self) -> None:
         entry = self.selected()

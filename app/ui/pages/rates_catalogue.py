@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -29,6 +30,7 @@ from app.services.rates import Entry
 from app.ui import format as fmt
 from app.ui.dialogs import confirm
 from app.ui.dialogs.catalogue_dialog import GiftDialog, PackDialog
+from app.ui.dialogs.owned import open_owned
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.named import named
 from app.ui.widgets.page import card
@@ -107,15 +109,7 @@ class _Section(QWidget):
 
     def _open(self, dialog: GiftDialog | PackDialog, save: Callable[[], object],
               failure: str) -> None:
-        dialog.accepted.connect(lambda: self._apply(failure, save))
-        dialog.finished.connect(self._dialog_closed)
-        self.dialog = dialog
-        dialog.open()
-
-    def _dialog_closed(self, _result: int) -> None:
-        if self.dialog is not None:
-            self.dialog.deleteLater()
-            self.dialog = None
+        open_owned(dialog, lambda: self._apply(failure, save), partial(setattr, self, "dialog"))
 
     # each section has these: a table of entries and buttons acting on the selected one
     model: RowsModel[Any]
