@@ -130,8 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp = cmd("backup", "copy the ledger to its backups folder (or --out FILE)")
     sp.add_argument("--out", type=Path, metavar="FILE")
     cmd("backups", "list the ledger's backups")
-    sp = cmd("restore", "replace the ledger with a backup (the current one is backed up first)")
-    sp.add_argument("source", type=Path, metavar="BACKUP")
+    sp = cmd("restore", "replace the ledger with a backup, by default the newest (the current "
+                        "one is backed up first, or kept beside it as .damaged)")
+    sp.add_argument("source", type=Path, nargs="?", metavar="BACKUP")
 
     sp = cmd("accounts", "list accounts, or add/change one")
     sp.add_argument("action", nargs="?", default="list", choices=["list", "add", "set"])
@@ -393,6 +394,7 @@ def _qt_app() -> object:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from app.services import reports
+    from app.store.atomic import WriteError
     kind = _report_format(args)
     with _open(args) as db:
         try:
@@ -411,6 +413,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             _qt_app()
             from app.ui.reports.pdf import write_pdf
             size, unit = write_pdf(report, args.out), "pages"
+    except WriteError:
+        raise  # its message says it all
     except OSError as exc:
         raise Failure(f"could not write {args.out}: {exc.strerror or exc}") from None
     t = report.totals
@@ -459,10 +463,11 @@ def cmd_backups(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from app.services.backups import restore
-    safety = restore(args.source, _ledger_path(args))
-    _emit(args, {"restored": str(args.source), "previous": str(safety) if safety else None},
-          lambda: f"restored {args.source}"
+    from app.services.backups import newest, restore
+    source = args.source or newest(_ledger_path(args))
+    safety = restore(source, _ledger_path(args))
+    _emit(args, {"restored": str(source), "previous": str(safety) if safety else None},
+          lambda: f"restored {source}"
           + (f"; the replaced ledger was kept as {safety}" if safety else ""))
     return 0
 
@@ -554,13 +559,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from app.importers.base import ImportCancelled, ImportRefused
     from app.services.accounts import AccountError
+    from app.store.atomic import WriteError
     from app.store.backup import BackupError
     from app.store.db import LedgerError
     try:
         if args.command is None:
             return open_window(args)
         return COMMANDS[args.command](args)
-    except (Failure, ImportRefused, LedgerError, AccountError, BackupError) as exc:
+    except (Failure, ImportRefused, LedgerError, AccountError, BackupError, WriteError) as exc:
         print(f"diamond-ledger: {exc}", file=sys.stderr)
         return 1
     except Usage as exc:
@@ -576,8 +582,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()  # the reader (e.g. `head`) went away: not an error of ours
         return 0
-    except sqlite3.OperationalError as exc:
-        print(f"diamond-ledger: the ledger could not be written ({exc})", file=sys.stderr)
+    except sqlite3.DatabaseError as exc:  # damaged under us, full, locked: say which
+        from app.services.paths import default_db_path
+        from app.store.db import explain
+        print(f"diamond-ledger: {explain(default_db_path(args.db), exc)}", file=sys.stderr)
         return 1
 
 

@@ -6,6 +6,8 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.store.atomic import WriteError, atomic_path, make_folder
+
 LEDGER_TABLES = {"accounts", "imports", "gifts", "sessions", "payouts"}
 
 
@@ -18,28 +20,56 @@ def backup_dir(ledger: Path) -> Path:
 
 
 def backup_file(conn: sqlite3.Connection, dest: Path) -> Path:
-    """Copy the database behind `conn` to `dest` (written beside, then renamed into place)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    part = dest.with_name(dest.name + ".part")
-    part.unlink(missing_ok=True)
-    target = sqlite3.connect(part)
+    """Copy the database behind `conn` to `dest`: written beside it (so on its filesystem, a
+    USB stick or a share too), checked, then renamed into place; on any error `dest` is left
+    as it was and no partial copy remains."""
     try:
-        conn.backup(target)
-    finally:
-        target.close()
-    part.replace(dest)
+        make_folder(dest)
+        with atomic_path(dest) as part:
+            target = sqlite3.connect(part)
+            try:
+                conn.backup(target)
+                status = target.execute("PRAGMA integrity_check(1)").fetchone()[0]
+            finally:
+                target.close()
+            if status != "ok":
+                raise BackupError(f"the copy at {dest} did not check out ({status}); "
+                                  "nothing was written")
+    except WriteError as exc:
+        raise BackupError(str(exc)) from None
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"could not back up to {dest}: {exc}; nothing was written") from None
     return dest
 
 
-def backup_ledger(ledger: Path, reason: str = "manual") -> Path:
-    """A timestamped copy in the ledger's backups folder; returns its path."""
+def backup_ledger(ledger: Path, reason: str = "manual", dest: Path | None = None) -> Path:
+    """A copy of a sound ledger at `dest`, by default a timestamped file in the ledger's
+    backups folder; returns its path. A damaged ledger is not copied: its copy would become
+    the newest backup, the one offered for a restore."""
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
-    dest = backup_dir(ledger) / f"{ledger.stem}-{stamp}-{reason}.sqlite3"
+    dest = dest or backup_dir(ledger) / f"{ledger.stem}-{stamp}-{reason}.sqlite3"
     conn = sqlite3.connect(f"file:{ledger}?mode=ro", uri=True)
     try:
+        try:
+            status = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            status = str(exc)
+        if status != "ok":
+            raise BackupError(f"the ledger {ledger} is damaged ({status}): not backed up")
         return backup_file(conn, dest)
     finally:
         conn.close()
+
+
+def _set_aside(ledger: Path) -> Path:
+    """Move a ledger that cannot be backed up to `<name>.damaged` (a free name), beside it."""
+    damaged = ledger.with_name(ledger.name + ".damaged")
+    n = 1
+    while damaged.exists():
+        n += 1
+        damaged = ledger.with_name(f"{ledger.name}.damaged-{n}")
+    ledger.replace(damaged)
+    return damaged
 
 
 def list_backups(ledger: Path) -> list[Path]:
@@ -66,17 +96,17 @@ def check_ledger_file(path: Path) -> None:
 
 
 def restore_ledger(source: Path, ledger: Path) -> Path | None:
-    """Replace the ledger with `source`; the current ledger, if readable, is backed up first.
+    """Replace the ledger with `source`; the current ledger is backed up first, or when it is
+    damaged, moved aside to `<name>.damaged`.
 
-    Returns the safety backup's path (None when the current file could not be read)."""
+    Returns where the replaced ledger went (None when there was none)."""
     check_ledger_file(source)
     safety = None
     if ledger.exists():
         try:
             safety = backup_ledger(ledger, "before-restore")
-        except sqlite3.DatabaseError:
-            damaged = ledger.with_name(ledger.name + ".damaged")
-            ledger.replace(damaged)  # keep the damaged file: nothing is ever thrown away
+        except (sqlite3.DatabaseError, BackupError):
+            safety = _set_aside(ledger)  # keep the damaged file: nothing is ever thrown away
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
         backup_file(src, ledger)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -258,3 +260,45 @@ def m005_gift_mix_rollup(db: Database) -> None:
              GROUP BY 1, 2, 3;
         """
     )
+
+
+# ---- which files are ours, and of which version -------------------------------------------------
+
+def known() -> list[str]:
+    """Every migration this version of the app has, in order (a function, so that one added
+    further down the module counts too)."""
+    return [m.name for m in migrations.pending(Database(memory=True))]
+
+
+def schema_version() -> int:
+    """The count of known migrations; kept in PRAGMA user_version, which any tool shows."""
+    return len(known())
+
+
+def schema_problem(db: Database, tables: set[str], path: object) -> str | None:
+    """Why the file behind `db` (with these tables) cannot be opened as our ledger, or None.
+
+    Read-only: another app's database is refused before anything is added to it."""
+    applied = _applied(db) if "_sqlite_migrations" in tables else []
+    if not applied:
+        shown = ", ".join(sorted(t for t in tables if not t.startswith("sqlite_"))[:5])
+        return (f"not a Diamond Ledger file: {path} (an SQLite database of something else, "
+                f"tables: {shown}); nothing was changed")
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    ours = known()
+    unknown = [name for name in applied if name not in ours]
+    if unknown or version > len(ours):
+        named = f", with {unknown[0]}" if unknown else ""
+        return (f"{path} is a ledger of a newer Diamond Ledger (schema version "
+                f"{max(version, len(applied))}{named}; this version knows up to "
+                f"{len(ours)}): update the app to open it; nothing was changed")
+    return None
+
+
+def _applied(db: Database) -> list[str]:
+    try:
+        return [r[0] for r in db.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
+            (migrations.name,))]
+    except sqlite3.OperationalError:  # a table of that name, made by something else
+        return []
