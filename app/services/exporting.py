@@ -14,6 +14,7 @@ from app.core.money import plain, round_money
 from app.services import accounts
 from app.services.money_views import valued
 from app.store import queries
+from app.store.atomic import atomic_open, make_folder
 
 EXPORT_KINDS = ("gifts", "payouts", "sessions", "summary")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -61,14 +62,12 @@ def export(db: Database, kind: str, out: Path, account: str | None = None) -> in
         header = [c for c, _ in cols]
         rows = ([_iso(r[src]) if src in _TIME_COLUMNS else r[src] for _, src in cols]
                 for r in queries.iter_table(db, kind, acct["id"]))
-    out.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(out)
     count = 0
-    tmp = out.with_name(out.name + ".part")
-    with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+    with atomic_open(out, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
         for row in rows:
             writer.writerow([safe_cell(c) for c in row])
             count += 1
-    tmp.replace(out)
     return count

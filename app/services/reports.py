@@ -32,6 +32,7 @@ from app.services.exporting import safe_cell
 from app.services.money_views import Valued, day_bounds, valued
 from app.services.rates import effective_book, region_name
 from app.store import queries
+from app.store.atomic import WriteError, atomic_open, check_target
 
 TOP_GIFTERS = 10
 MIX_GIFTS = 8  # the gift mix names this many gifts; the rest is "Other gifts"
@@ -435,26 +436,22 @@ def write_csv(report: Report, out: Path) -> int:
     """Write the report as UTF-8 CSV (BOM for spreadsheets), every text cell neutralised; the
     file appears whole or not at all. Returns the number of rows."""
     rows = csv_rows(report)
-    tmp = out.with_name(out.name + ".part")
-    try:
-        with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            for row in rows:
-                writer.writerow([safe_cell(c) for c in row])
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with atomic_open(out, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        for row in rows:
+            writer.writerow([safe_cell(c) for c in row])
     return len(rows)
 
 
 def check_output(out: Path) -> str:
     """The format of `out` by its extension ("pdf" or "csv"); ReportError when it cannot be
     written there (another extension, a folder, a missing folder)."""
-    if out.is_dir():
-        raise ReportError(f"{out} is a folder; name a file such as {out / 'report.pdf'}")
     suffix = out.suffix.lower()
-    if suffix not in REPORT_FORMATS:
+    if suffix not in REPORT_FORMATS and not out.is_dir():
         raise ReportError(f"the report file must end in .pdf or .csv, not {out.name!r}")
-    if not out.parent.is_dir():
-        raise ReportError(f"the folder {out.parent} does not exist")
+    try:
+        check_target(out)
+    except WriteError as exc:
+        hint = f"; name a file such as {out / 'report.pdf'}" if out.is_dir() else ""
+        raise ReportError(f"{exc}{hint}") from None
     return suffix[1:]

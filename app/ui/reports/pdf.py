@@ -12,7 +12,7 @@ from decimal import Decimal
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -26,6 +26,7 @@ from PySide6.QtGui import (
 from app import __version__
 from app.core.money import format_money
 from app.services.reports import Report, rates_rows
+from app.store.atomic import atomic_write_bytes, check_target
 from app.ui import format as fmt
 from app.ui.reports.charts import chart_images
 
@@ -248,17 +249,16 @@ def _footer(painter: QPainter, report: Report, page: int, pages: int, body: QSiz
 def write_pdf(report: Report, out: Path) -> int:
     """Write the report to `out` as an A4 PDF; the file appears whole or not at all.
     Returns the number of pages. Needs a QApplication (the charts are widgets)."""
-    tmp = out.with_name(out.name + ".part")
-    try:
-        pages = _write(report, tmp)  # the writer is gone on return: the file is closed
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    check_target(out)  # before the work of laying out the pages
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    pages = _write(report, buffer, out)  # the writer is gone on return: the PDF is complete
+    atomic_write_bytes(out, bytes(buffer.data().data()))
     return pages
 
 
-def _write(report: Report, path: Path) -> int:
-    writer = QPdfWriter(str(path))
+def _write(report: Report, device: QBuffer, path: Path) -> int:
+    writer = QPdfWriter(device)
     writer.setResolution(RESOLUTION)
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setPageMargins(QMarginsF(*[MARGIN_MM] * 4), QPageLayout.Unit.Millimeter)
