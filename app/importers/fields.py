@@ -6,6 +6,9 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from app.importers.values import FORMATS
 
 KINDS = ("gifts", "sessions", "payouts")
 
@@ -110,6 +113,17 @@ class Mapping:
         return [" or ".join(group) for group in REQUIRED[self.kind]
                 if not any(f in self.columns for f in group)]
 
+    def problem(self) -> str | None:
+        """What makes these reading options unusable (None: they can be used)."""
+        if self.date_format not in ("auto", *FORMATS):
+            return (f"unknown date format {self.date_format!r} (use auto, "
+                    + ", ".join(FORMATS) + ")")
+        if self.decimal not in ("auto", ".", ","):
+            return f"unknown decimal mark {self.decimal!r} (use auto, '.' or ',')"
+        if self.timezone and not known_zone(self.timezone):
+            return f"unknown time zone {self.timezone!r}"
+        return None
+
     def to_json(self) -> str:
         return json.dumps({"name": self.name, "kind": self.kind, "columns": self.columns,
                            "date_format": self.date_format, "decimal": self.decimal,
@@ -127,9 +141,21 @@ class Mapping:
         unknown = set(columns) - set(SYNONYMS[data["kind"]])
         if unknown:
             raise ValueError(f"unknown fields for {data['kind']}: {', '.join(sorted(unknown))}")
-        return Mapping(data["kind"], dict(columns), data.get("date_format", "auto"),
-                       data.get("decimal", "auto"), data.get("timezone", ""),
-                       data.get("name", ""), dict(data.get("options", {})))
+        mapping = Mapping(data["kind"], dict(columns), data.get("date_format", "auto"),
+                          data.get("decimal", "auto"), data.get("timezone", ""),
+                          data.get("name", ""), dict(data.get("options", {})))
+        problem = mapping.problem()
+        if problem:
+            raise ValueError(problem)
+        return mapping
+
+
+def known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def header_signature(header: list[str]) -> str:

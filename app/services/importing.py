@@ -85,23 +85,40 @@ def open_tables(path: Path) -> list[tuple[str | None, Table]]:
     return [(None, CsvTable(path.name, lambda: path.open("rb"), size))]
 
 
+def stored_mapping(stored: dict[str, Any]) -> Mapping:
+    """A saved profile as a Mapping named after it; ImportRefused when it cannot be used
+    (saved by an older version, or edited by hand, with an unknown date format...)."""
+    try:
+        mapping = Mapping.from_json(stored["mapping"])
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise ImportRefused(f"the saved profile {stored['name']!r} cannot be used: {exc}; "
+                            "save it again or delete it") from None
+    return Mapping(mapping.kind, mapping.columns, mapping.date_format, mapping.decimal,
+                   mapping.timezone, stored["name"], mapping.options)
+
+
 def choose_mapping(db: Database, table: Table, kind: str, known_kind: str | None,
-                   profile: str | None, overrides: dict[str, str] | None) -> Mapping:
+                   profile: str | None, overrides: dict[str, str] | None,
+                   notes: list[str] | None = None) -> Mapping:
+    """The mapping for `table`: the named profile, else one saved for its columns (ignored,
+    with a note, when it cannot be used), else the columns' own names."""
     if profile:
         stored = queries.profile(db, profile)
         if stored is None:
             names = ", ".join(p["name"] for p in queries.profiles(db)) or "none saved"
             raise ImportRefused(f"no mapping profile {profile!r} (profiles: {names})")
-        mapping = Mapping.from_json(stored["mapping"])
-        mapping = Mapping(mapping.kind, mapping.columns, mapping.date_format, mapping.decimal,
-                          mapping.timezone, profile, mapping.options)
+        mapping = stored_mapping(stored)
     else:
         stored = queries.profile_for_signature(db, header_signature(table.header))
         wanted = kind if kind != "auto" else known_kind
-        if stored and (wanted is None or stored["kind"] == wanted):
-            mapping = Mapping.from_json(stored["mapping"])
-            mapping = Mapping(mapping.kind, mapping.columns, mapping.date_format,
-                              mapping.decimal, mapping.timezone, stored["name"], mapping.options)
+        try:
+            usable = stored_mapping(stored) if stored else None
+        except ImportRefused as exc:
+            usable = None
+            if notes is not None:
+                notes.append(f"{exc}; the columns were read by their names instead")
+        if usable and (wanted is None or usable.kind == wanted):
+            mapping = usable
         elif wanted:
             mapping = guess_mapping(wanted, table.header)
         else:
@@ -135,14 +152,18 @@ def prepare(db: Database, path: Path, account: dict[str, Any], *, kind: str = "a
     for known_kind, table in open_tables(path):
         if kind != "auto" and known_kind and known_kind != kind:
             continue
-        mapping = choose_mapping(db, table, kind, known_kind, profile, overrides)
+        feedback = Feedback(progress=progress, cancel=cancel)
+        mapping = choose_mapping(db, table, kind, known_kind, profile, overrides,
+                                 feedback.notes)
         if options:
             mapping = Mapping(mapping.kind, mapping.columns,
                               options.get("date_format", mapping.date_format),
                               options.get("decimal", mapping.decimal),
                               options.get("timezone", mapping.timezone), mapping.name,
                               mapping.options)
-        feedback = Feedback(progress=progress, cancel=cancel)
+        problem = mapping.problem()
+        if problem:
+            raise ImportRefused(problem)
         ctx = ReadContext(gifts, account["timezone"],
                           account["region"] not in MONTH_FIRST_REGIONS, feedback,
                           rates.currency)
