@@ -214,7 +214,7 @@ def test_a_file_that_is_not_a_gift_log_shows_its_refusal(qtbot, ledger, db_path,
     assert "notes.txt: not imported: no header row found" in text
     assert "odd gifts.csv (gifts): 2 new" in text
     assert "Traceback" not in text
-    assert dialog.result_title.text() == "Imported, with files refused"
+    assert dialog.result_title.text() == "Imported 2 new records; 1 file refused"
     dialog.close()
 
 

@@ -54,6 +54,17 @@ def table_blocks(table: Table, size: int | None = None) -> Iterator[Block]:
         yield list(lines), list(cells)
 
 
+def first_rows(table: Table, count: int = 20) -> list[list[str]]:
+    """The cells of the table's first `count` records (the file is read no further)."""
+    rows = table.rows()
+    try:
+        return [cells for _line, cells in islice(rows, count)]
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
+
+
 class _HashingReader(io.RawIOBase):
     def __init__(self, raw: BinaryIO) -> None:
         self._raw = raw

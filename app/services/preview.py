@@ -96,6 +96,7 @@ class FileResult:
     path: Path
     reports: list[importing.ImportReport]
     refused: str = ""  # the one-line reason when the file was refused (nothing written)
+    skipped: list[importing.SkippedFile] = field(default_factory=list)  # no money in them
 
 
 @dataclass(frozen=True)
@@ -245,7 +246,7 @@ def import_each(db: Database, items: list[tuple[Path, Choices]], progress: Progr
             continue
         except ImportCancelled:
             return Outcome(done, cancelled=path.name)
-        done.append(FileResult(path, reports))
+        done.append(FileResult(path, list(reports), skipped=reports.skipped))
     return Outcome(done)
 
 
@@ -283,6 +284,7 @@ def summary_lines(outcome: Outcome) -> list[str]:
         if result.refused:
             lines.append(f"{result.path.name}: not imported: {result.refused}")
             continue
+        lines.extend(f"{Path(s.file).name}: {s.reason}" for s in result.skipped)
         for report in result.reports:
             counts = Counts.of([report])
             lines.append(f"{result.path.name} ({report.kind}): {counts.text()}")
@@ -294,6 +296,27 @@ def summary_lines(outcome: Outcome) -> list[str]:
     if outcome.cancelled:
         lines.append(cancelled_text(outcome))
     return lines
+
+
+def outcome_title(outcome: Outcome) -> str:
+    """The one line that says what the import did; never "imported" when nothing went in."""
+    if outcome.cancelled:
+        return cancelled_text(outcome)
+    refused = sum(1 for f in outcome.files if f.refused)
+    skipped = sum(len(f.skipped) for f in outcome.files)
+    left = "; ".join(part for part in (
+        _files(refused, "refused"), _files(skipped, "skipped (no money in them)")) if part)
+    if not outcome.wrote():
+        return "Nothing was imported" + (f": {left}" if left else "")
+    if not outcome.inserted:
+        head = "Nothing new was imported: every record was a duplicate or rejected"
+    else:
+        head = f"Imported {outcome.inserted:,} new records"
+    return head + (f"; {left}" if left else "")
+
+
+def _files(count: int, what: str) -> str:
+    return "" if not count else f"{count} file{'s' if count > 1 else ''} {what}"
 
 
 def cancelled_text(outcome: Outcome) -> str:

@@ -541,13 +541,7 @@ class ImportDialog(QDialog):
             self.status.setText("Cancelling\u2026")
 
     def _imported(self, outcome: pv.Outcome) -> None:
-        if outcome.cancelled:
-            title = pv.cancelled_text(outcome)
-        elif any(f.refused for f in outcome.files):
-            title = "Imported, with files refused"
-        else:
-            title = f"Imported {outcome.inserted:,} new records"
-        self._show_result(title, "\n".join(pv.summary_lines(outcome)))
+        self._show_result(pv.outcome_title(outcome), "\n".join(pv.summary_lines(outcome)))
         self.import_finished.emit(outcome)
 
     def _import_cancelled(self) -> None:

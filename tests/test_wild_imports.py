@@ -1,0 +1,124 @@
+"""Files shaped as the real tools and spreadsheet programs write them (issue 11): each is read
+right or refused with a reason, and a file that holds no money never books any."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import counts, gifts, ledger, snapshot, table, write
+
+from app.cli import main
+from app.importers.fields import detect_kind, event_log
+from app.services.importing import import_files
+
+FIXTURES = Path(__file__).parent / "fixtures"
+LOGGER = FIXTURES / "logger_session"
+STAMP = "creator_20260803_201500"
+
+
+def logger_file(kind: str) -> Path:
+    return LOGGER / f"{STAMP}_{kind}.csv"
+
+
+# ---- kind detection that never invents money ------------------------------------------------
+
+def test_a_likes_log_is_never_a_payout_list(tmp_path: Path) -> None:
+    # timestamp,user_id,nickname,count,total: a date and a "total", but nothing says payout
+    db = ledger(tmp_path)
+    before = snapshot(db)
+    result = import_files(db, [logger_file("likes")])
+    assert list(result) == []
+    [skipped] = result.skipped
+    assert skipped.reason == "likes log: no money in it, skipped"
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize(("kind", "what"), [
+    ("likes", "likes log"), ("comments", "comments log"), ("follows", "follows log"),
+    ("shares", "shares log"), ("joins", "joins log"), ("viewers", "viewer log")])
+def test_each_event_log_of_the_logger_is_named_for_what_it_is(kind: str, what: str) -> None:
+    header = logger_file(kind).read_text("utf-8").splitlines()[0].split(",")
+    assert detect_kind(header) is None
+    assert event_log(header) == what
+
+
+def test_an_amount_with_a_payout_signal_is_a_payout_list_and_without_one_is_not() -> None:
+    assert detect_kind(["Date", "Amount"]) is None
+    assert detect_kind(["Date", "Amount"], [["2026-08-29", "$100.00"]]) is not None
+    assert detect_kind(["Date", "Amount", "Status"]) is not None
+    assert detect_kind(["Date", "Withdrawal amount"]) is not None
+    assert detect_kind(["Date", "Amount"], [["2026-08-29", "100"]]) is None
+
+
+def test_a_gift_log_needs_a_gift_column() -> None:
+    assert detect_kind(["timestamp", "user_id", "nickname", "repeat_count"]) is None
+    found = detect_kind(["timestamp", "user_id", "nickname", "gift_name", "repeat_count"])
+    assert found is not None and found[0] == "gifts"
+
+
+def test_a_logger_folder_imports_the_gifts_and_lists_every_other_file_with_its_reason(
+        tmp_path: Path) -> None:
+    folder = shutil.copytree(LOGGER, tmp_path / "recordings")
+    db = ledger(tmp_path)
+    result = import_files(db, [folder])
+    [report] = result
+    assert (report.kind, report.inserted) == ("gifts", 3)
+    assert sum(g["coins_total"] for g in gifts(db)) == 5 + 29999 + 15
+    assert table(db, "payouts") == []
+    reasons = {Path(s.file).name.removeprefix(STAMP + "_"): s.reason for s in result.skipped}
+    assert reasons == {
+        "comments.csv": "comments log: no money in it, skipped",
+        "follows.csv": "follows log: no money in it, skipped",
+        "joins.csv": "joins log: no money in it, skipped",
+        "likes.csv": "likes log: no money in it, skipped",
+        "shares.csv": "shares log: no money in it, skipped",
+        "viewers.csv": "viewer log: no money in it, skipped"}
+
+
+def test_several_files_on_the_command_line_import_the_money_and_skip_the_rest(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db_path = tmp_path / "cli.sqlite3"
+    argv = ["import", str(logger_file("gifts")), str(logger_file("likes")),
+            str(logger_file("comments")), "--db", str(db_path)]
+    assert main([*argv, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [i["inserted"] for i in out["imports"]] == [3]
+    assert [(Path(s["file"]).name, s["reason"]) for s in out["skipped"]] == [
+        (f"{STAMP}_likes.csv", "likes log: no money in it, skipped"),
+        (f"{STAMP}_comments.csv", "comments log: no money in it, skipped")]
+    assert main([*argv]) == 0
+    text = capsys.readouterr().out
+    assert f"skipped: {logger_file('likes')}: likes log: no money in it, skipped" in text
+
+
+def test_a_file_that_fits_nothing_still_refuses_the_whole_command(tmp_path: Path) -> None:
+    db = ledger(tmp_path)
+    odd = write(tmp_path / "odd.csv", "time,colour,shape\n2026-08-03,red,round\n")
+    before = counts(db)
+    with pytest.raises(Exception, match="cannot tell what this file holds"):
+        import_files(db, [logger_file("gifts"), odd])
+    assert counts(db) == before
+
+
+# ---- what the import dialog says it did -----------------------------------------------------
+
+def test_the_dialog_never_says_imported_when_nothing_went_in(tmp_path: Path) -> None:
+    from app.services import preview as pv
+    db = ledger(tmp_path)
+    notes = write(tmp_path / "notes.txt", "dear diary\nlots of gifts today\n")
+    outcome = pv.import_each(db, [(notes, pv.Choices()), (logger_file("likes"), pv.Choices())],
+                             lambda _d, _t: None, lambda: False)
+    assert pv.outcome_title(outcome) == (
+        "Nothing was imported: 1 file refused; 1 file skipped (no money in them)")
+    lines = pv.summary_lines(outcome)
+    assert f"{STAMP}_likes.csv: likes log: no money in it, skipped" in lines
+    outcome = pv.import_each(db, [(logger_file("gifts"), pv.Choices())],
+                             lambda _d, _t: None, lambda: False)
+    assert pv.outcome_title(outcome) == "Imported 3 new records"
+    again = pv.import_each(db, [(logger_file("gifts"), pv.Choices())],
+                           lambda _d, _t: None, lambda: False)
+    assert pv.outcome_title(again) == (
+        "Nothing new was imported: every record was a duplicate or rejected")
