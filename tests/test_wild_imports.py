@@ -3,15 +3,19 @@ right or refused with a reason, and a file that holds no money never books any."
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 from helpers import counts, gifts, ledger, snapshot, table, write
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.cli import main
 from app.importers.fields import detect_kind, event_log
+from app.importers.sources import CsvTable
 from app.services.importing import import_files
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -122,3 +126,67 @@ def test_the_dialog_never_says_imported_when_nothing_went_in(tmp_path: Path) -> 
                            lambda _d, _t: None, lambda: False)
     assert pv.outcome_title(again) == (
         "Nothing new was imported: every record was a duplicate or rejected")
+
+
+# ---- header and junk ------------------------------------------------------------------------
+
+SHEETS = FIXTURES / "spreadsheets"
+
+
+@pytest.mark.parametrize(("name", "header_line", "title"), [
+    ("excel_title_row_semicolon.csv", 3, "Gift report;;;;"),
+    ("sheets_title_row_comma.csv", 4, "Gift report,,,,")])
+def test_a_title_row_padded_with_delimiters_and_blank_padded_rows_are_junk(
+        tmp_path: Path, name: str, header_line: int, title: str) -> None:
+    db = ledger(tmp_path)
+    [report] = import_files(db, [SHEETS / name])
+    assert report.details["header_line"] == str(header_line)
+    assert (report.kind, report.inserted, report.rejected) == ("gifts", 3, 0)
+    assert [(g["sender_name"], g["coins_total"]) for g in gifts(db)] == [
+        ("Lena", 1), ("Marco", 29999), ("Sam", 10)]
+    skipped = [e for e in report.errors if e.skipped]
+    assert skipped[0].line == 1 and skipped[0].raw == title
+    assert all("above the header" in e.reason for e in skipped)
+
+
+def test_the_header_is_the_line_that_reads_as_column_names_not_the_first_wide_one(
+        tmp_path: Path) -> None:
+    db = ledger(tmp_path)
+    [report] = import_files(db, [SHEETS / "notes_above_header.csv"])
+    assert report.details["header_line"] == "4"
+    assert report.inserted == 2
+
+
+def test_the_user_can_choose_the_header_line_and_a_wrong_one_is_refused_clearly(
+        tmp_path: Path) -> None:
+    db = ledger(tmp_path)
+    path = SHEETS / "notes_above_header.csv"
+    with pytest.raises(Exception, match="columns are not all mapped|cannot tell"):
+        import_files(db, [path], options={"header_line": "3"})
+    with pytest.raises(Exception, match="there is no line 99 to take as the header"):
+        import_files(db, [path], options={"header_line": "99"})
+    assert table(db, "gifts") == []
+    [report] = import_files(db, [path], options={"header_line": "4"})
+    assert report.inserted == 2
+
+
+JUNK = st.sampled_from(["Gift report", "", "Exported 2026-08-04", "Total coins: 30005",
+                        "August 2026"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(junk=st.lists(JUNK, max_size=8), delim=st.sampled_from([",", ";", "\t"]))
+def test_junk_rows_above_the_header_never_hide_it(junk: list[str], delim: str) -> None:
+    """Whatever titles and padded blank rows a spreadsheet puts above the header, the header
+    is the line of column names and every record below it is read."""
+    header = delim.join(["Date", "Username", "Gift", "Quantity", "Coins"])
+    rows = [delim.join(["2026-08-03 20:15:00", "Lena", "Rose", "1", "1"]),
+            delim.join(["2026-08-03 20:16:00", "Marco", "Lion", "1", "29999"])]
+    padded = [text + delim * 4 for text in junk]
+    text = "\n".join([*padded, header, delim * 4, *rows]) + "\n"
+    data = text.encode("utf-8")
+    table = CsvTable("report.csv", lambda: io.BytesIO(data), len(data))
+    assert table.info["header_line"] == str(len(junk) + 1)
+    found = detect_kind(table.header)
+    assert found is not None and found[0] == "gifts"
+    assert [cells[1] for _line, cells in table.rows()] == ["Lena", "Marco"]

@@ -90,8 +90,7 @@ def norm(header: str) -> str:
 
 def score_header(cells: list[str]) -> int:
     """How many cells look like a column name we know, for finding the header line."""
-    known = {syn for kind in SYNONYMS.values() for syns in kind.values() for syn in syns}
-    return sum(1 for c in cells if norm(c) in known)
+    return sum(1 for c in cells if norm(c) in _KNOWN_NAMES)
 
 
 @dataclass(frozen=True)
@@ -218,6 +217,11 @@ EVENT_LOGS: tuple[tuple[str, frozenset[str]], ...] = (
                              "count"})),
     ("session log", frozenset({"event", "eventtype", "connected", "disconnected"})),
 )
+
+
+_KNOWN_NAMES = frozenset(
+    {syn for kind in SYNONYMS.values() for syns in kind.values() for syn in syns}
+    | {mark for _what, marks in EVENT_LOGS for mark in marks})
 
 
 def event_log(header: list[str], file_name: str = "") -> str | None:

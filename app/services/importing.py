@@ -112,8 +112,19 @@ def expand_paths(paths: list[Path]) -> list[tuple[Path, bool]]:
     return out
 
 
-def open_tables(path: Path) -> list[tuple[str | None, Table]]:
-    """The tables a file (or an export folder) holds; kind is known for TikTok exports."""
+def header_line_option(options: dict[str, str] | None) -> int | None:
+    """The header line the user chose (1-based), or None to find it."""
+    text = (options or {}).get("header_line", "")
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise ImportRefused(f"header line {text!r} is not a line number (1, 2, 3...)")
+    return int(text)
+
+
+def open_tables(path: Path, header_line: int | None = None) -> list[tuple[str | None, Table]]:
+    """The tables a file (or an export folder) holds; kind is known for TikTok exports.
+    `header_line` (1-based) is the user's choice of header line for a CSV."""
     if path.is_dir():
         return [(k, t) for k, t in tiktok_export.read_export(path)]
     if not path.exists():
@@ -124,7 +135,7 @@ def open_tables(path: Path) -> list[tuple[str | None, Table]]:
     if head.startswith(b"PK\x03\x04") or tiktok_export.looks_like_export(str(path), head):
         return [(k, t) for k, t in tiktok_export.read_export(path)]
     size = path.stat().st_size
-    return [(None, CsvTable(path.name, lambda: path.open("rb"), size))]
+    return [(None, CsvTable(path.name, lambda: path.open("rb"), size, header_line))]
 
 
 def choose_mapping(db: Database, table: Table, kind: str, known_kind: str | None,
@@ -177,7 +188,7 @@ def prepare(db: Database, path: Path, account: dict[str, Any], *, kind: str = "a
     prepared = []
     rates = effective_book(db).region(account["region"], date.today())  # the user's entries count
     gifts = effective_catalogue(db)  # the creator's gifts and price changes count
-    for known_kind, table in open_tables(path):
+    for known_kind, table in open_tables(path, header_line_option(options)):
         if kind != "auto" and known_kind and known_kind != kind:
             continue
         mapping = choose_mapping(db, table, kind, known_kind, profile, overrides)

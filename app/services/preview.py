@@ -39,7 +39,7 @@ class Choices:
     kind: str = "auto"
     profile: str = ""
     overrides: dict[str, str] = field(default_factory=dict)  # field -> column ('' = unmapped)
-    options: dict[str, str] = field(default_factory=dict)  # date_format, decimal
+    options: dict[str, str] = field(default_factory=dict)  # date_format, decimal, header_line
 
     def arguments(self) -> dict[str, Any]:
         return {"kind": self.kind, "profile": self.profile or None,
@@ -175,7 +175,7 @@ def _section(item: importing.Prepared, timezone: str) -> Section:
 def _bare_sections(db: Database, path: Path, choices: Choices) -> list[Section]:
     """Header and mapping of a file the reader refused, so the user can fix the mapping."""
     try:
-        tables = importing.open_tables(path)
+        tables = importing.open_tables(path, importing.header_line_option(choices.options))
     except (ImportRefused, OSError):
         return []
     sections = []
