@@ -330,3 +330,13 @@ def test_a_file_with_no_money_says_nothing_was_imported(qtbot, ledger, db_path):
         "Nothing was imported: 1 file skipped (no money in them)")
     assert "likes log: no money in it, skipped" in dialog.result_text.toPlainText()
     dialog.close()
+
+
+def test_the_dialog_shows_how_the_coins_are_read_and_with_what_evidence(qtbot, ledger,
+                                                                        db_path):
+    dialog = open_dialog(qtbot, db_path, SHEETS / "coins_are_row_totals.csv")
+    assert dialog.notes.isVisibleTo(dialog)
+    assert ("Coins are row totals: 48 of 50 rows match price x quantity"
+            in dialog.notes.text())
+    assert dialog.counts.text() == "48 new \u00b7 0 duplicate \u00b7 2 rejected"
+    dialog.close()

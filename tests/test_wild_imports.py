@@ -190,3 +190,50 @@ def test_junk_rows_above_the_header_never_hide_it(junk: list[str], delim: str) -
     found = detect_kind(table.header)
     assert found is not None and found[0] == "gifts"
     assert [cells[1] for _line, cells in table.rows()] == ["Lena", "Marco"]
+
+
+# ---- coins each or total --------------------------------------------------------------------
+
+def test_coins_that_are_row_totals_are_read_as_totals_with_the_evidence(tmp_path: Path) -> None:
+    # Date;Username;Gift;Quantity;Coins where Coins = price x quantity: 20 Roses are 20 coins
+    db = ledger(tmp_path)
+    [report] = import_files(db, [SHEETS / "coins_are_row_totals.csv"])
+    assert "Coins are row totals: 48 of 50 rows match price x quantity (column 'Coins')" in (
+        report.details["notes"])
+    assert (report.inserted, report.rejected) == (48, 2)
+    rows = {g["sender_name"]: g for g in gifts(db)}
+    assert (rows["fan15"]["repeat_count"], rows["fan15"]["coins_total"]) == (10, 10)
+    assert rows["fan15"]["coins_each"] == 1
+    reasons = {e.line: e.reason for e in report.errors if not e.skipped}
+    assert reasons == {
+        19: "coins 93 fit neither the price of one Doughnut (30) nor price x quantity "
+            "(3 x 30 = 90)",
+        35: "coins 20 is the price of one Perfume, but this file's coins are row totals "
+            "(20 x 20 = 400)"}
+
+
+def test_coins_that_are_each_gifts_price_stay_per_gift_and_a_total_among_them_is_refused(
+        tmp_path: Path) -> None:
+    db = ledger(tmp_path)
+    path = write(tmp_path / "each.csv",
+                 "Date;Username;Gift;Quantity;Coins\n"
+                 "2026-08-03 20:15:00;Lena;Rose;20;1\n"
+                 "2026-08-03 20:16:00;Marco;Finger Heart;3;5\n"
+                 "2026-08-03 20:17:00;Sam;Finger Heart;2;10\n"
+                 "2026-08-03 20:18:00;Kim;Mystery Box;2;7\n")
+    [report] = import_files(db, [path])
+    assert "Coins are per gift: 2 of 3 rows match the catalogue price (column 'Coins')" in (
+        report.details["notes"])
+    assert [(g["sender_name"], g["coins_total"]) for g in gifts(db)] == [
+        ("Lena", 20), ("Marco", 15), ("Kim", 14)]  # a gift the catalogue lacks: as written
+    [error] = [e for e in report.errors if not e.skipped]
+    assert error.reason == ("coins 10 is 2 x 5 (a row total), but this file's coins are per "
+                            "gift (Finger Heart = 5)")
+
+
+def test_the_cli_prints_how_it_read_the_coins(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", str(SHEETS / "coins_are_row_totals.csv"),
+                 "--db", str(tmp_path / "l.sqlite3")]) == 0
+    out = capsys.readouterr().out
+    assert "note: Coins are row totals: 48 of 50 rows match price x quantity" in out

@@ -57,6 +57,7 @@ class Section:
     columns: tuple[str, ...]  # stored field names of `rows`
     rows: list[tuple[str, ...]]  # the first records as they will be stored, as text
     samples: dict[str, str]  # column -> its first non-empty value in the file
+    notes: tuple[str, ...] = ()  # how the reader read the file ("Coins are row totals: ...")
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,8 @@ def _section(item: importing.Prepared, timezone: str) -> Section:
     rows = [tuple(_cell(names[i], row[i], zone) for i in shown)
             for row in islice(item.rows, PREVIEW_ROWS)]
     return Section(item.kind, dict(item.table.info), list(item.table.header), item.mapping,
-                   tuple(names[i] for i in shown), rows, _samples(item.table))
+                   tuple(names[i] for i in shown), rows, _samples(item.table),
+                   tuple(dict.fromkeys(item.feedback.notes)))
 
 
 def _bare_sections(db: Database, path: Path, choices: Choices) -> list[Section]:

@@ -319,6 +319,8 @@ class ImportDialog(QDialog):
         self.problem = named(QLabel(), "cardDetail")
         self.problem.setProperty("tone", "bad")
         self.problem.setWordWrap(True)
+        self.notes = named(QLabel(), "cardDetail")
+        self.notes.setWordWrap(True)
         self.counts = named(QLabel(), "cardHeading")
         self.counts.setWordWrap(True)
         layout = QVBoxLayout(card)
@@ -327,6 +329,7 @@ class ImportDialog(QDialog):
                                       "stored"), "cardHeading"))
         layout.addWidget(self.table, 1)
         layout.addWidget(self.problem)
+        layout.addWidget(self.notes)
         layout.addWidget(self.counts)
         return card
 
@@ -470,6 +473,8 @@ class ImportDialog(QDialog):
             self._filling = False
         self.problem.setText(result.error)
         self.problem.setVisible(bool(result.error))
+        self.notes.setText("\n".join(note for sec in result.sections for note in sec.notes))
+        self.notes.setVisible(bool(self.notes.text()))
         self.counts.setText("" if not result.error else "Nothing from this file can be "
                             "imported as it is mapped now.")
         self.save_button.setEnabled(not result.error and len(result.sections) == 1)
