@@ -216,8 +216,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             if r.rejected > 20:
                 lines.append(f"  ... {r.rejected - 20} more: diamond-ledger rejected "
                              f"{r.import_id}" if r.import_id else f"  ... {r.rejected - 20} more")
+        lines.extend(f"skipped: {s.file}: {s.reason}" for s in reports.skipped)
         return "\n".join(lines)
-    _emit(args, {"imports": [r.to_json() for r in reports]}, text)
+    _emit(args, {"imports": [r.to_json() for r in reports],
+                 "skipped": [s.to_json() for s in reports.skipped]}, text)
     return 0
 
 

@@ -214,7 +214,7 @@ def test_a_file_that_is_not_a_gift_log_shows_its_refusal(qtbot, ledger, db_path,
     assert "notes.txt: not imported: no header row found" in text
     assert "odd gifts.csv (gifts): 2 new" in text
     assert "Traceback" not in text
-    assert dialog.result_title.text() == "Imported, with files refused"
+    assert dialog.result_title.text() == "Imported 2 new records; 1 file refused"
     dialog.close()
 
 
@@ -293,3 +293,50 @@ def test_worker_failure_is_one_line_and_a_cancel_is_a_cancel(qtbot):
     with qtbot.waitSignal(w.cancelled, timeout=10_000):
         w.start()
         w.cancel()
+
+
+SHEETS = Path(__file__).parent / "fixtures" / "spreadsheets"
+
+
+def test_the_header_line_can_be_chosen_and_the_preview_follows(qtbot, ledger, db_path):
+    dialog = open_dialog(qtbot, db_path, SHEETS / "notes_above_header.csv")
+    assert dialog.header_line.value() == 4  # found by its column names
+    assert dialog.rows.rowCount() == 2
+    with qtbot.waitSignal(dialog.preview_updated, timeout=20_000):
+        dialog.header_line.setValue(3)  # "who,what,when": not the header
+    qtbot.waitUntil(dialog.idle, timeout=20_000)
+    assert dialog.problem.isVisibleTo(dialog)
+    assert dialog.rows.rowCount() == 0
+    assert dialog.header_line.value() == 3 and dialog.header_line.isEnabled()
+    with qtbot.waitSignal(dialog.preview_updated, timeout=20_000):
+        dialog.header_line.setValue(4)
+    qtbot.waitUntil(dialog.idle, timeout=20_000)
+    assert not dialog.problem.isVisibleTo(dialog)
+    assert dialog.rows.rowCount() == 2
+    with qtbot.waitSignal(dialog.import_finished, timeout=20_000):
+        dialog.import_button.click()
+    assert dialog.result_title.text() == "Imported 2 new records"
+    dialog.close()
+
+
+def test_a_file_with_no_money_says_nothing_was_imported(qtbot, ledger, db_path):
+    likes = (Path(__file__).parent / "fixtures" / "logger_session"
+             / "creator_20260803_201500_likes.csv")
+    dialog = open_dialog(qtbot, db_path, likes)
+    assert dialog.problem.text() == "likes log: no money in it, skipped"
+    with qtbot.waitSignal(dialog.import_finished, timeout=20_000):
+        dialog.import_button.click()
+    assert dialog.result_title.text() == (
+        "Nothing was imported: 1 file skipped (no money in them)")
+    assert "likes log: no money in it, skipped" in dialog.result_text.toPlainText()
+    dialog.close()
+
+
+def test_the_dialog_shows_how_the_coins_are_read_and_with_what_evidence(qtbot, ledger,
+                                                                        db_path):
+    dialog = open_dialog(qtbot, db_path, SHEETS / "coins_are_row_totals.csv")
+    assert dialog.notes.isVisibleTo(dialog)
+    assert ("Coins are row totals: 48 of 50 rows match price x quantity"
+            in dialog.notes.text())
+    assert dialog.counts.text() == "48 new \u00b7 0 duplicate \u00b7 2 rejected"
+    dialog.close()

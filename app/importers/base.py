@@ -21,6 +21,11 @@ _ESCAPE_BREAKS = {ord(c): c.encode("unicode_escape").decode("ascii")
                   for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
 
 
+class NoMoneyInFile(ImportRefused):
+    """The file is read and known, but holds no money (a likes or comments log): skipped, and
+    in an import of several files the others go on."""
+
+
 class ImportCancelled(Exception):
     """The user cancelled; the caller rolls back."""
 

@@ -93,8 +93,7 @@ def norm(header: str) -> str:
 
 def score_header(cells: list[str]) -> int:
     """How many cells look like a column name we know, for finding the header line."""
-    known = {syn for kind in SYNONYMS.values() for syns in kind.values() for syn in syns}
-    return sum(1 for c in cells if norm(c) in known)
+    return sum(1 for c in cells if norm(c) in _KNOWN_NAMES)
 
 
 @dataclass(frozen=True)
@@ -183,18 +182,87 @@ def guess_mapping(kind: str, header: list[str]) -> Mapping:
     return Mapping(kind, columns)
 
 
-def detect_kind(header: list[str]) -> tuple[str, Mapping] | None:
-    """The kind whose required fields the header covers best; None when no kind fits."""
+# A payout list says it is one: a method, status, currency or fee column, a column whose name
+# speaks of paying out, or such words or currency marks in its values. An amount and a date
+# alone (a likes log's `count,total`) are not money.
+_PAYOUT_SIGNAL_FIELDS = frozenset({"method", "status", "currency", "fee", "paid", "usd"})
+_PAYOUT_WORDS_RE = re.compile(
+    r"withdraw|payout|paidout|payment|cashout|transaction|wallet|paypal|bank|transfer",
+    re.IGNORECASE)
+_MONEY_VALUE_RE = re.compile(r"[$€£₱₺]|\b(?:USD|EUR|GBP|BRL|IDR|PHP|TRY|MXN|CAD|AUD|JPY)\b")
+
+
+def _payout_signal(mapping: Mapping, header: list[str], samples: list[list[str]]) -> bool:
+    if _PAYOUT_SIGNAL_FIELDS & set(mapping.columns):
+        return True
+    if any(_PAYOUT_WORDS_RE.search(norm(h)) for h in header):
+        return True
+    return any(_PAYOUT_WORDS_RE.search(v) or _MONEY_VALUE_RE.search(v)
+               for row in samples for v in row)
+
+
+def _fits(kind: str, mapping: Mapping, header: list[str], samples: list[list[str]]) -> bool:
+    if mapping.missing():
+        return False
+    if kind == "payouts":
+        if "amount" in mapping.columns:
+            return _payout_signal(mapping, header, samples)
+        return "status" in mapping.columns  # diamonds withdrawn, with their status
+    return True
+
+
+def detect_kind(header: list[str], samples: list[list[str]] | None = None
+                ) -> tuple[str, Mapping] | None:
+    """The kind whose required fields the header covers best; None when no kind fits. A gift
+    log needs a gift column; a payout list an amount and a payout signal (see _fits), so a
+    file of counts is never taken for money. `samples` are a few rows, for that signal."""
     best: tuple[int, str, Mapping] | None = None
     for kind in KINDS:
         mapping = guess_mapping(kind, header)
-        if mapping.missing():
+        if not _fits(kind, mapping, header, samples or []):
             continue
         telling = len(_TELLING[kind] & set(mapping.columns))
         score = telling * 10 + len(mapping.columns)
         if best is None or score > best[0]:
             best = (score, kind, mapping)
     return None if best is None else (best[1], best[2])
+
+
+# Event logs that hold no money, as the TikTokLive / TikTok-Live-Connector loggers write them
+# beside the gift log: each recognised by a column only it has, best first.
+EVENT_LOGS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("comments log", frozenset({"comment", "comments", "message", "chatmessage", "chat",
+                                "commenttext"})),
+    ("follows log", frozenset({"followcount", "follow", "follows", "followed", "followers"})),
+    ("shares log", frozenset({"sharetype", "sharetarget", "sharecount", "shares", "share"})),
+    ("joins log", frozenset({"entertype", "istopuser", "cliententersource", "joined", "join",
+                             "joins", "membercount"})),
+    ("viewer log", frozenset({"viewercount", "viewers", "topviewers", "totalviewers",
+                              "viewercountupdate"})),
+    ("likes log", frozenset({"likecount", "likes", "totallikecount", "totallikes", "like",
+                             "count"})),
+    ("session log", frozenset({"event", "eventtype", "connected", "disconnected"})),
+)
+
+
+_KNOWN_NAMES = frozenset(
+    {syn for kind in SYNONYMS.values() for syns in kind.values() for syn in syns}
+    | {mark for _what, marks in EVENT_LOGS for mark in marks})
+
+
+def event_log(header: list[str], file_name: str = "") -> str | None:
+    """What kind of money-free event log this header (or, failing that, the file name:
+    `..._likes.csv`) belongs to; None when it is not one we know."""
+    cells = {norm(h) for h in header}
+    for what, marks in EVENT_LOGS:
+        if cells & marks:
+            return what
+    name = norm(file_name.rsplit(".", 1)[0])
+    for what, _marks in EVENT_LOGS:
+        word = norm(what.split()[0])
+        if name.endswith(word) or name.endswith(word.rstrip("s")):
+            return what
+    return None
 
 
 def apply_overrides(mapping: Mapping, overrides: dict[str, str], header: list[str]) -> Mapping:

@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from itertools import chain, compress, islice
+from itertools import chain, compress, islice, repeat
 from typing import Any
 
-from app.core.catalogue import Catalogue, GiftLookupError
+from app.core.catalogue import Catalogue, Gift, GiftLookupError
 from app.core.money import plain
 from app.core.records import PAYOUT_STATUSES
 from app.importers.base import Feedback, ImportRefused
@@ -248,9 +248,74 @@ def _text(value: str) -> str:
 def read_gifts(table: Table, mapping: Mapping, ctx: ReadContext) -> Iterator[Row]:
     f = _Frame(table, mapping, ctx)
     parse_time = f.time_parser("time")
+    mark = f.decimal_mark("repeat_count", "coins_each", "coins_total")
+    checked = _coins_each_or_total(f, parse_time, mark)
     return chain.from_iterable(_gift_blocks(
-        f, parse_time, make_block_time_parser(*f.time_format),
-        f.decimal_mark("repeat_count", "coins_each", "coins_total")))
+        f, parse_time, make_block_time_parser(*f.time_format), mark, checked))
+
+
+def _catalogue_price(cat: Catalogue, gift_id: int, name: str, day: date) -> Gift | None:
+    """The catalogue's gift for this id or name on that day; None when it is not known."""
+    gift = cat.by_id(gift_id, day) if gift_id else None
+    if gift is None and name:
+        try:
+            gift = cat.by_name(name, day)
+        except GiftLookupError:
+            return None
+    return gift
+
+
+def _coins_each_or_total(f: _Frame, parse_time: Callable[[str], int], mark: str) -> bool:
+    """A single coins column beside a count holds either each gift's price or the row's total.
+    The catalogue decides, per file, from the first rows: coins = price x count for most rows
+    with a count above 1 means totals (the column is then read as coins_total). True when the
+    rows told, so that each row is checked against the reading (see _coins_problem)."""
+    ix = f.index
+    if "coins_each" not in ix or "coins_total" in ix or "repeat_count" not in ix:
+        return False
+    known = as_total = as_each = telling = 0
+    for _line, cells in f.head:
+        try:
+            rep = parse_count(cells[ix["repeat_count"]].strip() or "1", mark)
+            coins = parse_count(cells[ix["coins_each"]].strip(), mark)
+            gid_text = f.cell(cells, "gift_id")
+            gift = _catalogue_price(f.ctx.catalogue, int(gid_text) if gid_text else 0,
+                                    f.cell(cells, "gift_name"), _day(parse_time(cells[ix["time"]])))
+        except (ValueError, IndexError):
+            continue
+        if gift is None:
+            continue
+        known += 1
+        as_total += coins == gift.coins * rep
+        as_each += coins == gift.coins
+        telling += rep > 1 and coins in (gift.coins, gift.coins * rep)
+    if not telling:
+        return False
+    column = f.mapping.columns["coins_each"]
+    if as_total > as_each:
+        ix["coins_total"] = ix.pop("coins_each")
+        f.fb.notes.append(f"Coins are row totals: {as_total} of {known} rows match price x "
+                          f"quantity (column {column!r})")
+    else:
+        f.fb.notes.append(f"Coins are per gift: {as_each} of {known} rows match the "
+                          f"catalogue price (column {column!r})")
+    return True
+
+
+def _coins_problem(coins: int, rep: int, gift: Gift, totals: bool) -> str | None:
+    """Why a row's coins do not fit the file's reading (each or total), or None."""
+    price, whole = gift.coins, gift.coins * rep
+    if coins == (whole if totals else price):
+        return None
+    name = gift.name
+    if totals and coins == price:
+        return (f"coins {coins:,} is the price of one {name}, but this file's coins are row "
+                f"totals ({rep} x {price:,} = {whole:,})")
+    if not totals and coins == whole:
+        return (f"coins {coins:,} is {rep} x {price:,} (a row total), but this file's coins "
+                f"are per gift ({name} = {price:,})")
+    return (f"coins {coins:,} fit neither the price of one {name} ({price:,}) nor price x "
+            f"quantity ({rep} x {price:,} = {whole:,})")
 
 
 FAST_BLOCKS = True  # tests turn it off to check that both ways give the same rows
@@ -258,7 +323,7 @@ FAST_BLOCKS = True  # tests turn it off to check that both ways give the same ro
 
 def _gift_blocks(f: _Frame, parse_time: Callable[[str], int],
                  parse_times: Callable[[Sequence[str]], list[int]],
-                 mark: str) -> Iterator[list[Row]]:
+                 mark: str, checked: bool = False) -> Iterator[list[Row]]:
     """Gift rows a block at a time. Each block is first tried whole (_GiftBlock: C-level
     checks); a block with anything unusual in it is read row by row (one_row), which is
     where every bad row gets its reason. Both ways give the same rows."""
@@ -275,7 +340,8 @@ def _gift_blocks(f: _Frame, parse_time: Callable[[str], int],
     order = _Occurrences(fb)
     price_cache: dict[tuple[int, str, int], tuple[int, str, int]] = {}
     whole = None if folds or (i_total is None and i_each is None) or not FAST_BLOCKS else (
-        _GiftBlock(ix, parse_times, order, f.table.decoded_cleanly))
+        _GiftBlock(ix, parse_times, order, f.table.decoded_cleanly,
+                   _PriceCache(cat) if checked else None))
 
     def price(gift_id: int, name: str, ts: int) -> tuple[int, str, int]:
         key = (gift_id, name, ts // 86400)
@@ -336,6 +402,12 @@ def _gift_blocks(f: _Frame, parse_time: Callable[[str], int],
                 total = each * rep
             if total < 0 or each < 0:
                 raise ValueError(f"negative coins ({total})")
+            if checked:
+                gift = _catalogue_price(cat, gid, gname, _day(ts))
+                problem = gift and (total_text or each_text) and _coins_problem(
+                    total if total_text else each, rep, gift, bool(total_text))
+                if problem:
+                    raise ValueError(problem)
             if total > MAX_COINS:
                 raise ValueError(f"{total:,} coins in one event is not plausible")
             room = cells[i_room].strip() if i_room is not None else ""
@@ -386,8 +458,10 @@ class _GiftBlock:
     price comes from the catalogue), are always read row by row."""
 
     def __init__(self, index: dict[str, int], parse_times: Callable[[Sequence[str]], list[int]],
-                 order: _Occurrences, decoded_cleanly: Callable[[], bool]) -> None:
+                 order: _Occurrences, decoded_cleanly: Callable[[], bool],
+                 prices: _PriceCache | None = None) -> None:
         self.decoded_cleanly = decoded_cleanly
+        self.prices = prices  # set: every row's coins must be its catalogue price x count
         self.i_time = index["time"]
         self.i_sid, self.i_sname, self.i_gname, self.i_room = (
             index.get(k) for k in ("sender_id", "sender_name", "gift_name", "room_id"))
@@ -441,6 +515,12 @@ class _GiftBlock:
             return None
         if min(total) < 0 or min(each) < 0 or max(total) > MAX_COINS:
             return None
+        if self.prices is not None:
+            days = map(operator.floordiv, ts, repeat(86400))
+            keys = zip(gid, gname, days, strict=False)  # days: a map, not sized
+            expected = map(operator.mul, map(self.prices.__getitem__, keys), rep)
+            if not all(map(operator.eq, expected, total)):
+                return None  # a row off the catalogue, or a gift it lacks: row by row
         if not self.decoded_cleanly():
             text = "".join(chain(sid, sname, gname, room))
             if not text.isascii():
@@ -496,6 +576,22 @@ class _GiftBlock:
             tail = {**carried, **tail}
         order.ts, order.direction, order.seen = last, direction, tail
         return occurrence
+
+
+class _PriceCache(dict[tuple[int, str, int], int]):
+    """(gift id, name, UTC day number) -> the catalogue's price that day, -1 when unknown: a
+    dict, so that a block looks its rows up with map() in C."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        super().__init__()
+        self.catalogue = catalogue
+
+    def __missing__(self, key: tuple[int, str, int]) -> int:
+        gift_id, name, day = key
+        gift = _catalogue_price(self.catalogue, gift_id, name, _day(day * 86400))
+        price = -1 if gift is None else gift.coins
+        self[key] = price
+        return price
 
 
 class _Occurrences:

@@ -54,6 +54,17 @@ def table_blocks(table: Table, size: int | None = None) -> Iterator[Block]:
         yield list(lines), list(cells)
 
 
+def first_rows(table: Table, count: int = 20) -> list[list[str]]:
+    """The cells of the table's first `count` records (the file is read no further)."""
+    rows = table.rows()
+    try:
+        return [cells for _line, cells in islice(rows, count)]
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
+
+
 class _HashingReader(io.RawIOBase):
     def __init__(self, raw: BinaryIO) -> None:
         self._raw = raw
@@ -135,29 +146,29 @@ class Layout:
     junk_above: list[tuple[int, str]] = field(default_factory=list)
 
 
-def sniff_layout(text: str, encoding: str) -> Layout:
+HEADER_SEARCH_LINES = 30  # the header is looked for among this many first lines
+
+
+def sniff_layout(text: str, encoding: str, header_line: int | None = None) -> Layout:
+    """Delimiter and header of a sample. The header is the line among the first ones whose
+    cells best match column names we know (not the first line of the common width: a title
+    row padded with delimiters, `Gift report;;;;`, has that width too); `header_line` (1-based)
+    is the user's choice instead."""
     lines = text.splitlines()
     if len(text) >= SNIFF_BYTES // 2 and lines:
         lines = lines[:-1]  # the last line of a sample may be cut
     lines = lines[:200]
     if not any(line.strip() for line in lines):
         raise ImportRefused("the file is empty")
-    best: tuple[float, str, int, list[str]] | None = None
+    if header_line is not None and not 1 <= header_line <= min(len(lines), 200):
+        raise ImportRefused(f"there is no line {header_line} to take as the header "
+                            f"(the file's first {len(lines)} lines were read)")
+    best: tuple[tuple[int, int, int, int], str, int, list[str]] | None = None
     for delim in DELIMITERS:
-        parsed = [_split(line, delim) for line in lines]
-        widths = Counter(len(cells) for cells in parsed if len(cells) > 1)
-        if not widths:
-            continue
-        width, count = widths.most_common(1)[0]
-        for index, cells in enumerate(parsed[:60]):
-            if len(cells) != width:
-                continue
-            hits = score_header(cells)
-            score = hits * 1000 + count * 10 + width
-            if best is None or score > best[0]:
-                best = (score, delim, index, cells)
-            break
-    if best is None or best[0] < 1000:
+        found = _best_header(lines, delim, header_line)
+        if found is not None and (best is None or found[0] > best[0]):
+            best = (found[0], delim, found[1], found[2])
+    if best is None or (header_line is None and best[0][0] < 1):
         first = next(line for line in lines if line.strip())[:80]
         raise ImportRefused(
             f"no header row found: the first line is {first!r}; expected column names such as "
@@ -165,6 +176,27 @@ def sniff_layout(text: str, encoding: str) -> Layout:
     _, delim, index, cells = best
     junk = [(i + 1, lines[i]) for i in range(index) if lines[i].strip()]
     return Layout(encoding, delim, index, [c.strip() for c in cells], junk)
+
+
+def _best_header(lines: list[str], delim: str, header_line: int | None
+                 ) -> tuple[tuple[int, int, int, int], int, list[str]] | None:
+    """((known names, rows of its width, width, -index), index, cells) of the line that
+    reads best as the header with this delimiter; None when no line splits into cells."""
+    parsed = [_split(line, delim) for line in lines]
+    widths = Counter(len(cells) for cells in parsed if len(cells) > 1)
+    if not widths:
+        return None
+    indexes = ([header_line - 1] if header_line is not None
+               else range(min(len(parsed), HEADER_SEARCH_LINES)))
+    best: tuple[tuple[int, int, int, int], int, list[str]] | None = None
+    for index in indexes:
+        cells = parsed[index]
+        if len(cells) < 2 and header_line is None:
+            continue
+        score = (score_header(cells), widths[len(cells)], len(cells), -index)
+        if best is None or score > best[0]:
+            best = (score, index, cells)
+    return best
 
 
 def _split(line: str, delim: str) -> list[str]:
@@ -177,7 +209,8 @@ def _split(line: str, delim: str) -> list[str]:
 class CsvTable:
     """A delimited text file as a Table."""
 
-    def __init__(self, name: str, opener: Opener, size: int) -> None:
+    def __init__(self, name: str, opener: Opener, size: int,
+                 header_line: int | None = None) -> None:
         self.name = name
         self._opener = opener
         self._size = size
@@ -188,7 +221,7 @@ class CsvTable:
         if not head.strip():
             raise ImportRefused("the file is empty")
         encoding = detect_encoding(head)
-        self.layout = sniff_layout(_decode_head(head, encoding), encoding)
+        self.layout = sniff_layout(_decode_head(head, encoding), encoding, header_line)
         self.header = self.layout.header
         shown = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}[self.layout.delimiter]
         self.info = {"encoding": encoding, "delimiter": shown,
@@ -229,11 +262,12 @@ class CsvTable:
                 n = len(records)
                 numbers = range(line, line + n)
                 line += n
-                if min(map(len, records)) > 1:
+                # all(map(any, ...)): no record is all empty cells (`;;;;`, a blank row as
+                # spreadsheets save it), checked in C
+                if min(map(len, records)) > 1 and all(map(any, records)):
                     yield list(numbers), records
                     continue
-                kept = [i for i, cells in enumerate(records)
-                        if len(cells) > 1 or (cells and cells[0].strip())]
+                kept = [i for i, cells in enumerate(records) if _filled(cells)]
                 if kept:
                     yield [numbers[i] for i in kept], [records[i] for i in kept]
             # drain so the hash covers every byte even if the csv reader stopped early
@@ -254,6 +288,11 @@ class CsvTable:
         if self._reader is None:
             raise RuntimeError("sha256 is known once the rows were read")
         return self._reader.digest.hexdigest()
+
+
+def _filled(cells: list[str]) -> bool:
+    """A record with something in it: not a blank line, not a row of empty cells (`;;;;`)."""
+    return any(map(str.strip, cells))
 
 
 def _one_line_records(lines: list[str], delimiter: str) -> list[list[str]] | None:
@@ -286,7 +325,7 @@ def _record_blocks(lines: Iterator[str], delimiter: str, first_line: int,
             for cells in reader:
                 start = previous_end + first_line
                 previous_end = reader.line_num
-                if len(cells) > 1 or (cells and cells[0].strip()):
+                if _filled(cells):
                     numbers.append(start)
                     cells_of.append(cells)
                     if len(numbers) >= size:

@@ -339,6 +339,13 @@ def _read_folder(folder: Path) -> list[tuple[str, RecordTable]]:
     return _finish(*_tables_from_txt(found), folder.name, _LOOKED_FOR_TXT)
 
 
+def holds_export(folder: Path) -> bool:
+    """Whether a folder holds a TikTok export's JSON or TXT section files (by name)."""
+    return any(f.name.lower() in JSON_NAMES or (f.name.lower().endswith(".txt")
+                                                and _txt_section(f.name) is not None)
+               for f in _folder_files(folder))
+
+
 def _folder_files(folder: Path) -> list[Path]:
     """Files up to MAX_FOLDER_DEPTH levels down, in a stable order; hidden ones left out."""
     files: list[Path] = []

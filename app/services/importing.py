@@ -12,17 +12,25 @@ from typing import Any
 from sqlite_utils import Database
 
 from app.importers import tiktok_export
-from app.importers.base import CancelFn, Feedback, ImportRefused, ProgressFn, RowError
+from app.importers.base import (
+    CancelFn,
+    Feedback,
+    ImportRefused,
+    NoMoneyInFile,
+    ProgressFn,
+    RowError,
+)
 from app.importers.fields import (
     KINDS,
     Mapping,
     apply_overrides,
     detect_kind,
+    event_log,
     guess_mapping,
     header_signature,
 )
 from app.importers.readers import READERS, ReadContext
-from app.importers.sources import CsvTable, Table
+from app.importers.sources import CsvTable, Table, first_rows
 from app.services import accounts
 from app.services.catalogue import effective_catalogue
 from app.services.rates import effective_book
@@ -30,6 +38,7 @@ from app.services.reference import MONTH_FIRST_REGIONS
 from app.store import batches, queries
 
 MAX_REPORTED_ERRORS = 1000
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt")  # what a folder of logger files is read for
 
 
 @dataclass
@@ -70,8 +79,52 @@ class ImportReport:
                                   if e.skipped]}
 
 
-def open_tables(path: Path) -> list[tuple[str | None, Table]]:
-    """The tables a file (or an export folder) holds; kind is known for TikTok exports."""
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file read and recognised that holds no money (a likes log...): nothing imported."""
+
+    file: str
+    reason: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"file": self.file, "reason": self.reason}
+
+
+class Reports(list[ImportReport]):
+    """One report per batch written, and the files that were skipped with their reasons."""
+
+    def __init__(self, reports: list[ImportReport], skipped: list[SkippedFile]) -> None:
+        super().__init__(reports)
+        self.skipped = skipped
+
+
+def expand_paths(paths: list[Path]) -> list[tuple[Path, bool]]:
+    """(path, came from a folder): a folder that is not a TikTok export stands for the table
+    files in it (a logger's recordings folder: gifts, likes, comments... one CSV each)."""
+    out: list[tuple[Path, bool]] = []
+    for path in paths:
+        found = []
+        if path.is_dir() and not tiktok_export.holds_export(path):
+            found = sorted(p for p in path.iterdir()
+                           if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES
+                           and not p.name.startswith("."))
+        out.extend([(p, True) for p in found] or [(path, False)])
+    return out
+
+
+def header_line_option(options: dict[str, str] | None) -> int | None:
+    """The header line the user chose (1-based), or None to find it."""
+    text = (options or {}).get("header_line", "")
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise ImportRefused(f"header line {text!r} is not a line number (1, 2, 3...)")
+    return int(text)
+
+
+def open_tables(path: Path, header_line: int | None = None) -> list[tuple[str | None, Table]]:
+    """The tables a file (or an export folder) holds; kind is known for TikTok exports.
+    `header_line` (1-based) is the user's choice of header line for a CSV."""
     if path.is_dir():
         return [(k, t) for k, t in tiktok_export.read_export(path)]
     if not path.exists():
@@ -82,7 +135,7 @@ def open_tables(path: Path) -> list[tuple[str | None, Table]]:
     if head.startswith(b"PK\x03\x04") or tiktok_export.looks_like_export(str(path), head):
         return [(k, t) for k, t in tiktok_export.read_export(path)]
     size = path.stat().st_size
-    return [(None, CsvTable(path.name, lambda: path.open("rb"), size))]
+    return [(None, CsvTable(path.name, lambda: path.open("rb"), size, header_line))]
 
 
 def stored_mapping(stored: dict[str, Any]) -> Mapping:
@@ -122,7 +175,10 @@ def choose_mapping(db: Database, table: Table, kind: str, known_kind: str | None
         elif wanted:
             mapping = guess_mapping(wanted, table.header)
         else:
-            found = detect_kind(table.header)
+            found = detect_kind(table.header, first_rows(table))
+            what = event_log(table.header, table.name) if found is None else None
+            if what and not overrides:
+                raise NoMoneyInFile(f"{what}: no money in it, skipped")
             if found is None and not overrides:
                 raise ImportRefused(
                     "cannot tell what this file holds: its columns (" + ", ".join(table.header)
@@ -149,7 +205,7 @@ def prepare(db: Database, path: Path, account: dict[str, Any], *, kind: str = "a
     prepared = []
     rates = effective_book(db).region(account["region"], date.today())  # the user's entries count
     gifts = effective_catalogue(db)  # the creator's gifts and price changes count
-    for known_kind, table in open_tables(path):
+    for known_kind, table in open_tables(path, header_line_option(options)):
         if kind != "auto" and known_kind and known_kind != kind:
             continue
         feedback = Feedback(progress=progress, cancel=cancel)
@@ -225,22 +281,30 @@ def import_files(db: Database, paths: list[Path], *, kind: str = "auto",
                  overrides: dict[str, str] | None = None, options: dict[str, str] | None = None,
                  save_as: str | None = None, dry_run: bool = False,
                  progress: ProgressFn | None = None,
-                 cancel: CancelFn | None = None) -> list[ImportReport]:
+                 cancel: CancelFn | None = None) -> Reports:
     """Import each file as its own batch. Every file is detected before anything is written,
-    so a file that cannot be read stops the command with the ledger untouched."""
+    so a file that cannot be read stops the command with the ledger untouched; a file that
+    holds no money (a likes log) is skipped, with its reason, and the others go on."""
     acct = accounts.resolve_for_import(db, account)
     prepared: list[Prepared] = []
-    for path in paths:
+    skipped: list[SkippedFile] = []
+    for path, in_folder in expand_paths(paths):
         try:
             prepared.extend(prepare(db, path, acct, kind=kind, profile=profile,
                                     overrides=overrides, options=options, progress=progress,
                                     cancel=cancel))
+        except NoMoneyInFile as exc:
+            skipped.append(SkippedFile(str(path), str(exc)))
         except ImportRefused as exc:
-            raise ImportRefused(f"{path}: {exc}") from None
+            if not in_folder:
+                raise ImportRefused(f"{path}: {exc}") from None
+            skipped.append(SkippedFile(str(path), f"not imported: {exc}"))
         except OSError as exc:
             raise ImportRefused(f"{path}: cannot read the file ({exc.strerror or exc})") from None
     if save_as and len(prepared) != 1:
         raise ImportRefused("--save-profile needs exactly one file with one table")
+    if not prepared:
+        return Reports([], skipped)
     new_account = acct["id"] is None
     if new_account:
         acct = accounts.create(db, acct)
@@ -255,7 +319,7 @@ def import_files(db: Database, paths: list[Path], *, kind: str = "auto",
     if save_as and not dry_run:
         save_profile(db, save_as, prepared[0])
         reports[0].details["profile"] = save_as
-    return reports
+    return Reports(reports, skipped)
 
 
 def undo(db: Database, import_id: int) -> int:

@@ -39,7 +39,7 @@ class Choices:
     kind: str = "auto"
     profile: str = ""
     overrides: dict[str, str] = field(default_factory=dict)  # field -> column ('' = unmapped)
-    options: dict[str, str] = field(default_factory=dict)  # date_format, decimal
+    options: dict[str, str] = field(default_factory=dict)  # date_format, decimal, header_line
 
     def arguments(self) -> dict[str, Any]:
         return {"kind": self.kind, "profile": self.profile or None,
@@ -57,6 +57,7 @@ class Section:
     columns: tuple[str, ...]  # stored field names of `rows`
     rows: list[tuple[str, ...]]  # the first records as they will be stored, as text
     samples: dict[str, str]  # column -> its first non-empty value in the file
+    notes: tuple[str, ...] = ()  # how the reader read the file ("Coins are row totals: ...")
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class FileResult:
     path: Path
     reports: list[importing.ImportReport]
     refused: str = ""  # the one-line reason when the file was refused (nothing written)
+    skipped: list[importing.SkippedFile] = field(default_factory=list)  # no money in them
 
 
 @dataclass(frozen=True)
@@ -168,13 +170,14 @@ def _section(item: importing.Prepared, timezone: str) -> Section:
     rows = [tuple(_cell(names[i], row[i], zone) for i in shown)
             for row in islice(item.rows, PREVIEW_ROWS)]
     return Section(item.kind, dict(item.table.info), list(item.table.header), item.mapping,
-                   tuple(names[i] for i in shown), rows, _samples(item.table))
+                   tuple(names[i] for i in shown), rows, _samples(item.table),
+                   tuple(dict.fromkeys(item.feedback.notes)))
 
 
 def _bare_sections(db: Database, path: Path, choices: Choices) -> list[Section]:
     """Header and mapping of a file the reader refused, so the user can fix the mapping."""
     try:
-        tables = importing.open_tables(path)
+        tables = importing.open_tables(path, importing.header_line_option(choices.options))
     except (ImportRefused, OSError):
         return []
     sections = []
@@ -245,7 +248,7 @@ def import_each(db: Database, items: list[tuple[Path, Choices]], progress: Progr
             continue
         except ImportCancelled:
             return Outcome(done, cancelled=path.name)
-        done.append(FileResult(path, reports))
+        done.append(FileResult(path, list(reports), skipped=reports.skipped))
     return Outcome(done)
 
 
@@ -283,6 +286,7 @@ def summary_lines(outcome: Outcome) -> list[str]:
         if result.refused:
             lines.append(f"{result.path.name}: not imported: {result.refused}")
             continue
+        lines.extend(f"{Path(s.file).name}: {s.reason}" for s in result.skipped)
         for report in result.reports:
             counts = Counts.of([report])
             lines.append(f"{result.path.name} ({report.kind}): {counts.text()}")
@@ -294,6 +298,27 @@ def summary_lines(outcome: Outcome) -> list[str]:
     if outcome.cancelled:
         lines.append(cancelled_text(outcome))
     return lines
+
+
+def outcome_title(outcome: Outcome) -> str:
+    """The one line that says what the import did; never "imported" when nothing went in."""
+    if outcome.cancelled:
+        return cancelled_text(outcome)
+    refused = sum(1 for f in outcome.files if f.refused)
+    skipped = sum(len(f.skipped) for f in outcome.files)
+    left = "; ".join(part for part in (
+        _files(refused, "refused"), _files(skipped, "skipped (no money in them)")) if part)
+    if not outcome.wrote():
+        return "Nothing was imported" + (f": {left}" if left else "")
+    if not outcome.inserted:
+        head = "Nothing new was imported: every record was a duplicate or rejected"
+    else:
+        head = f"Imported {outcome.inserted:,} new records"
+    return head + (f"; {left}" if left else "")
+
+
+def _files(count: int, what: str) -> str:
+    return "" if not count else f"{count} file{'s' if count > 1 else ''} {what}"
 
 
 def cancelled_text(outcome: Outcome) -> str:

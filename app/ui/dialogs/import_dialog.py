@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QSpinBox,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -56,6 +57,7 @@ NOT_MAPPED = "\u2014 not mapped \u2014"
 AUTOMATIC = "Automatic"
 DEBOUNCE_MS = 250
 DIALOG_SIZE = (1280, 800)
+HEADER_LINES = 200  # the lines of a file's sample the header can be chosen from
 _ROOT = QModelIndex()
 LABELS = {
     "ts": "Time", "time": "Time", "room_id": "LIVE / room", "sender_id": "Sender id",
@@ -261,7 +263,12 @@ class ImportDialog(QDialog):
         self.kind.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.profile = self._combo((AUTOMATIC,), self._profile_chosen)
         self.profile.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.encoding, self.delimiter, self.header_line = QLabel(), QLabel(), QLabel()
+        self.encoding, self.delimiter = QLabel(), QLabel()
+        self.header_line = QSpinBox()
+        self.header_line.setRange(1, HEADER_LINES)
+        self.header_line.setToolTip("The line that holds the column names; the lines above "
+                                    "it are skipped")
+        self.header_line.valueChanged.connect(self._header_line_chosen)
         self.account = named(QLabel(), "cardDetail")
         pairs = [("Holds", self.kind), ("Encoding", self.encoding),
                  ("Delimiter", self.delimiter), ("Header on line", self.header_line),
@@ -312,6 +319,8 @@ class ImportDialog(QDialog):
         self.problem = named(QLabel(), "cardDetail")
         self.problem.setProperty("tone", "bad")
         self.problem.setWordWrap(True)
+        self.notes = named(QLabel(), "cardDetail")
+        self.notes.setWordWrap(True)
         self.counts = named(QLabel(), "cardHeading")
         self.counts.setWordWrap(True)
         layout = QVBoxLayout(card)
@@ -320,6 +329,7 @@ class ImportDialog(QDialog):
                                       "stored"), "cardHeading"))
         layout.addWidget(self.table, 1)
         layout.addWidget(self.problem)
+        layout.addWidget(self.notes)
         layout.addWidget(self.counts)
         return card
 
@@ -395,6 +405,10 @@ class ImportDialog(QDialog):
     def _column_chosen(self, field: str, column: str) -> None:
         self._choose(overrides={**self.choices().overrides, field: column})
 
+    def _header_line_chosen(self, line: int) -> None:
+        if not self._filling:
+            self._choose(options={**self.choices().options, "header_line": str(line)})
+
     def _option_chosen(self, key: str) -> None:
         combo = self.date_format if key == "date_format" else self.decimal
         self._choose(options={**self.choices().options, key: combo.currentData()})
@@ -459,6 +473,8 @@ class ImportDialog(QDialog):
             self._filling = False
         self.problem.setText(result.error)
         self.problem.setVisible(bool(result.error))
+        self.notes.setText("\n".join(note for sec in result.sections for note in sec.notes))
+        self.notes.setVisible(bool(self.notes.text()))
         self.counts.setText("" if not result.error else "Nothing from this file can be "
                             "imported as it is mapped now.")
         self.save_button.setEnabled(not result.error and len(result.sections) == 1)
@@ -472,7 +488,9 @@ class ImportDialog(QDialog):
         self.kind.setCurrentIndex(max(self.kind.findData(self.choices(result.path).kind), 0))
         self.encoding.setText(info.get("encoding", "\u2014"))
         self.delimiter.setText(info.get("delimiter", "\u2014"))
-        self.header_line.setText(info.get("header_line", "\u2014"))
+        chosen = info.get("header_line") or self.choices(result.path).options.get("header_line")
+        self.header_line.setEnabled(bool(chosen) or not result.sections)  # not an export
+        self.header_line.setValue(int(chosen or 1))
         self._fill_profiles(result, section.mapping.name if section else "")
         self.account.setText(f"Into @{result.account}<br>times in {result.timezone}")
 
@@ -541,13 +559,7 @@ class ImportDialog(QDialog):
             self.status.setText("Cancelling\u2026")
 
     def _imported(self, outcome: pv.Outcome) -> None:
-        if outcome.cancelled:
-            title = pv.cancelled_text(outcome)
-        elif any(f.refused for f in outcome.files):
-            title = "Imported, with files refused"
-        else:
-            title = f"Imported {outcome.inserted:,} new records"
-        self._show_result(title, "\n".join(pv.summary_lines(outcome)))
+        self._show_result(pv.outcome_title(outcome), "\n".join(pv.summary_lines(outcome)))
         self.import_finished.emit(outcome)
 
     def _import_cancelled(self) -> None:
