@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -118,3 +119,19 @@ def test_the_window_without_a_display_exits_1_with_one_line_and_no_core_dump(tmp
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1
     assert done.stderr.startswith("diamond-ledger: no display to open the window on")
+
+
+def _readme_command(tool: str) -> set[str]:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index(f"sudo {tool} install ")
+    lines = []
+    for line in readme[start:].splitlines():
+        lines.append(line.rstrip("\\"))
+        if not line.endswith("\\"):
+            break
+    return set(" ".join(lines).split()[3:])
+
+
+def test_the_readme_installs_every_package_the_check_asks_for_on_debian_and_fedora() -> None:
+    assert _readme_command("apt") == set(display.packages("debian"))
+    assert _readme_command("dnf") == set(display.packages("fedora"))

@@ -138,3 +138,12 @@ def startup_problem(headless: bool = False) -> str | None:
     (--screenshot: offscreen unless QT_QPA_PLATFORM says otherwise), which needs no display."""
     env = {"QT_QPA_PLATFORM": "offscreen", **os.environ} if headless else os.environ
     return problem(env, can_load, _os_release(), sys.platform)
+
+
+def packages(family: str) -> list[str]:
+    """Every package the window needs on `family` ("debian" or "fedora"), for CI and README."""
+    return list(dict.fromkeys(getattr(lib, family) for lib in GUI + XCB))
+
+
+if __name__ == "__main__":  # `python3 -m app.ui.display debian`: the list CI installs
+    print(" ".join(packages(sys.argv[1] if len(sys.argv) > 1 else "debian")))
