@@ -550,6 +550,10 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 def open_window(args: argparse.Namespace) -> int:
+    from app.ui.display import startup_problem  # before Qt loads: a line, not a core dump
+    problem = startup_problem(headless=bool(args.screenshot))
+    if problem:
+        raise Failure(problem)
     try:
         from app.ui.main import run_window
     except ImportError as exc:

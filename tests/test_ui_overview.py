@@ -73,7 +73,7 @@ def test_every_page_is_a_real_page_that_refreshes(window):
 
 def test_ctrl_digit_switches_pages(window, qtbot):
     window.activateWindow()
-    qtbot.waitActive(window)
+    qtbot.waitUntil(window.isActiveWindow)  # a real X server gives the focus a moment later
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.stack.currentIndex() == 2
     assert window.sidebar.currentRow() == 2
