@@ -108,7 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp = cmd("plan", "when the threshold is reached and what a withdrawal brings")
     sp.add_argument("--method", metavar="NAME")
     sp.add_argument("--account", metavar="HANDLE")
-    sp.add_argument("--today", type=_day, metavar="DATE", help=SUPPRESS)
+    sp.add_argument("--today", type=_day, metavar="DATE",
+                    help="plan as of this day (YYYY-MM-DD): its balance and forecast")
 
     sp = cmd("export", "write gifts, payouts, sessions or daily summary as CSV")
     sp.add_argument("what", choices=["gifts", "payouts", "sessions", "summary"])
@@ -321,41 +322,59 @@ def cmd_plan(args: argparse.Namespace) -> int:
     with _open(args) as db:
         try:
             p = plan(db, account=args.account, method=args.method, today=args.today)
-        except KeyError as exc:
+        except (KeyError, ValueError) as exc:
             raise Failure(str(exc).strip("'\"")) from None
-    s = p.summary
-    data = {"balance_usd": s.balance_usd, "threshold_usd": s.threshold_usd,
-            "daily_usd": p.pace.usd_per_day, "threshold_date": p.threshold_date,
-            "withdrawable": s.withdrawable, "forecast_passed": p.forecast_passed,
-            "method": p.method.method,
-            "fee_usd": p.method.fee_usd + p.method.spread_usd, "net_usd": p.method.net_usd,
-            "net_local": p.method.net_local, "currency": p.method.currency,
-            "processing_days": p.method.processing_days, "daily_cap_usd": p.rates.daily_cap_usd,
-            "pace_window": [p.pace.window_start, p.pace.window_end],
-            "schedule": [{"date": d, "usd": usd} for d, usd in p.schedule]}
-
-    def text() -> str:
-        lines = [f"balance {_usd(s.balance_usd)} of the {_usd(s.threshold_usd)} threshold",
-                 f"recent pace {_usd(p.pace.usd_per_day)}/day "
-                 f"({p.pace.window_start} .. {p.pace.window_end})"]
-        if s.withdrawable:
-            lines.append("withdrawable now")
-        elif p.forecast_passed:
-            lines.append(f"at that pace the threshold was reached around {p.threshold_date}: "
-                         "import your newer gifts to check")
-        elif p.threshold_date:
-            lines.append(f"threshold reached around {p.threshold_date} at that pace")
-        else:
-            lines.append("no recent earnings: no forecast")
-        for d, usd in p.schedule:
-            lines.append(f"  {d}: withdraw {_usd(usd)}")
-        if p.schedule:
-            lines.append(f"by {p.method.method}: fees {_usd(p.method.fee_usd)}, spread "
-                         f"{_usd(p.method.spread_usd)}, arrives {_usd(p.method.net_usd)} within "
-                         f"{p.method.processing_days} days")
-        return "\n".join(lines)
-    _emit(args, data, text)
+    _emit(args, _plan_data(p), lambda: _plan_text(p))
     return 0
+
+
+def _withdrawals_data(w: Any) -> dict[str, Any]:
+    """One method's withdrawals, as `plan --json` lists them."""
+    return {"method": w.method.name, "fee_usd": w.fee_usd, "spread_usd": w.spread_usd,
+            "net_usd": w.net_usd, "net_local": w.net_local, "arrives": w.arrives,
+            "processing_days": w.method.processing_days, "withdrawals": len(w.withdrawals),
+            "stays_usd": w.stays_usd}
+
+
+def _plan_data(p: Any) -> dict[str, Any]:
+    s, f, w = p.summary, p.forecast, p.chosen
+    return {"today": p.today, "balance_usd": s.balance_usd, "threshold_usd": s.threshold_usd,
+            "daily_usd": p.daily_usd, "threshold_date": p.threshold_date,
+            "band": {"low": f.low, "high": f.high} if p.threshold_date else None,
+            "last_earnings": f.last_day, "no_forecast": f.note or None,
+            "withdrawable": s.withdrawable, "method": w.method.name,
+            "fee_usd": w.fee_usd + w.spread_usd, "net_usd": w.net_usd,
+            "net_local": w.net_local, "currency": p.rates.currency,
+            "processing_days": w.method.processing_days, "daily_cap_usd": p.rates.daily_cap_usd,
+            "stays_usd": w.stays_usd, "stays": w.stays_note or None,
+            "schedule": [{"date": x.day, "usd": x.quote.gross_usd, "fee_usd": x.quote.fee_usd,
+                          "spread_usd": x.quote.spread_usd, "net_usd": x.quote.net_usd,
+                          "net_local": x.quote.net_local, "arrives": x.arrives}
+                         for x in w.withdrawals],
+            "methods": [_withdrawals_data(m) for m in p.methods]}
+
+
+def _plan_text(p: Any) -> str:
+    from app.core.money import round_down
+    s, f, w = p.summary, p.forecast, p.chosen
+    lines = [f"balance {_usd(round_down(s.balance_usd))} of the {_usd(s.threshold_usd)} "
+             f"threshold on {p.today}"]
+    if s.withdrawable:
+        lines.append("withdrawable now")
+    elif p.threshold_date:
+        lines.append(f"threshold reached around {p.threshold_date} (likely {f.low} .. "
+                     f"{f.high or 'beyond a year'}), {_usd(p.daily_usd)}/day on average")
+    else:
+        lines.append(f.note)
+    lines += [f"  {x.day}: withdraw {_usd(x.quote.gross_usd)}, arrives by {x.arrives}"
+              for x in w.withdrawals]
+    if w.withdrawals:
+        lines.append(f"by {w.method.name}: fees {_usd(w.fee_usd)}, spread "
+                     f"{_usd(w.spread_usd)}, arrives {_usd(w.net_usd)} within "
+                     f"{w.method.processing_days} days")
+    if w.stays_note:
+        lines.append(w.stays_note)
+    return "\n".join(lines)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -11,17 +11,17 @@ import pytest
 from app.core.charts import (
     DAY_S,
     FORECAST_DAYS,
+    Forecast,
     bucket_start,
     bucketed_bars,
     day_points,
     earnings_chart,
     forecast,
+    forecast_span,
     midnight,
     next_bucket,
-    pace_band,
-    weekly_paces,
 )
-from app.core.planner import recent_pace, threshold_date
+from app.core.forecast import balance_path, threshold_forecast
 from app.core.valuation import DayTotal, PayoutValue
 
 NY = ZoneInfo("America/New_York")
@@ -95,65 +95,50 @@ def test_quiet_buckets_have_no_bar():
     assert len(bucketed_bars(days, NY, "day")) == 3  # a day's refund still shows as a bar
 
 
-# ---- pace band ----------------------------------------------------------------------------------
-
-def test_weekly_paces_cover_the_four_weeks_ending_at_the_last_day():
-    end = date(2026, 10, 30)
-    days = [day(end - timedelta(days=27), "7"),  # first day of the oldest week
-            day(end - timedelta(days=28), "700"),  # one day too early: not counted
-            day(end - timedelta(days=7), "14"),  # last day of the third week
-            day(end, "21"), day(end + timedelta(days=1), "700")]
-    assert weekly_paces(days, end) == (D(1), D(0), D(2), D(3))
-    assert pace_band(days, end) == (D(0), D(3))
-
-
-def test_the_mean_pace_lies_inside_the_band():
-    end = date(2026, 10, 30)
-    days = spread(end - timedelta(days=40), ["3", "0", "17.5", "1", "9"] * 9)
-    low, high = pace_band(days, end)
-    assert low <= recent_pace(days, end).usd_per_day <= high
-    assert low < high
-
-
 # ---- forecast ---------------------------------------------------------------------------------
 
-START = date(2026, 10, 30)
+START = date(2026, 10, 30)  # today in these tests: a Friday
+WEEKS = spread(START - timedelta(days=27), ["4", "0", "12", "1", "0", "0", "25"] * 4)
 
 
-def test_forecast_below_the_threshold_ends_on_the_day_it_is_reached():
-    ahead = forecast(START, D("61.04"), D(100), D("8.6"), (D(2), D(12)), NY)
-    reach = threshold_date(D("61.04"), D(100), D("8.6"), START)
-    assert ahead.crossing is not None
-    assert ahead.crossing.day == reach == date(2026, 11, 4)
-    assert ahead.line.x[0] == midnight(START, NY)
-    assert ahead.line.x[-1] == ahead.crossing.x == midnight(reach, NY)
-    assert ahead.line.y[0] == pytest.approx(61.04)
-    assert ahead.line.y[-1] >= 100 > ahead.line.y[-2]  # reached that day, not the day before
+def ahead(balance: Decimal, days=WEEKS, today: date = START):
+    threshold = D(100)
+    f = threshold_forecast(balance, threshold, days, today)
+    span = forecast_span(f, today, balance >= threshold)
+    if span is None:
+        return f, Forecast()
+    path = balance_path(balance, days, f.last_day or today, today, span)
+    return f, forecast(path, None if balance >= threshold else f.expected, NY)
+
+
+def test_forecast_below_the_threshold_ends_on_the_forecast_day():
+    f, line = ahead(D("61.04"))
+    assert line.crossing is not None and f.expected is not None
+    assert line.crossing.day == f.expected > START
+    assert line.line.x[0] == midnight(START, NY)  # from today's balance
+    assert line.line.x[-1] == line.crossing.x == midnight(f.expected, NY)
+    assert line.line.y[0] == pytest.approx(61.04)
+    assert line.line.y[-1] >= 100 > line.line.y[-2]  # reached that day, not the day before
 
 
 def test_band_holds_the_line_and_low_never_passes_high():
-    ahead = forecast(START, D(40), D(100), D("8.6"), (D(2), D(12)), NY)
-    assert ahead.low.x == ahead.line.x == ahead.high.x
-    for low, mid, high in zip(ahead.low.y, ahead.line.y, ahead.high.y, strict=True):
+    _f, line = ahead(D(40))
+    assert line.low.x == line.line.x == line.high.x
+    for low, mid, high in zip(line.low.y, line.line.y, line.high.y, strict=True):
         assert low <= mid <= high
 
 
 def test_forecast_above_the_threshold_runs_thirty_days_without_a_crossing():
-    ahead = forecast(START, D(361), D(100), D(5), (D(1), D(9)), NY)
-    assert ahead.crossing is None
-    assert len(ahead.line) == FORECAST_DAYS + 1
-    assert ahead.line.x[-1] == midnight(START + timedelta(days=FORECAST_DAYS), NY)
-    assert ahead.line.y[-1] == pytest.approx(361 + 5 * FORECAST_DAYS)
+    _f, line = ahead(D(361))
+    assert line.crossing is None
+    assert len(line.line) == FORECAST_DAYS + 1
+    assert line.line.x[-1] == midnight(START + timedelta(days=FORECAST_DAYS), NY)
 
 
-def test_no_forecast_without_a_pace():
-    assert forecast(START, D(10), D(100), D(0), (D(0), D(0)), NY).empty
-
-
-def test_a_crawling_pace_draws_a_year_and_names_no_day():
-    ahead = forecast(START, D(0), D(100), D("0.01"), (D(0), D("0.02")), NY)
-    assert ahead.crossing is None
-    assert ahead.line.x[-1] == midnight(START + timedelta(days=365), NY)
+def test_no_forecast_without_earnings_or_on_stale_data():
+    assert ahead(D(10), days=[])[1].empty
+    f, line = ahead(D(10), today=START + timedelta(days=20))
+    assert line.empty and f.note == "no earnings for 20 days: no forecast"
 
 
 # ---- the whole chart --------------------------------------------------------------------------
@@ -163,9 +148,14 @@ def sample_chart(balance_below: bool = True):
     payouts = [PayoutValue(date(2026, 10, 27), "pending", D(450) if balance_below else D(1),
                            D(90000)),
                PayoutValue(date(2026, 9, 1), "failed", D(999), D(0))]
-    last_earning = max(d.day for d in days)
-    return days, earnings_chart(days, payouts, D(100), "America/New_York",
-                                recent_pace(days, last_earning))
+    today = date(2026, 10, 27)
+    balance = D(504 - 450) if balance_below else D(503)
+    _f, line = ahead(balance, days=days, today=today)
+    path = balance_path(balance, days, max(d.day for d in days), today,
+                        len(line.line) - 1)
+    f = threshold_forecast(balance, D(100), days, today)
+    return days, earnings_chart(days, payouts, D(100), "America/New_York", path,
+                                f.expected if balance_below else None)
 
 
 def test_day_points_fill_every_calendar_day_and_skip_failed_payouts():
@@ -179,7 +169,7 @@ def test_day_points_fill_every_calendar_day_and_skip_failed_payouts():
     assert chart.balance.y[-1] == pytest.approx(float(points[-1].balance_usd))
 
 
-def test_forecast_starts_at_the_last_day_with_data():
+def test_forecast_starts_at_todays_balance():
     _days, chart = sample_chart()
     assert chart.forecast.line.x[0] == chart.balance.x[-1]
     assert chart.forecast.line.y[0] == pytest.approx(chart.balance.y[-1])

@@ -7,7 +7,7 @@ coins and missed 504), Aug 2 - Oct 30, 2026 in New York time, US account.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -49,32 +49,30 @@ def test_us_row_at_the_default_rates(demo_db):
 
 
 def test_us_best_method_splits_under_the_daily_cap(demo_db):
-    """$1,016.04 over the $1,000 cap: $1,000 today and $16.04 tomorrow. Bank transfer ($1
-    each) costs $2; PayPal (2%) would cost $20 + $0.32. No spread: the payout is in USD."""
+    """$1,016.04 over the $1,000 cap: $1,000 today; the $16.04 left is under the $100 minimum
+    and stays. Bank transfer ($1) costs $1; PayPal (2%) would cost $20. No spread: USD."""
     us = row(demo_db, "US")
     assert us.best is not None and us.best.method.name == "Bank transfer"
-    assert [(w.day, w.quote.gross_usd) for w in us.best.withdrawals] == [
-        (TODAY, Decimal(1000)), (TODAY + timedelta(days=1), Decimal("16.04"))]
-    assert us.best.fee_usd == Decimal("2.00") and us.best.spread_usd == 0
-    assert us.best.net_local == Decimal("1014.04")
-    assert us.costs_local == Decimal("2.00")
-    assert us.arrives_in_days == 16  # the second withdrawal, 15 processing days after it
+    assert [(w.day, w.quote.gross_usd) for w in us.best.withdrawals] == [(TODAY, Decimal(1000))]
+    assert us.best.stays_usd == Decimal("16.04")
+    assert us.best.fee_usd == Decimal("1.00") and us.best.spread_usd == 0
+    assert us.best.net_local == Decimal("999.00")
+    assert us.costs_local == Decimal("1.00")
+    assert us.arrives_in_days == 15
 
 
 def test_gb_row_converts_and_loses_the_spread(demo_db):
     """GBP at 0.75 per USD (2026-01-01). Bank transfer: $1 fee and a 2% spread per
-    withdrawal: $1,000 -> (999 x 0.98 = 979.02) x 0.75 = 734.265 -> £734.27;
-    $16.04 -> fee 1, spread 0.3008 -> 0.30, net 14.7392 -> 14.74, x 0.75 -> £11.05.
-    PayPal (2% + 3% spread) would bring £712.95 + £11.44 = £724.39: less."""
+    withdrawal: $1,000 -> (999 x 0.98 = 979.02) x 0.75 = 734.265 -> £734.27; the $16.04
+    left is under the minimum and stays. PayPal (2% + 3% spread) would bring £712.95: less."""
     gb = row(demo_db, "GB")
     assert not gb.own and gb.currency == "GBP"
     assert gb.usd == ALL_USD
     assert gb.local == ALL_USD * Decimal("0.75")  # £762.03
     assert gb.best is not None and gb.best.method.name == "Bank transfer"
-    assert [w.quote.net_local for w in gb.best.withdrawals] == [Decimal("734.27"),
-                                                               Decimal("11.05")]
-    assert gb.best.net_local == Decimal("745.32")
-    assert gb.costs_local == Decimal("16.71")  # 762.03 - 745.32
+    assert [w.quote.net_local for w in gb.best.withdrawals] == [Decimal("734.27")]
+    assert gb.best.net_local == Decimal("734.27")
+    assert gb.costs_local == Decimal("15.73")  # 1,000 x 0.75 - 734.27
     assert [r.valid_from for r in gb.rates_used] == [date(2020, 1, 1)]
     assert gb.unsourced  # regions.json: "defaults; no regional source"
 
@@ -93,8 +91,8 @@ def test_a_region_with_its_own_minimum_rate_and_cap(demo_db):
     assert [r.valid_from for r in gb.rates_used] == [date(2020, 1, 1), date(2026, 9, 1)]
     assert gb.unsourced  # August still used the generic default
     assert gb.rates.min_withdrawal_usd == 2000 and not gb.reaches_minimum
-    assert gb.best is not None
-    assert [w.quote.gross_usd for w in gb.best.withdrawals] == [Decimal(500), gb.usd - 500]
+    assert gb.best is not None  # a $500 cap under a $2,000 minimum allows no withdrawal
+    assert gb.best.withdrawals == () and gb.best.stays_usd == gb.usd
     # the other regions are not touched
     assert row(demo_db, "US").usd == ALL_USD
 

@@ -9,8 +9,9 @@ import pytest
 
 from app.core.catalogue import GiftLookupError
 from app.core.conversion import calibrate, convert, fan_spend, is_withdrawable, quote_payout
+from app.core.forecast import threshold_forecast
 from app.core.money import dec, plain, round_money
-from app.core.planner import recent_pace, threshold_date, withdrawal_schedule
+from app.core.planner import plan_withdrawals
 from app.core.rates import PayoutMethod
 from app.core.valuation import DayTotal, SessionTotals, earnings_by_day, summarize
 from app.services.reference import catalogue, rate_book
@@ -144,10 +145,12 @@ def test_balance_counts_pending_payouts_as_gone_and_failed_as_back():
 def test_threshold_forecast_and_daily_cap_schedule():
     days = [DayTotal(date(2026, 10, d), 1, 2_000, Decimal(2_000), Decimal(10)) for d in
             range(4, 32)]
-    pace = recent_pace(days, date(2026, 10, 31))
-    assert pace.usd_per_day == Decimal(10)
-    assert threshold_date(Decimal(75), Decimal(100), pace.usd_per_day, DAY) == date(2026, 11, 4)
-    assert threshold_date(Decimal(75), Decimal(100), Decimal(0), DAY) is None
-    schedule = withdrawal_schedule(Decimal("2500.50"), Decimal(1000), DAY)
-    assert schedule == [(date(2026, 11, 1), Decimal(1000)), (date(2026, 11, 2), Decimal(1000)),
-                        (date(2026, 11, 3), Decimal("500.50"))]
+    # $10 every day up to Oct 31; from $75 on Nov 1 (today): Nov 2, 3 -> $95, Nov 4 -> $105
+    assert threshold_forecast(Decimal(75), Decimal(100), days, DAY).expected == date(2026, 11, 4)
+    assert threshold_forecast(Decimal(75), Decimal(100), [], DAY).expected is None
+    rb = rate_book()
+    plan = plan_withdrawals(Decimal("2500.50"), DAY, rb.region("US", DAY),
+                            rb.payout_method("US", "PayPal", DAY), lambda _day: Decimal(1))
+    assert [(w.day, w.quote.gross_usd) for w in plan.withdrawals] == [
+        (date(2026, 11, 1), Decimal(1000)), (date(2026, 11, 2), Decimal(1000)),
+        (date(2026, 11, 3), Decimal("500.50"))]

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from app.core.forecast import forecast, goal, now_or_later, weekday_history
-from app.core.rates import PayoutMethod
+from app.core.forecast import forecast, goal, weekday_history
+from app.core.planner import now_or_later
+from app.core.rates import PayoutMethod, RegionRates
 from app.core.valuation import DayTotal
 
 END = date(2026, 10, 31)  # a Saturday
@@ -53,8 +54,10 @@ def test_no_recent_earnings_means_no_forecast_and_already_there_means_today():
 
 def test_waiting_saves_the_fixed_fee_once():
     bank = PayoutMethod("US", "Bank transfer", END, Decimal(1), Decimal(0), Decimal(0), 15)
-    choice = now_or_later(Decimal(200), Decimal(10), END + timedelta(days=7), END, bank, "USD",
-                          Decimal(1))
+    us = RegionRates("US", "USD", END, Decimal(1), Decimal("0.005"), Decimal(100),
+                     Decimal(1000))
+    choice = now_or_later(Decimal(200), Decimal(270), END, END + timedelta(days=7), us, bank,
+                          lambda _day: Decimal(1))
     assert choice.now.net_usd == Decimal("199.00")
     assert choice.later.net_usd == Decimal("269.00")  # 200 + 7 x 10, minus $1
     assert choice.gain_usd == Decimal("70.00")

@@ -3,8 +3,9 @@ the region's rate tables (data/regions.json) and the ledger's balance."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -138,7 +139,7 @@ def test_below_the_threshold_the_forecast_day_and_the_threshold_amount(tmp_path)
     assert p is not None and not p.summary.withdrawable
     assert p.summary.balance_usd == Decimal("61.04") and p.last_day == LAST_DAY
     expected = forecast(Decimal("61.04"), Decimal(100), p.history.days, LAST_DAY, LAST_DAY)
-    assert p.forecast == expected and expected.expected is not None
+    assert p.forecast == replace(expected, last_day=LAST_DAY) and expected.expected is not None
     assert expected.low <= expected.expected <= expected.high
     assert p.forecast.method.startswith("weekday means of the last 4 weeks")
     assert p.request_day == expected.expected and p.amount_usd == Decimal(100)
@@ -148,7 +149,7 @@ def test_below_the_threshold_the_forecast_day_and_the_threshold_amount(tmp_path)
             paypal.quote.net_local) == (Decimal("2.00"), Decimal("2.94"), Decimal("95.06"),
                                         Decimal("513.32"))
     assert paypal.arrives == expected.expected + timedelta(days=15)
-    # the chart's path starts at the balance on the last day and crosses where expected
+    # the chart's path starts at today's balance and crosses where expected
     assert p.path.days[0] == LAST_DAY and p.path.expected[0] == Decimal("61.04")
     crossing = p.path.days.index(expected.expected)
     assert p.path.expected[crossing] >= 100 > p.path.expected[crossing - 1]
@@ -158,15 +159,16 @@ def test_below_the_threshold_the_forecast_day_and_the_threshold_amount(tmp_path)
 
 def test_waiting_adds_the_forecast_pace_and_pays_the_fee_once(tmp_path):
     db, _ = demo(tmp_path, "GB")
-    p = service.planner(db, today=TODAY)
+    p = service.planner(db, today=LAST_DAY)
     assert p is not None
-    later = TODAY + timedelta(days=14)
+    later = LAST_DAY + timedelta(days=14)
     choice = service.wait(p, "Bank transfer", later)
-    pace = sum(p.forecast.daily_usd, Decimal(0)) / 7
-    grown = DEMO_BALANCE + pace * 14
-    assert choice.later.gross_usd == grown
+    means = p.forecast.daily_usd  # two weeks: each weekday's mean twice
+    grown = DEMO_BALANCE + 2 * sum(means, Decimal(0))
+    assert choice.later_balance_usd == grown
+    assert choice.later.gross_usd == grown.quantize(CENT, rounding=ROUND_DOWN)
     assert choice.now.net_usd == Decimal("352.84")
-    assert choice.later.net_usd == cents((grown - 1) * Decimal("0.98"))
+    assert choice.later.net_usd == cents((choice.later.gross_usd - 1) * Decimal("0.98"))
     assert choice.gain_usd == choice.later.net_usd - choice.now.net_usd
     db.close()
 

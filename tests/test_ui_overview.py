@@ -149,7 +149,7 @@ def test_forecast_reaches_the_threshold_on_the_forecast_day(below_threshold):
     assert page.forecast_card.value.text().startswith(day_text)
     assert page.chart.crossing_label.isVisible()
     assert day_text in page.chart.crossing_label.toPlainText()
-    assert page.caption.isVisible() and "28 days" in page.caption.text()
+    assert page.caption.isVisible() and "weekday means of the last 4 weeks" in page.caption.text()
 
 
 def test_forecast_band_low_curve_never_above_the_high_one(below_threshold):

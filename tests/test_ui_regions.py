@@ -58,17 +58,20 @@ def test_every_region_with_the_account_region_first_and_marked(page, qtmodeltest
 
 
 def test_the_figures_read_as_the_hand_computations(page):
-    """tests/test_compare.py: $1,016.04 in every region; £762.03 in GB, of which £745.32
-    arrives by bank transfer; the US rates are the sourced 2025 entry, the others defaults."""
+    """tests/test_compare.py: $1,016.04 in every region; £762.03 in GB, of which £734.27
+    arrives by bank transfer ($16.04 stays: under the minimum); the US rates are the sourced
+    2025 entry, the others defaults."""
     model = page.model
     us, gb = row_of(model, "United States"), row_of(model, "United Kingdom")
     assert cell(model, us, "USD") == cell(model, gb, "USD") == "$1,016.04"
     assert cell(model, gb, "Local") == "\u00a3762.03"
-    assert cell(model, gb, "Arrives") == "\u00a3745.32"
+    assert cell(model, gb, "Arrives") == "\u00a3734.27"
+    assert "$16.04 stays: under the $100.00 minimum" in cell(
+        model, gb, "Arrives", Qt.ItemDataRole.ToolTipRole)
     assert cell(model, gb, "Best method") == "Bank transfer"
-    assert cell(model, us, "Fees") == "$2.00"
+    assert cell(model, us, "Fees") == "$1.00"
     assert cell(model, us, "Minimum \u00b7 cap") == "\u2713 $100 \u00b7 $1,000"
-    assert cell(model, us, "Days") == "16"
+    assert cell(model, us, "Days") == "15"
     assert cell(model, us, "Rates from") == "Feb 10, 2025"
     assert cell(model, gb, "Rates from") == f"Jan 1, 2020 {UNSOURCED}"
     assert "no regional source" in cell(model, gb, "Rates from", Qt.ItemDataRole.ToolTipRole)

@@ -17,15 +17,14 @@ from decimal import Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from app.core.forecast import BalancePath
+from app.core.forecast import Forecast as ThresholdForecast
 from app.core.money import ZERO
-from app.core.planner import Pace, threshold_date
 from app.core.valuation import DayTotal, PayoutValue
 
 DAY_S = 86_400
 BAR_FILL = 0.7  # a bar covers this share of its bucket; the rest is the gap to the next
-BAND_WEEKS = 4
 FORECAST_DAYS = 30  # how far the forecast runs when the balance is already over the threshold
-FORECAST_MAX_DAYS = 365  # a slower pace still draws a year, without a crossing
 
 Bucket = Literal["day", "week", "month"]
 BUCKETS: tuple[Bucket, ...] = ("day", "week", "month")
@@ -78,8 +77,8 @@ class Crossing:
 
 @dataclass(frozen=True)
 class Forecast:
-    """The balance ahead at the recent pace, and a band between the quietest and busiest
-    week's pace. Empty when there is no pace to go on."""
+    """The balance ahead from today along the weekday pattern, and its band (10th-90th
+    percentile of the resampled futures). Empty when there is no forecast."""
 
     line: Series = field(default_factory=Series)
     low: Series = field(default_factory=Series)
@@ -201,51 +200,37 @@ def day_points(days: Sequence[DayTotal], payouts: Sequence[PayoutValue],
     return tuple(out)
 
 
-def weekly_paces(days: Sequence[DayTotal], end: date,
-                 weeks: int = BAND_WEEKS) -> tuple[Decimal, ...]:
-    """USD per day of each of the `weeks` 7-day spans ending at `end`, oldest first
-    (quiet days count, so their mean is the pace of the whole span)."""
-    sums = [ZERO] * weeks
-    first = end - timedelta(days=7 * weeks - 1)
-    for d in days:
-        if first <= d.day <= end:
-            sums[(d.day - first).days // 7] += d.usd
-    return tuple(s / 7 for s in sums)
+def forecast_span(f: ThresholdForecast, today: date, withdrawable: bool) -> int | None:
+    """How many days the chart's forecast runs from today: to the forecast day, FORECAST_DAYS
+    when the balance is already over the threshold, None when there is no forecast."""
+    if withdrawable:
+        return FORECAST_DAYS
+    return None if f.expected is None else (f.expected - today).days
 
 
-def pace_band(days: Sequence[DayTotal], end: date,
-              weeks: int = BAND_WEEKS) -> tuple[Decimal, Decimal]:
-    """The pace of the quietest and of the busiest of the `weeks` weeks ending at `end`."""
-    paces = weekly_paces(days, end, weeks)
-    return min(paces), max(paces)
-
-
-def forecast(start: date, balance_usd: Decimal, threshold_usd: Decimal, pace: Decimal,
-             band: tuple[Decimal, Decimal], zone: ZoneInfo) -> Forecast:
-    """From the balance at the end of `start`, at `pace` a day until the day the threshold is
-    reached (as the planner counts it), or FORECAST_DAYS when it already is; no forecast
-    without a pace. A point a day, so the chart's y range can follow what is in view."""
-    if pace <= 0:
+def forecast(path: BalancePath, crossing: date | None, zone: ZoneInfo) -> Forecast:
+    """The forecast's path from today's balance (its first day), a point a day, so the
+    chart's y range can follow what is in view; the crossing is the forecast's own day."""
+    if len(path.days) < 2:
         return Forecast()
-    reach = None if balance_usd >= threshold_usd else threshold_date(
-        balance_usd, threshold_usd, pace, start)
-    ahead = FORECAST_DAYS if reach is None else min((reach - start).days, FORECAST_MAX_DAYS)
-    xs = tuple(float(midnight(start + timedelta(days=i), zone)) for i in range(ahead + 1))
+    xs = tuple(float(midnight(d, zone)) for d in path.days)
 
-    def at(rate: Decimal) -> Series:
-        return Series(xs, tuple(float(balance_usd + rate * i) for i in range(ahead + 1)))
+    def series(values: Sequence[Decimal]) -> Series:
+        return Series(xs, tuple(float(v) for v in values))
 
-    line = at(pace)
-    crossing = None
-    if reach is not None and (reach - start).days <= FORECAST_MAX_DAYS:
-        crossing = Crossing(reach, xs[-1], line.y[-1])
-    return Forecast(line, at(band[0]), at(band[1]), crossing)
+    line = series(path.expected)
+    reached = None
+    if crossing is not None and crossing in path.days[1:]:
+        i = path.days.index(crossing)
+        reached = Crossing(crossing, xs[i], line.y[i])
+    return Forecast(line, series(path.low), series(path.high), reached)
 
 
 def earnings_chart(days: Sequence[DayTotal], payouts: Sequence[PayoutValue],
-                   threshold_usd: Decimal, tz_name: str, pace: Pace | None = None
-                   ) -> EarningsChart:
-    """Everything the chart draws; with a `pace`, a forecast from the last day with data."""
+                   threshold_usd: Decimal, tz_name: str, path: BalancePath | None = None,
+                   crossing: date | None = None) -> EarningsChart:
+    """Everything the chart draws; with a `path` (from today), the forecast and the day it
+    crosses the threshold."""
     zone = ZoneInfo(tz_name)
     points = day_points(days, payouts, zone)
     by_day = {p.day: float(p.balance_usd) for p in points}
@@ -255,11 +240,7 @@ def earnings_chart(days: Sequence[DayTotal], payouts: Sequence[PayoutValue],
                      tuple(by_day[p.day] for p in shown))
     last = max(by_day, default=date.today())
     offset = datetime.combine(last, time(), zone).utcoffset() or timedelta(0)
-    ahead = Forecast()
-    if pace is not None and points:
-        band = pace_band(days, pace.window_end or last)
-        ahead = forecast(last, points[-1].balance_usd, threshold_usd, pace.usd_per_day, band,
-                         zone)
+    ahead = forecast(path, crossing, zone) if path is not None else Forecast()
     bars = {b: bucketed_bars(days, zone, b) for b in BUCKETS}
     return EarningsChart(bars["day"], bars["week"], bars["month"], balance, markers,
                          tuple(float(p.usd) for p in shown), float(threshold_usd),

@@ -50,9 +50,11 @@ class PayoutQuote:
 
 
 def quote_payout(gross_usd: Decimal, method: PayoutMethod, currency: str,
-                 per_usd: Decimal) -> PayoutQuote:
-    """What arrives from a withdrawal of `gross_usd` by `method` (fees never exceed the amount)."""
-    fee = method.fixed_fee_usd + gross_usd * method.percent_fee
+                 per_usd: Decimal, *, fee_included: bool = False) -> PayoutQuote:
+    """What arrives from a withdrawal of `gross_usd` by `method` (fees never exceed the amount):
+    amount - fee - spread, exact, rounded once to cents. `fee_included`: the rate is already
+    net of this method's fee (calibrated from a payout by it), so none is charged again."""
+    fee = ZERO if fee_included else method.fixed_fee_usd + gross_usd * method.percent_fee
     fee = min(fee, gross_usd)
     after_fee = gross_usd - fee
     spread = after_fee * method.fx_spread if currency != "USD" else ZERO

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
 
-from app.core.conversion import PayoutQuote, quote_payout
 from app.core.money import ZERO
-from app.core.rates import PayoutMethod
 from app.core.valuation import DayTotal
 
 HORIZON_DAYS = 365
+STALE_DAYS = 14  # no earnings for this many days before today: no forecast (a wrong one is worse)
+WEEKS = 4
+SAMPLES = 400
 METHOD = ("weekday means of the last {weeks} weeks; band: 10th-90th percentile of "
           "{samples} resampled futures (each day drawn from the same weekday's past days)")
 
@@ -42,6 +43,19 @@ class Forecast:
     high: date | None  # the late end of the band (quiet weeks); None beyond the horizon
     daily_usd: tuple[Decimal, ...]  # Monday..Sunday means used for the expected path
     method: str
+    last_day: date | None = None  # the last day with earnings: the pattern's weeks end there
+    quiet_days: int | None = None  # days without earnings up to today, when that is too many
+
+    @property
+    def note(self) -> str:
+        """Why there is no day, in plain words ("" when there is one)."""
+        if self.expected is not None:
+            return ""
+        if self.quiet_days is not None:
+            return f"no earnings for {self.quiet_days} days: no forecast"
+        if self.last_day is None:
+            return "no earnings yet: no forecast"
+        return "no earnings in the recent weeks: no forecast"
 
 
 def _crossing(balance: Decimal, threshold: Decimal, start: date,
@@ -56,13 +70,37 @@ def _crossing(balance: Decimal, threshold: Decimal, start: date,
     return None
 
 
+def last_earning(days: Sequence[DayTotal], today: date) -> date | None:
+    return max((d.day for d in days if d.day <= today and d.usd > 0), default=None)
+
+
+def threshold_forecast(balance_usd: Decimal, threshold_usd: Decimal, days: Sequence[DayTotal],
+                       today: date) -> Forecast:
+    """The one answer to "when can I withdraw?": from today's balance (pending payouts
+    already gone), the first day after today on which the weekday pattern of the WEEKS weeks
+    up to the last earnings reaches the threshold; today when the balance is already there.
+    No day when the last earnings are STALE_DAYS or more before today: the pattern is stale.
+    """
+    last = last_earning(days, today)
+    quiet = (today - last).days if last else None
+    if balance_usd >= threshold_usd or (quiet is not None and quiet < STALE_DAYS):
+        f = forecast(balance_usd, threshold_usd, days, last or today, today)
+        return replace(f, last_day=last)
+    return Forecast(None, None, None, (ZERO,) * 7, METHOD.format(weeks=WEEKS, samples=SAMPLES),
+                    last, quiet)  # no pace either: nothing grows on a stale pattern
+
+
+def weekday_means(history: Sequence[Sequence[Decimal]]) -> tuple[Decimal, ...]:
+    return tuple(sum(v, ZERO) / len(v) for v in history)
+
+
 def forecast(balance_usd: Decimal, threshold_usd: Decimal, days: Sequence[DayTotal],
-             end: date, start: date, *, weeks: int = 4, samples: int = 400,
+             end: date, start: date, *, weeks: int = WEEKS, samples: int = SAMPLES,
              seed: int = 2026) -> Forecast:
     """When the balance reaches the threshold, counting from `start` (days after `end`, the
     last day with data, follow the pattern of the `weeks` weeks up to `end`)."""
     history = weekday_history(days, end, weeks)
-    means = tuple(sum(v, ZERO) / len(v) for v in history)
+    means = weekday_means(history)
     method = METHOD.format(weeks=weeks, samples=samples)
     if balance_usd >= threshold_usd:
         return Forecast(start, start, start, means, method)
@@ -80,23 +118,10 @@ def forecast(balance_usd: Decimal, threshold_usd: Decimal, days: Sequence[DayTot
                     date.fromordinal(high) if high != ordinal_far else None, means, method)
 
 
-@dataclass(frozen=True)
-class WaitChoice:
-    """Withdrawing the balance now against withdrawing everything on a later day."""
-
-    now: PayoutQuote
-    later: PayoutQuote
-    later_day: date
-    gain_usd: Decimal  # what waiting adds to what arrives (earnings minus nothing: fees once)
-
-
-def now_or_later(balance_usd: Decimal, daily_usd: Decimal, later_day: date, today: date,
-                 method: PayoutMethod, currency: str, per_usd: Decimal) -> WaitChoice:
-    """Fixed fees make fewer, larger withdrawals cheaper: compare one now and one later."""
-    grown = balance_usd + daily_usd * (later_day - today).days
-    now = quote_payout(balance_usd, method, currency, per_usd)
-    later = quote_payout(grown, method, currency, per_usd)
-    return WaitChoice(now, later, later_day, later.net_usd - now.net_usd)
+def expected_balance(f: Forecast, balance_usd: Decimal, today: date, day: date) -> Decimal:
+    """The balance on `day` along the forecast's expected path (weekday means) from today."""
+    return balance_usd + sum((f.daily_usd[(today + timedelta(days=i)).weekday()]
+                              for i in range(1, (day - today).days + 1)), ZERO)
 
 
 @dataclass(frozen=True)
@@ -154,12 +179,13 @@ def _percentile_rows(runs: Sequence[Sequence[Decimal]], samples: int,
 
 
 def balance_path(balance_usd: Decimal, days: Sequence[DayTotal], end: date, start: date,
-                 length: int, *, weeks: int = 4, samples: int = 400,
+                 length: int, *, weeks: int = WEEKS, samples: int = SAMPLES,
                  seed: int = 2026) -> BalancePath:
     """`length` + 1 days of balance from `start` (the balance itself on `start`), following
-    the same weekday pattern and resampling as `forecast`."""
+    the same weekday pattern and resampling as `forecast`; the band always holds the
+    expected path."""
     history = weekday_history(days, end, weeks)
-    means = [sum(v, ZERO) / len(v) for v in history]
+    means = weekday_means(history)
     dates = tuple(start + timedelta(days=i) for i in range(length + 1))
     expected = [balance_usd]
     for day in dates[1:]:
@@ -173,7 +199,8 @@ def balance_path(balance_usd: Decimal, days: Sequence[DayTotal], end: date, star
             run.append(run[-1] + options[pick.randrange(len(options))])
         runs.append(run)
     low, high = _percentile_rows(runs, samples)
-    return BalancePath(dates, tuple(expected), low, high)
+    return BalancePath(dates, tuple(expected),
+                       tuple(map(min, low, expected)), tuple(map(max, high, expected)))
 
 
 def daily_pace(f: Forecast) -> Decimal:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -25,6 +25,12 @@ def dec(value: object) -> Decimal:
 def round_money(amount: Decimal, places: int = 2) -> Decimal:
     """Round half up to `places` decimals: used at display and payout time only."""
     return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def round_down(amount: Decimal) -> Decimal:
+    """Whole cents toward zero: an amount that can be taken out is never shown above what can
+    be taken out ($99.995 is $99.99, under a $100 minimum)."""
+    return amount.quantize(CENT, rounding=ROUND_DOWN)
 
 
 def plain(amount: Decimal) -> str:

@@ -30,6 +30,7 @@ class RegionRates:
     min_withdrawal_usd: Decimal
     daily_cap_usd: Decimal
     source: str = ""
+    net_of_method: str = ""  # calibrated from a payout by this method: already net of its fee
 
 
 @dataclass(frozen=True)

@@ -128,10 +128,11 @@ class RegionRow:
 
     @property
     def costs_local(self) -> Decimal | None:
-        """What the withdrawal loses to fees and the provider's rate, in the region's money."""
+        """What the withdrawal loses to fees and the provider's rate, in the region's money
+        (what stays on the balance, under the minimum, is not lost)."""
         if self.best is None or self.per_usd is None:
             return None
-        return self.usd * self.per_usd - self.best.net_local
+        return (self.usd - self.best.stays_usd) * self.per_usd - self.best.net_local
 
 
 @dataclass(frozen=True)

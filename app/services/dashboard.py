@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from sqlite_utils import Database
 
-from app.core.charts import EarningsChart, earnings_chart
+from app.core.charts import EarningsChart, earnings_chart, forecast_span
+from app.core.forecast import BalancePath, balance_path
 from app.core.money import ZERO
 from app.core.valuation import Summary, summarize
 from app.services import accounts, currency, money_views
@@ -112,6 +113,16 @@ def local_overview(v: Valued, p: Period | None, chart: EarningsChart, balance_us
                          fallback)
 
 
+def forecast_path(p: Plan, v: Valued) -> tuple[BalancePath | None, date | None]:
+    """The plan's forecast as the chart draws it: from today's balance to the plan's day."""
+    f = p.forecast
+    span = forecast_span(f, p.today, p.summary.withdrawable)
+    if span is None:
+        return None, None
+    path = balance_path(p.summary.balance_usd, v.days, f.last_day or p.today, p.today, span)
+    return path, None if p.summary.withdrawable else p.threshold_date
+
+
 def accounts_for_picker(db: Database) -> tuple[list[AccountChoice], str | None]:
     """The ledger's accounts, in the order they were added, and the one shown by default."""
     rows = queries.accounts(db)
@@ -131,7 +142,8 @@ def overview(db: Database, *, account: str | None = None, today: date | None = N
         return None
     p = money_views.plan(db, today=today, preset=preset, history=v)
     s = p.summary
-    chart = earnings_chart(v.days, v.payouts, s.threshold_usd, v.account["timezone"], p.pace)
+    chart = earnings_chart(v.days, v.payouts, s.threshold_usd, v.account["timezone"],
+                           *forecast_path(p, v))
     rb = money_views.book(preset, db)
     region, today = v.account["region"], p.today
     conv = currency.converter(rb, region, today)

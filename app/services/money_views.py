@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -10,9 +11,10 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
-from app.core.conversion import Conversion, PayoutQuote, convert, quote_payout
-from app.core.planner import Pace, recent_pace, threshold_date, withdrawal_schedule
-from app.core.rates import RateBook, RegionRates
+from app.core.conversion import Conversion, convert
+from app.core.forecast import Forecast, daily_pace, threshold_forecast
+from app.core.planner import WithdrawalPlan, plan_withdrawals
+from app.core.rates import PayoutMethod, RateBook, RegionRates
 from app.core.valuation import (
     DayTotal,
     PayoutValue,
@@ -78,58 +80,68 @@ def conversion(coins: int, region: str = "US", preset: str = "default",
 
 @dataclass(frozen=True)
 class Plan:
-    summary: Summary
-    pace: Pace
-    threshold_date: date | None
-    method: PayoutQuote
-    schedule: list[tuple[date, Decimal]]
-    quotes: list[PayoutQuote]  # one per withdrawal of the schedule
+    """The one withdrawal plan: the Overview, the Planner page and `plan` all show this."""
+
+    summary: Summary  # as of today: pending payouts already off the balance
+    forecast: Forecast  # from today's balance (core.forecast.threshold_forecast)
+    chosen: WithdrawalPlan  # the chosen method's withdrawals
+    methods: tuple[WithdrawalPlan, ...]  # every method of the region, same amount and day
     rates: RegionRates
     today: date
+    amount_usd: Decimal  # what the methods withdraw: the balance, or the minimum
+    first_day: date | None  # today, the forecast day, or None (no forecast)
+    per_usd_on: Callable[[date], Decimal]  # the region's currency per USD on a day
 
     @property
-    def forecast_passed(self) -> bool:
-        """The pace says the threshold was reached before today: newer data would tell."""
-        return (not self.summary.withdrawable and self.threshold_date is not None
-                and self.threshold_date < self.today)
+    def threshold_date(self) -> date | None:
+        """Today when the balance is withdrawable, else the forecast's day (never a past day)."""
+        return self.today if self.summary.withdrawable else self.forecast.expected
+
+    @property
+    def daily_usd(self) -> Decimal:
+        return daily_pace(self.forecast)
+
+    @property
+    def schedule(self) -> list[tuple[date, Decimal]]:
+        return [(w.day, w.quote.gross_usd) for w in self.chosen.withdrawals]
+
+
+def proposal(s: Summary, f: Forecast, today: date) -> tuple[Decimal, date | None]:
+    """What to withdraw and from when: the whole balance today when it is withdrawable, else
+    the minimum on the forecast's day (None: no day to plan for)."""
+    if s.withdrawable:
+        return s.balance_usd, today
+    return s.threshold_usd, f.expected
 
 
 def plan(db: Database, *, account: str | None = None, method: str | None = None,
          today: date | None = None, preset: str = "default",
          history: Valued | None = None) -> Plan:
-    """Balance now, the day the threshold is reached at the recent pace, and what arrives.
+    """Balance today, the day the threshold is reached, and how each method pays it out.
 
-    The pace is the mean per calendar day over the 28 days ending at the last day with
-    earnings (so an old export still gives a pace), and the forecast continues from that
-    last day, as the Overview chart draws it: with an old ledger the threshold day can be in
-    the past (`forecast_passed`), which says "import your newer gifts to check". `history`
-    spares valuing the ledger again when the caller has already done it.
-    """
+    `history` spares valuing the ledger again when the caller has already done it."""
     today = today or date.today()
     v = history or valued(db, accounts.resolve(db, account), preset)
-    s = summarize(v.days, v.payouts, v.rates.min_withdrawal_usd, None, today)
     rb = book(preset, db)
     rates = rb.region(v.account["region"], today)
+    s = summarize(v.days, v.payouts, rates.min_withdrawal_usd, None, today)
     methods = rb.payout_methods(rates.region, today)
     if not methods:
         raise ValueError(f"region {rates.region} has no payout methods")
     chosen = rb.payout_method(rates.region, method, today) if method else methods[0]
-    last = max((d.day for d in v.days if d.day <= today), default=today)
-    pace = recent_pace(v.days, last)
-    reach = threshold_date(s.balance_usd, s.threshold_usd, pace.usd_per_day, last)
-    amount = s.balance_usd if s.withdrawable else s.threshold_usd
-    first_day = today if s.withdrawable else (max(reach, today) if reach else None)
-    schedule = withdrawal_schedule(amount, rates.daily_cap_usd, first_day) if first_day else []
-    per_usd = rb.per_usd(rates.currency, today)
-    quotes = [quote_payout(usd, chosen, rates.currency, per_usd) for _, usd in schedule]
-    total = quote_payout(amount, chosen, rates.currency, per_usd)
-    if quotes:
-        total = PayoutQuote(chosen.name, amount, sum((q.fee_usd for q in quotes), Decimal(0)),
-                            sum((q.spread_usd for q in quotes), Decimal(0)),
-                            sum((q.net_usd for q in quotes), Decimal(0)),
-                            sum((q.net_local for q in quotes), Decimal(0)),
-                            rates.currency, chosen.processing_days)
-    return Plan(s, pace, reach, total, schedule, quotes, rates, today)
+    f = threshold_forecast(s.balance_usd, s.threshold_usd, v.days, today)
+    amount, first_day = proposal(s, f, today)
+    plans = tuple(method_plan(m, amount, first_day, rates, rb) for m in methods)
+    mine = next(p for p in plans if p.method.name == chosen.name)
+    return Plan(s, f, mine, plans, rates, today, amount, first_day,
+                lambda day: rb.per_usd(rates.currency, day))
+
+
+def method_plan(method: PayoutMethod, amount_usd: Decimal, first_day: date | None,
+                rates: RegionRates, rb: RateBook) -> WithdrawalPlan:
+    """`amount_usd` out by `method` from `first_day`, at the exchange rate of each day."""
+    return plan_withdrawals(amount_usd, first_day, rates, method,
+                            lambda day: rb.per_usd(rates.currency, day))
 
 
 def day_bounds(day: date, tz_name: str) -> tuple[int, int]:

@@ -5,11 +5,18 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from app.core.money import format_money, round_money
+from app.core.forecast import Forecast
+from app.core.money import format_money, round_down, round_money
 
 
 def usd(amount: Decimal) -> str:
     return format_money(amount, "USD")
+
+
+def balance(amount: Decimal) -> str:
+    """A balance, in whole cents rounded down: never shown above what can be taken out
+    ($99.995 is $99.99, not $100.00 beside "not yet withdrawable")."""
+    return format_money(round_down(amount), "USD")
 
 
 def money(amount: Decimal, currency: str) -> str:
@@ -45,6 +52,15 @@ def change(fraction: Decimal) -> str:
 
 def day(value: date) -> str:
     return f"{value:%b} {value.day}, {value.year}"
+
+
+def forecast_day(f: Forecast) -> tuple[str, str]:
+    """The forecast as a card shows it: its day and band, or why there is none."""
+    if f.expected is None:
+        return "No forecast", f.note
+    if f.low is None or f.high is None:
+        return day(f.expected), "likely band beyond a year"
+    return day(f.expected), f"likely {f.low:%b} {f.low.day} \u2013 {day(f.high)}"
 
 
 def whole_percent(fraction: Decimal) -> int:

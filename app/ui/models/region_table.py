@@ -101,7 +101,8 @@ def arrives_tip(row: RegionRow) -> str:
     if row.best is None:
         return ""
     tip = (f"Withdrawn from today at {row.per_usd} {row.currency}/USD; "
-           f"{fmt.usd(row.best.net_usd)} in USD terms")
+           f"{fmt.usd(row.best.net_usd)} in USD terms"
+           + (f"; {row.best.stays_note}" if row.best.stays_note else ""))
     return tip if row.reaches_minimum else tip + " (below the minimum: not withdrawable alone)"
 
 

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from app.core.charts import BAND_WEEKS, BUCKETS
+from app.core.charts import BUCKETS
+from app.core.forecast import SAMPLES, WEEKS
 from app.core.money import ZERO
-from app.core.planner import PACE_WINDOW_DAYS
 from app.services.dashboard import Dashboard, accounts_for_picker, overview
 from app.ui import format as fmt
 from app.ui.charts.earnings_chart import EarningsChartWidget, legend_html
@@ -31,8 +31,8 @@ RANGES: list[tuple[str, int | None]] = [("7 d", 7), ("30 d", 30), ("90 d", 90), 
                                         ("All", None)]
 DEFAULT_RANGE = 2  # 90 days
 BUCKET_NAMES = {"day": "Day", "week": "Week", "month": "Month"}
-FORECAST_CAPTION = (f"Forecast: mean of the last {PACE_WINDOW_DAYS} days; band: quietest and "
-                    f"busiest of the last {BAND_WEEKS} weeks")
+FORECAST_CAPTION = (f"Forecast from today's balance: weekday means of the last {WEEKS} weeks "
+                    f"with earnings; band: 10th-90th percentile of {SAMPLES} resampled futures")
 EMPTY_HEADING = "No earnings in this ledger yet"
 EMPTY_BODY = ("Import a gift log, LIVE list or payout file with <b>File \u203a Import</b> "
               "(Ctrl+I) or drop it on this window, or try the app on sample data, without "
@@ -170,7 +170,7 @@ class OverviewPage(QWidget):
         local = d.local
         worth = "" if local is None else (
             f"{fmt.local(local.balance.local, local.currency)} at today's rate \u00b7 ")
-        self.balance_card.set_text(fmt.usd(s.balance_usd),
+        self.balance_card.set_text(fmt.balance(s.balance_usd),
                                    f"{worth}{fmt.diamonds(s.balance_diamonds)} diamonds")
         if local is not None:
             self.balance_card.setToolTip(local.balance.rate.note())
@@ -214,24 +214,14 @@ class OverviewPage(QWidget):
     def _fill_forecast(self, d: Dashboard) -> None:
         s, plan = d.summary, d.plan
         if s.withdrawable:
-            q = plan.method
-            arrives = (fmt.usd(q.net_usd) if d.local is None
-                       else fmt.money(q.net_local, q.currency))
+            w = plan.chosen
+            arrives = (fmt.usd(w.net_usd) if d.local is None
+                       else fmt.money(w.net_local, plan.rates.currency))
             self.forecast_card.set_text(
-                "Now", f"withdraw {fmt.usd(q.gross_usd)}: {arrives} arrives by {q.method}",
+                "Now", f"withdraw {fmt.usd(w.gross_usd)}: {arrives} arrives by {w.method.name}",
                 "good")
-        elif plan.threshold_date is None:
-            self.forecast_card.set_text("No forecast",
-                                        f"no earnings in the last {PACE_WINDOW_DAYS} days")
-        elif plan.forecast_passed:
-            self.forecast_card.set_text(
-                fmt.day(plan.threshold_date),
-                f"probably passed at {fmt.usd(plan.pace.usd_per_day)}/day: import your newer "
-                "gifts to check")
         else:
-            self.forecast_card.set_text(
-                fmt.day(plan.threshold_date),
-                f"at {fmt.usd(plan.pace.usd_per_day)}/day ({PACE_WINDOW_DAYS}-day pace)")
+            self.forecast_card.set_text(*fmt.forecast_day(plan.forecast))
 
 
 def _segmented(parent: QWidget, texts: list[str], checked: int) -> QButtonGroup:

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from app.core.conversion import PayoutQuote
-from app.core.forecast import BalancePath, Goal, WaitChoice
+from app.core.forecast import BalancePath, Goal
 from app.core.money import format_money, round_money
+from app.core.planner import WaitChoice
 from app.services import planner as service
 from app.services import rates as rates_service
 from app.services.planner import MethodPlan, Planner, Withdrawal
@@ -111,7 +111,7 @@ def schedule_columns(currency: str) -> list[Column[Withdrawal]]:
 # ---- the forecast chart ------------------------------------------------------------------------
 
 class ForecastChart(pg.PlotWidget):
-    """The expected balance from the last day with earnings, its 10th-90th percentile band,
+    """The expected balance from today's balance, its 10th-90th percentile band,
     and the threshold line it crosses. Items are kept and refreshed with setData."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -164,7 +164,7 @@ class ForecastChart(pg.PlotWidget):
             self.crossing.setData([], [])
         self.label.setVisible(shown)
         self.today.setValue(_x(today))
-        self.today.setVisible(path.days[0] < today <= path.days[-1])
+        self.today.setVisible(path.days[0] <= today <= path.days[-1])
         self.getPlotItem().setXRange(xs[0], xs[-1], padding=0.02)
         low = min(min(path.low), threshold_usd)
         high = max(max(path.high), threshold_usd)
@@ -371,7 +371,7 @@ class Page(QWidget):
         local = "" if p.currency == "USD" else (
             f"{self._local(p.balance_local)} at {round_money(p.per_usd, 4)} {p.currency}/USD"
             " \u00b7 ")
-        self.balance_card.set_text(fmt.usd(s.balance_usd),
+        self.balance_card.set_text(fmt.balance(s.balance_usd),
                                    f"{local}{fmt.diamonds(s.balance_diamonds)} diamonds")
         self.minimum_card.set_text(
             fmt.usd(s.threshold_usd),
@@ -384,34 +384,23 @@ class Page(QWidget):
         self._fill_when_card(p)
 
     def _fill_when_card(self, p: Planner) -> None:
-        f = p.forecast
-        if p.summary.withdrawable:
-            self.when_card.set_text("Now", f"{fmt.usd(p.summary.balance_usd)} is above the "
-                                    f"{fmt.usd(p.summary.threshold_usd)} minimum", "good")
-        elif f.expected is None or p.request_day is None:
-            self.when_card.set_text("No forecast", "no earnings in the last 4 weeks")
+        s = p.summary
+        if s.withdrawable:
+            self.when_card.set_text("Now", f"{fmt.balance(s.balance_usd)} is above the "
+                                    f"{fmt.usd(s.threshold_usd)} minimum", "good")
         else:
-            band = (f"{_short(f.low)} \u2013 {fmt.day(f.high)}" if f.low and f.high
-                    else "band beyond a year")
-            late = " (passed: import your newer gifts)" if f.expected < p.today else ""
-            self.when_card.set_text(fmt.day(f.expected), f"likely {band}{late}")
+            self.when_card.set_text(*fmt.forecast_day(p.forecast))
 
     def _fill_when(self, p: Planner) -> None:
-        self.chart.show_path(p.path, p.summary.threshold_usd, p.forecast.expected, p.today)
+        self.chart.show_path(p.path, p.summary.threshold_usd, p.plan.threshold_date, p.today)
+        start = (f"the weeks up to {fmt.day(p.last_day)}, the last day with earnings"
+                 if p.last_day else "no earnings yet")
         self.method_note.setText(
-            f"From {fmt.day(p.last_day)}, the last day with earnings, at "
+            f"From today's balance on {fmt.day(p.today)}, following {start}, at "
             f"{fmt.usd(p.pace_usd)}/day on average. Method: {p.forecast.method}.")
 
     def _fill_how(self, p: Planner) -> None:
-        if p.request_day is None:
-            what = "The threshold is not reached at the recent pace: fees only."
-        elif p.summary.withdrawable:
-            what = (f"Withdrawing the whole balance, {fmt.usd(p.amount_usd)}, from "
-                    f"{fmt.day(p.request_day)}.")
-        else:
-            what = (f"Withdrawing the {fmt.usd(p.amount_usd)} minimum on the forecast day, "
-                    f"{fmt.day(p.request_day)}.")
-        self.how_note.setText(what)
+        self.how_note.setText(how_text(p))
         self.methods_model.columns = method_columns(p.currency)
         self.methods_model.set_rows(list(p.methods))
         usd = p.currency == "USD"  # no spread, and the local amount is the USD one
@@ -544,21 +533,35 @@ def calibration_question(region: str, day: date, diamonds: int, cash: Decimal, r
             "can delete the entry on the Rates page.")
 
 
+def how_text(p: Planner) -> str:
+    """What the method table withdraws, from when, and what stays."""
+    if p.request_day is None:
+        return f"{p.forecast.note or 'No day to plan for'}: fees only."
+    if p.summary.withdrawable:
+        what = (f"Withdrawing the balance, {fmt.balance(p.amount_usd)}, from "
+                f"{fmt.day(p.request_day)}.")
+    else:
+        what = (f"Withdrawing the {fmt.usd(p.amount_usd)} minimum on the forecast day, "
+                f"{fmt.day(p.request_day)}.")
+    stays = p.plan.chosen.stays_note
+    return f"{what} {stays}." if stays else what
+
+
 def wait_text(p: Planner, choice: WaitChoice) -> str:
-    now, later = choice.now, choice.later
     local = p.currency != "USD"
 
-    def arrives(q: PayoutQuote) -> str:
-        extra = f" ({format_money(q.net_local, p.currency)})" if local else ""
-        return f"{fmt.usd(q.net_usd)}{extra}"
+    def part(label: str, w: MethodPlan) -> str:
+        if not w.withdrawals:
+            return (f"{label}: nothing to withdraw, "
+                    f"{fmt.balance(w.stays_usd)} is under the {fmt.usd(w.minimum_usd)} minimum.")
+        extra = f" ({format_money(w.net_local, p.currency)})" if local else ""
+        days = f" over {len(w.withdrawals)} days" if len(w.withdrawals) > 1 else ""
+        return (f"{label}: withdraw {fmt.usd(w.gross_usd)}{days}, "
+                f"<b>{fmt.usd(w.net_usd)}{extra}</b> arrives.")
 
-    blocked = ("" if p.summary.withdrawable else
-               f"<br><i>Below the {fmt.usd(p.summary.threshold_usd)} minimum today.</i>")
-    return (f"Now: withdraw {fmt.usd(now.gross_usd)}, <b>{arrives(now)}</b> arrives.<br>"
-            f"{fmt.day(choice.later_day)}: withdraw {fmt.usd(later.gross_usd)}, "
-            f"<b>{arrives(later)}</b> arrives.<br>"
-            f"Waiting adds <b>{fmt.usd(choice.gain_usd)}</b> at {fmt.usd(p.pace_usd)}/day."
-            + blocked)
+    return "<br>".join([
+        part("Now", choice.now), part(fmt.day(choice.later_day), choice.later),
+        f"Waiting adds <b>{fmt.usd(choice.gain_usd)}</b> at {fmt.usd(p.pace_usd)}/day."])
 
 
 def goal_text(g: Goal) -> str:
