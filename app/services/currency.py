@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
-from app.core.money import ZERO, plain, rate_text as plain_rate, round_money
+from app.core.money import ZERO, plain, round_money
+from app.core.money import rate_text as plain_rate
 from app.core.rates import ExchangeRate, RateBook, RegionRates, effective
 from app.core.valuation import local_day
 from app.services import money_views
