@@ -272,6 +272,7 @@ def cmd_rejected(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
+    from app.core.money import rate_text
     from app.services.money_views import summary
     with _open(args) as db:
         s, v = summary(db, account=args.account, start=args.start, end=args.end,
@@ -295,8 +296,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
             f"  balance {s.balance_diamonds:,} diamonds = {_usd(s.balance_usd)}"
             f"   (threshold {_usd(s.threshold_usd)}: "
             f"{'withdrawable' if s.withdrawable else 'not yet withdrawable'})",
-            f"  rates: {v.rates.diamonds_per_coin} diamonds/coin, "
-            f"${v.rates.usd_per_diamond}/diamond (preset {args.preset})"])
+            f"  rates: {rate_text(v.rates.diamonds_per_coin)} diamonds/coin, "
+            f"${rate_text(v.rates.usd_per_diamond)}/diamond (preset {args.preset})"])
     _emit(args, data, text)
     return 0
 

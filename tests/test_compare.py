@@ -114,7 +114,7 @@ def test_fan_spend_is_a_per_coin_range_not_a_cheapest_combination():
     6,607 coins are $69.85 at the web's 70 for $0.74 (not the $99.99 in-app 6,607 pack) and
     $100.63 at the in-app 65 for $0.99."""
     spend = fan_spend(6607, effective_book(None).coin_packs("US"))
-    assert (spend.low, spend.high) == (Decimal("69.85"), Decimal("100.63"))
+    assert (cents(spend.low), cents(spend.high)) == (Decimal("69.85"), Decimal("100.63"))
 
 
 def test_us_fans_paid_for_every_diamond_including_what_the_log_missed(demo_db):
@@ -125,11 +125,12 @@ def test_us_fans_paid_for_every_diamond_including_what_the_log_missed(demo_db):
     assert fans is not None
     assert fans.coins == 203_208 and fans.pack_currency == "USD" and not fans.converted
     assert fans.paid is not None
-    assert (fans.paid.low, fans.paid.high) == (Decimal("2148.20"), Decimal("3095.01"))
+    assert (cents(fans.paid.low), cents(fans.paid.high)) == (Decimal("2148.20"),
+                                                             Decimal("3095.01"))
     assert fans.receive_local == ALL_USD
     kept = fans.kept()
     assert kept is not None
-    assert kept[0] == 1 - ALL_USD / Decimal("2148.20")
+    assert kept[0] == 1 - ALL_USD / fans.paid.low  # the exact spend, not a rounded one
     assert (cents(kept[0] * 100), cents(kept[1] * 100)) == (Decimal("52.70"), Decimal("67.17"))
     assert (fans.cheapest().channel, fans.dearest().coins) == ("web", 65)
 
@@ -147,13 +148,15 @@ def test_fan_spend_per_month_adds_up(demo_db):
 
 def test_brazil_packs_priced_in_usd_are_converted(demo_db):
     """BR carries the in-app ladder in USD (no regional prices): cheapest per coin 330 for
-    $4.99 -> 203,208 x 4.99 / 330 = $3,072.75, x 5.40 BRL/USD = R$16,592.85. The creator's
-    R$5,486.62 (1,016.04 x 5.40) against it: TikTok keeps 66.9%."""
+    $4.99 -> 203,208 x 4.99 / 330 = $3,072.7513, x 5.40 BRL/USD = R$16,592.8569 -> R$16,592.86
+    (converted first, rounded once: rounding to $3,072.75 first gave R$16,592.85). The
+    creator's R$5,486.62 (1,016.04 x 5.40) against it: TikTok keeps 66.9%."""
     br = row(demo_db, "BR")
     fans = br.fans
     assert fans is not None and fans.converted and fans.pack_currency == "USD"
     assert fans.paid is not None and fans.paid.currency == "BRL"
-    assert fans.paid.low == Decimal("3072.75") * Decimal("5.40")
+    assert fans.paid.low == Decimal(203_208) * Decimal("4.99") / 330 * Decimal("5.40")
+    assert cents(fans.paid.low) == Decimal("16592.86")
     assert fans.receive_local == ALL_USD * Decimal("5.40") == br.local
     kept = fans.kept()
     assert kept is not None and cents(kept[0] * 100) == Decimal("66.93")

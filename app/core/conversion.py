@@ -84,13 +84,13 @@ class FanSpend:
 
 
 def fan_spend(coins: int, packs: list[CoinPack]) -> FanSpend:
-    """What fans paid for `coins`, as a range over the region's coin packs."""
+    """What fans paid for `coins`, as a range over the region's coin packs: exact, so that a
+    conversion to another currency comes before the one rounding at display."""
     if not packs:
         raise ValueError("no coin packs for this region")
     per_coin = [p.price / p.coins for p in packs]
     currency = packs[0].currency
-    return FanSpend(coins, currency, round_money(coins * min(per_coin)),
-                    round_money(coins * max(per_coin)))
+    return FanSpend(coins, currency, coins * min(per_coin), coins * max(per_coin))
 
 
 @dataclass(frozen=True)

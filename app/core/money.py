@@ -1,11 +1,28 @@
-"""Money as Decimal, and the one place where amounts are rounded."""
+"""Money as Decimal, and the one place where amounts are rounded.
+
+The rule, everywhere: compute exactly (convert to the other currency first), round once, at
+display or payout time, half up to the cent (`round_money`).
+
+A table whose rows have a total (a report's months, its payouts) shows the rounded exact total,
+and its rows are allocated by the largest-remainder method (`allocate`): each row is rounded
+down to the cent, and the cents still missing to the rounded total go one each to the rows
+that lost most to that rounding (the earlier row on a tie). So the rows shown always add up to
+the total shown, the total is the figure every other view shows for the same period, and no
+row is more than a cent away from its exact value.
+
+Rates (diamonds per coin, USD per diamond, an exchange rate) are shown with `rate_text`: plain
+notation, never "1.6E+4", and at most RATE_DIGITS significant digits, so a computed rate such
+as 16666.666... reads 16666.7.
+"""
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from collections.abc import Sequence
+from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
+RATE_DIGITS = 6
 
 
 def dec(value: object) -> Decimal:
@@ -31,6 +48,30 @@ def round_down(amount: Decimal) -> Decimal:
     """Whole cents toward zero: an amount that can be taken out is never shown above what can
     be taken out ($99.995 is $99.99, under a $100 minimum)."""
     return amount.quantize(CENT, rounding=ROUND_DOWN)
+
+
+def allocate(amounts: Sequence[Decimal], places: int = 2) -> tuple[list[Decimal], Decimal]:
+    """The rows rounded so that they add up to their rounded total, and that total: the
+    largest-remainder method (see the module's docstring)."""
+    unit = Decimal(1).scaleb(-places)
+    total = round_money(sum(amounts, ZERO), places)
+    floors = [a.quantize(unit, rounding=ROUND_FLOOR) for a in amounts]
+    missing = int((total - sum(floors, ZERO)) / unit)
+    by_remainder = sorted(range(len(amounts)), key=lambda i: (floors[i] - amounts[i], i))
+    for i in by_remainder[:missing]:
+        floors[i] += unit
+    return floors, total
+
+
+def rate_text(rate: Decimal, digits: int = RATE_DIGITS) -> str:
+    """A rate in plain notation with at most `digits` significant digits: 0.005, 16000,
+    16666.7, 0.7512."""
+    if not rate:
+        return "0"
+    exponent = rate.adjusted() - digits + 1
+    rounded = rate.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP) \
+        if exponent < 0 else round_money(rate, 0)
+    return plain(rounded)
 
 
 def plain(amount: Decimal) -> str:

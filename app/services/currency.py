@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 from app.core.money import ZERO, plain, round_money
+from app.core.money import rate_text as plain_rate
 from app.core.rates import ExchangeRate, RateBook, RegionRates, effective
 from app.core.valuation import local_day
 from app.services import money_views
@@ -170,9 +171,9 @@ class RatesUsed:
     def _region_text(self) -> str:
         first, later = self.regions[0], self.regions[1:]
         text = (f"{self.region} rates from {first.valid_from.isoformat()} \u00b7 "
-                f"${plain(first.usd_per_diamond)} per diamond")
+                f"${plain_rate(first.usd_per_diamond)} per diamond")
         for entry in later[:2]:
-            text += f", ${plain(entry.usd_per_diamond)} from {entry.valid_from.isoformat()}"
+            text += f", ${plain_rate(entry.usd_per_diamond)} from {entry.valid_from.isoformat()}"
         if len(later) > 2:
             text += f" and {len(later) - 2} later changes"
         return text

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -24,7 +24,7 @@ from sqlite_utils import Database
 
 from app.core.charts import EarningsChart, earnings_chart
 from app.core.conversion import quote_payout
-from app.core.money import ZERO, plain, round_money
+from app.core.money import ZERO, allocate, plain, rate_text, round_money
 from app.core.rates import Dated, ExchangeRate, PayoutMethod, RateBook, RegionRates
 from app.core.valuation import local_day, summarize, value_payout
 from app.services import accounts
@@ -368,6 +368,24 @@ def _gift_mix(db: Database, acct: dict[str, Any], period: Period) -> list[GiftLi
     return named
 
 
+# ---- what a table shows -----------------------------------------------------------------------
+
+MONTH_MONEY = ("usd", "local", "payouts_usd", "fees_usd")
+
+
+def shown_months(report: Report) -> tuple[list[MonthRow], MonthRow]:
+    """The month rows and their total as a table shows them: money in cents, each column
+    allocated (app.core.money.allocate) so that its rows add up to its total."""
+    months = report.months
+    columns = {name: allocate([getattr(m, name) for m in months]) for name in MONTH_MONEY}
+    rows = [replace(m, **{name: columns[name][0][i] for name in MONTH_MONEY})
+            for i, m in enumerate(months)]
+    t = report.totals
+    total = MonthRow(report.period.start, t.gifts, t.coins, t.diamonds,
+                     **{name: columns[name][1] for name in MONTH_MONEY})
+    return rows, total
+
+
 # ---- CSV ----------------------------------------------------------------------------------------
 
 def _money(amount: Decimal) -> Decimal:
@@ -390,11 +408,10 @@ def csv_rows(report: Report) -> list[list[Any]]:
         ["Months"],
         ["month", "gifts", "coins", "diamonds", "usd", f"local_{cur.lower()}", "payouts_usd",
          "fees_usd"]]
-    for m in report.months:
-        rows.append([f"{m.month:%Y-%m}", m.gifts, m.coins, _exact(m.diamonds), _money(m.usd),
-                     _money(m.local), _money(m.payouts_usd), _money(m.fees_usd)])
-    rows.append(["total", t.gifts, t.coins, _exact(t.diamonds), _money(t.usd), _money(t.local),
-                 _money(t.payouts_usd), _money(t.fees_usd)])
+    months, total = shown_months(report)
+    for m in [*months, total]:
+        rows.append([f"{m.month:%Y-%m}" if m is not total else "total", m.gifts, m.coins,
+                     _exact(m.diamonds), m.usd, m.local, m.payouts_usd, m.fees_usd])
     rows += [[], ["Totals"], ["earned_usd", _money(t.usd)], [f"earned_local_{cur.lower()}",
              _money(t.local)], ["payouts_usd", _money(t.payouts_usd)],
              ["fees_usd", _money(t.fees_usd)], ["payouts_net_usd", _money(t.net_payouts_usd)],
@@ -420,15 +437,16 @@ def rates_rows(r: RatesUsed) -> list[list[Any]]:
     rows: list[list[Any]] = [["kind", "valid_from", "what", "source"]]
     for e in r.regions:
         rows.append(["region " + e.region, e.valid_from.isoformat(),
-                     f"{e.diamonds_per_coin} diamond per coin; ${e.usd_per_diamond} per "
-                     f"diamond; minimum ${e.min_withdrawal_usd}", e.source])
+                     f"{rate_text(e.diamonds_per_coin)} diamond per coin; "
+                     f"${rate_text(e.usd_per_diamond)} per diamond; "
+                     f"minimum ${rate_text(e.min_withdrawal_usd)}", e.source])
     for x in r.fx:
         rows.append([f"exchange {x.currency}", x.valid_from.isoformat(),
-                     f"{x.per_usd} {x.currency} per USD", x.source])
+                     f"{rate_text(x.per_usd)} {x.currency} per USD", x.source])
     for m in r.methods:
         rows.append([f"payout method {m.name}", m.valid_from.isoformat(),
-                     f"fee ${plain(m.fixed_fee_usd)} + {plain(m.percent_fee * 100)}%; "
-                     f"spread {plain(m.fx_spread * 100)}%", m.source])
+                     f"fee ${rate_text(m.fixed_fee_usd)} + {rate_text(m.percent_fee * 100)}%; "
+                     f"spread {rate_text(m.fx_spread * 100)}%", m.source])
     return rows
 
 

@@ -25,7 +25,7 @@ from PySide6.QtGui import (
 
 from app import __version__
 from app.core.money import format_money
-from app.services.reports import Report, rates_rows
+from app.services.reports import MonthRow, Report, rates_rows, shown_months
 from app.store.atomic import atomic_write_bytes, check_target
 from app.ui import format as fmt
 from app.ui.reports.charts import chart_images
@@ -110,15 +110,14 @@ def _months(report: Report) -> str:
     local = cur != "USD"
     head = ["Month", "Gifts", "Coins", "Diamonds", "USD", *([cur] if local else []),
             "Payouts", "Fees"]
-    rows = []
-    for m in report.months:
-        rows.append([f"{m.month:%B %Y}", f"{m.gifts:,}", f"{m.coins:,}", fmt.diamonds(m.diamonds),
-                     _money(m.usd), *([_money(m.local, cur)] if local else []),
-                     _money(m.payouts_usd), _money(m.fees_usd)])
-    t = report.totals
-    total = ["Total", f"{t.gifts:,}", f"{t.coins:,}", fmt.diamonds(t.diamonds), _money(t.usd),
-             *([_money(t.local, cur)] if local else []), _money(t.payouts_usd),
-             _money(t.fees_usd)]
+    months, t = shown_months(report)
+
+    def cells(m: MonthRow, name: str) -> list[str]:
+        return [name, f"{m.gifts:,}", f"{m.coins:,}", fmt.diamonds(m.diamonds), _money(m.usd),
+                *([_money(m.local, cur)] if local else []), _money(m.payouts_usd),
+                _money(m.fees_usd)]
+    rows = [cells(m, f"{m.month:%B %Y}") for m in months]
+    total = cells(t, "Total")
     note = ("Diamonds are the official LIVE totals where TikTok's export has them, else the gift "
             "log's coins at the region's diamonds per coin; each day is valued at the rates "
             "in force that day")
