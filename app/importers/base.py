@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -24,6 +25,23 @@ _ESCAPE_BREAKS = {ord(c): c.encode("unicode_escape").decode("ascii")
 class NoMoneyInFile(ImportRefused):
     """The file is read and known, but holds no money (a likes or comments log): skipped, and
     in an import of several files the others go on."""
+
+
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """`text` as UTF-8 can hold it (SQLite, a terminal): a byte the file's encoding could not
+    decode (read as a \\udc80-\\udcff surrogate) shown as \\xNN, any other lone surrogate
+    (a JSON "\\ud800" escape) as \\uNNNN. Text without surrogates comes back as it is."""
+    if text.isascii():
+        return text
+    return _SURROGATE_RE.sub(_escape_surrogate, text)
+
+
+def _escape_surrogate(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code - 0xdc00:02x}" if 0xdc80 <= code <= 0xdcff else f"\\u{code:04x}"
 
 
 class ImportCancelled(Exception):
@@ -57,11 +75,11 @@ class Feedback:
 
     def reject(self, line: int, reason: str, raw: str) -> None:
         self.rejected += 1
-        self.errors.append(RowError(line, reason, raw))
+        self.errors.append(RowError(line, storable(reason), storable(raw)))
 
     def skip(self, line: int, reason: str, raw: str) -> None:
         self.skipped += 1
-        self.errors.append(RowError(line, reason, raw, skipped=True))
+        self.errors.append(RowError(line, storable(reason), storable(raw), skipped=True))
 
     def tick(self, done: int, total: int) -> None:
         if self.cancel is not None and self.cancel():

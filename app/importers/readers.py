@@ -20,19 +20,21 @@ from typing import Any
 from app.core.catalogue import Catalogue, Gift, GiftLookupError
 from app.core.money import plain
 from app.core.records import PAYOUT_STATUSES
-from app.importers.base import Feedback, ImportRefused
+from app.importers.base import Feedback, ImportRefused, storable
 from app.importers.fields import Mapping, norm
 from app.importers.sources import Block, Table, table_blocks
 from app.importers.values import (
+    INT64_MAX,
     DateFormat,
     detect_date_format,
     detect_decimal_mark,
     make_block_time_parser,
     make_time_parser,
+    parse_amount,
     parse_bool,
     parse_count,
-    parse_decimal,
     parse_duration,
+    parse_id,
 )
 
 SAMPLE_ROWS = 500
@@ -192,8 +194,7 @@ class _Frame:
         return f"has {len(cells)} fields where the header has {self.width}"
 
     def raw(self, cells: list[str]) -> str:
-        text = self.delimiter.join(cells)
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        return storable(self.delimiter.join(cells))
 
     def cell(self, cells: list[str], fld: str) -> str:
         i = self.index.get(fld)
@@ -214,7 +215,7 @@ def _split_runaway_quotes(rows: Iterator[tuple[int, list[str]]], width: int, del
             continue
         pieces = _LINE_BREAK_RE.split(delimiter.join(cells))
         fb.reject(line, "an opening quote (\") that is never closed: this line is rejected "
-                  "and the lines below it are read on their own", _escaped(pieces[0]))
+                  "and the lines below it are read on their own", storable(pieces[0]))
         for offset, piece in enumerate(pieces[1:], 1):
             if piece.strip():
                 yield line + offset, _split_line(piece, delimiter)
@@ -227,10 +228,6 @@ def _split_line(text: str, delimiter: str) -> list[str]:
         return [f"\x00csv error: {exc}"]
 
 
-def _escaped(text: str) -> str:
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
 _TOTALS_RE = re.compile(r"\s*(?:grand\s*|sub)?(?:totals?|sum|summe|gesamt)\b", re.IGNORECASE)
 
 
@@ -240,8 +237,9 @@ def _text(value: str) -> str:
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            raise ValueError(f"{value.encode('utf-8', 'surrogateescape')!r} holds bytes that "
-                             "are not valid in the file's encoding") from None
+            raise ValueError(f"'{storable(value[:60])}' holds bytes that are not valid in "
+                             "the file's encoding, or a lone surrogate (a \\ud800 escape)"
+                             ) from None
     return value
 
 
@@ -370,31 +368,22 @@ def _gift_blocks(f: _Frame, parse_time: Callable[[str], int],
             gid_text = cells[i_gid].strip() if i_gid is not None else ""
             gname = cells[i_gname].strip() if i_gname is not None else ""
             try:
-                gid = int(gid_text) if gid_text else 0
-            except ValueError:
-                raise ValueError(f"gift id {gid_text!r} is not a number") from None
+                gid = parse_id(gid_text) if gid_text else 0
+            except ValueError as exc:
+                raise ValueError(f"gift id {exc}") from None
             if not gid and not gname:
                 raise ValueError("no gift: id and name are empty")
             rep_text = cells[i_rep].strip() if i_rep is not None else ""
-            try:
-                rep = int(rep_text) if rep_text else 1
-            except ValueError:
-                rep = parse_count(rep_text, mark)
+            rep = parse_count(rep_text, mark) if rep_text else 1
             if rep < 1 or rep > MAX_REPEAT:
                 raise ValueError(f"repeat count {rep} is out of range (1..{MAX_REPEAT:,})")
             total_text = cells[i_total].strip() if i_total is not None else ""
             each_text = cells[i_each].strip() if i_each is not None else ""
             if total_text:
-                try:
-                    total = int(total_text)
-                except ValueError:
-                    total = parse_count(total_text, mark)
+                total = parse_count(total_text, mark)
                 each = total // rep
             elif each_text:
-                try:
-                    each = int(each_text)
-                except ValueError:
-                    each = parse_count(each_text, mark)
+                each = parse_count(each_text, mark)
                 total = each * rep
             else:
                 gid, cat_name, each = price(gid, gname, ts)
@@ -513,7 +502,8 @@ class _GiftBlock:
                 total = list(map(operator.mul, each, rep))
         except ValueError:
             return None
-        if min(total) < 0 or min(each) < 0 or max(total) > MAX_COINS:
+        if min(total) < 0 or min(each) < 0 or max(total) > MAX_COINS or (
+                max(gid) > INT64_MAX or min(gid) < 0):
             return None
         if self.prices is not None:
             days = map(operator.floordiv, ts, repeat(86400))
@@ -705,7 +695,7 @@ def _payout_rows(f: _Frame, parse_time: Callable[[str], int], mark: str,
             requested = parse_time(req_text) if req_text else paid
             diamonds = _opt_count(f.cell(cells, "diamonds"), mark, "diamonds")
             amount_text = f.cell(cells, "amount")
-            amount = parse_decimal(amount_text, mark) if amount_text else None
+            amount = parse_amount(amount_text, mark) if amount_text else None
             if amount is None and diamonds is None:
                 raise ValueError("no amount and no diamonds")
             if amount is not None and amount < 0:
@@ -714,10 +704,10 @@ def _payout_rows(f: _Frame, parse_time: Callable[[str], int], mark: str,
             if len(cur) != 3 or not cur.isalpha():
                 raise ValueError(f"currency {cur!r} is not a 3-letter code")
             usd_text = f.cell(cells, "usd")
-            usd = parse_decimal(usd_text, mark) if usd_text else (
+            usd = parse_amount(usd_text, mark) if usd_text else (
                 amount if cur == "USD" else None)
             fee_text = f.cell(cells, "fee")
-            fee = abs(parse_decimal(fee_text, mark)) if fee_text else None
+            fee = abs(parse_amount(fee_text, mark)) if fee_text else None
             status_text = norm(f.cell(cells, "status"))
             status = _STATUS.get(status_text)
             if status is None:

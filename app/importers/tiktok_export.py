@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import struct
@@ -378,13 +379,26 @@ def _decode(data: bytes, shown: str) -> str:
 def _parse_json(data: bytes, shown: str) -> object:
     text = _decode(data, shown)
     try:
-        value: object = json.loads(text)
+        value: object = json.loads(text, parse_int=_json_int, parse_float=_json_float)
     except json.JSONDecodeError as exc:
         raise ImportRefused(f"{shown} is not valid JSON: {exc.msg} at line {exc.lineno}, "
                             f"column {exc.colno}") from None
     except RecursionError:
         raise ImportRefused(f"{shown} is nested too deeply to read as JSON") from None
     return value
+
+
+def _json_int(text: str) -> int | str:
+    """A JSON integer; one too long for a number column is kept as written, so the reader
+    rejects its record with the reason (int() itself refuses over 4,300 digits)."""
+    return int(text) if len(text) <= 20 else text
+
+
+def _json_float(text: str) -> float | str:
+    """A JSON number with a fraction or exponent; one a float cannot hold (1e999 would read
+    as inf) is kept as written for the reader to reject."""
+    value = float(text)
+    return value if math.isfinite(value) and len(text) <= 40 else text
 
 
 def _walk(root: object) -> Iterator[tuple[str, object]]:

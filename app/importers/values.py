@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -330,6 +330,57 @@ def detect_decimal_mark(samples: Iterable[str]) -> str:
     return "," if comma_votes > dot_votes else "."
 
 
+# Bounds checked on the text, before any conversion: Decimal and int() take time and memory
+# in proportion to the value written (int(Decimal("1e9999999")) runs for minutes).
+MAX_DIGITS = 28  # significant digits; Decimal's precision, and more than any real figure has
+MAX_EXPONENT = 30  # |n| of an exponent written as 1e<n>
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # what an SQLite INTEGER column holds
+MAX_AMOUNT = Decimal(10) ** 12  # money above a trillion, in any currency, is a misread number
+_NUMBER_RE = re.compile(r"[+-]?(?P<int>\d*)(?:\.(?P<frac>\d*))?(?:[eE](?P<exp>[+-]?\d+))?")
+_SHOWN = 40  # characters of an offending value quoted in a reason
+
+
+def shown(text: str) -> str:
+    """`text` quoted for a reason, cut to its first _SHOWN characters."""
+    if len(text) <= _SHOWN:
+        return repr(text)
+    return f"{text[:_SHOWN]!r}... ({len(text):,} characters)"
+
+
+def bounded_decimal(s: str, text: str) -> Decimal:
+    """`s`, a plain number such as '-12.5' or '3e4' (`text` as written, for the reason), as a
+    Decimal; ValueError, before converting, when it has more than MAX_DIGITS significant digits
+    or an exponent beyond MAX_EXPONENT either way."""
+    m = _NUMBER_RE.fullmatch(s)
+    if m is None or not (m["int"] or m["frac"]):
+        raise ValueError(f"cannot read {shown(text)} as a number")
+    if len((m["int"] + (m["frac"] or "")).lstrip("0")) > MAX_DIGITS:
+        raise ValueError(f"{shown(text)} has more than {MAX_DIGITS} digits")
+    exp = m["exp"]
+    if exp is not None and (len(exp.lstrip("+-0")) > 3 or abs(int(exp)) > MAX_EXPONENT):
+        raise ValueError(f"{shown(text)} has an exponent beyond +/-{MAX_EXPONENT}")
+    return Decimal(s)
+
+
+def int64(value: int, text: str) -> int:
+    """`value` (read from `text`) when an SQLite INTEGER column can hold it."""
+    if not INT64_MIN <= value <= INT64_MAX:
+        raise ValueError(f"{shown(text)} is too large to store (over 64 bits)")
+    return value
+
+
+def parse_id(text: str) -> int:
+    """An id written as int() reads it ('12345'), at most 64 bits (2**63 has 19 digits)."""
+    s = text.strip()
+    if len(s.lstrip("+-0_")) > 24:
+        raise ValueError(f"{shown(text)} is not a number of at most 64 bits")
+    try:
+        value = int(s)
+    except ValueError:
+        raise ValueError(f"{shown(text)} is not a number") from None
+    return int64(value, text)
+
+
 def parse_decimal(text: str, mark: str = ".") -> Decimal:
     """'1,234.50', '1.234,5', '1 234', '$12.50', '12,50 €', '(5.00)' -> Decimal."""
     s = _CURRENCY_WORDS.sub("", text).translate(_STRIP)
@@ -340,29 +391,36 @@ def parse_decimal(text: str, mark: str = ".") -> Decimal:
         mark = "," if s.rfind(",") > s.rfind(".") else "."
     s = s.replace(".", "").replace(",", ".") if mark == "," else s.replace(",", "")
     if not s or s in "+-":
-        raise ValueError(f"cannot read {text!r} as a number")
-    try:
-        value = Decimal(s)
-    except InvalidOperation:
-        raise ValueError(f"cannot read {text!r} as a number") from None
-    if not value.is_finite():
-        raise ValueError(f"cannot read {text!r} as a number")
+        raise ValueError(f"cannot read {shown(text)} as a number")
+    value = bounded_decimal(s, text)
     return -value if negative else value
 
 
-def parse_count(text: str, mark: str = ".") -> int:
-    """A whole number such as a coin or repeat count ('1,234', '1 234', '1.234' with mark ',')."""
-    try:
-        return int(text)
-    except ValueError:
-        pass
+def parse_amount(text: str, mark: str = ".") -> Decimal:
+    """parse_decimal for money: at most MAX_AMOUNT either way."""
     value = parse_decimal(text, mark)
+    if abs(value) > MAX_AMOUNT:
+        raise ValueError(f"{shown(text)} is over the ceiling of {MAX_AMOUNT:,} for an amount")
+    return value
+
+
+def parse_count(text: str, mark: str = ".") -> int:
+    """A whole number such as a coin or repeat count ('1,234', '1 234', '1.234' with mark ','),
+    at most 64 bits."""
+    try:
+        value = int(text)  # Python refuses over 4,300 digits: a long text costs little here
+    except ValueError:
+        value = _whole(parse_decimal(text, mark), text)
+    return int64(value, text)
+
+
+def _whole(value: Decimal, text: str) -> int:
     if value != value.to_integral_value():
         if _GROUPED_RE.match(text.strip()):
             # '1.234' or '1,234' in a whole-number column can only be thousands grouping
             return int(text.strip().replace(".", "").replace(",", ""))
-        raise ValueError(f"{text!r} is not a whole number")
-    return int(value)
+        raise ValueError(f"{shown(text)} is not a whole number")
+    return int(value)  # at most MAX_DIGITS digits and exponent MAX_EXPONENT: cheap
 
 
 _GROUPED_RE = re.compile(r"^[+-]?\d{1,3}([.,])\d{3}(?:\1\d{3})*$")
@@ -382,22 +440,23 @@ def parse_bool(text: str) -> bool:
 
 
 _DURATION_RE = re.compile(
-    r"^(?:(?P<h>\d+)\s*h(?:ours?|rs?)?)?\s*(?:(?P<m>\d+)\s*m(?:in(?:utes?)?)?)?\s*"
-    r"(?:(?P<s>\d+)\s*s(?:ec(?:onds?)?)?)?$", re.IGNORECASE)
+    r"^(?:(?P<h>\d{1,9})\s*h(?:ours?|rs?)?)?\s*(?:(?P<m>\d{1,9})\s*m(?:in(?:utes?)?)?)?\s*"
+    r"(?:(?P<s>\d{1,9})\s*s(?:ec(?:onds?)?)?)?$", re.IGNORECASE)
+_CLOCK_RE = re.compile(r"(\d{1,9}):(\d{1,9})(?::(\d{1,9}))?")
+_PLAIN_RE = re.compile(r"\d+(?:\.\d*)?|\.\d+")
 
 
 def parse_duration(text: str, unit_seconds: int = 1) -> int:
-    """'1:23:45', '83:10', '1h 23m', '83 min', or a plain number in `unit_seconds` units."""
+    """'1:23:45', '83:10', '1h 23m', '83 min', or a plain number in `unit_seconds` units.
+
+    Digits are decimal digits (regex \\d): a superscript two passes str.isdigit(), but int()
+    refuses it."""
     s = text.strip()
-    if ":" in s:
-        parts = s.split(":")
-        if len(parts) in (2, 3) and all(p.isdigit() for p in parts):
-            nums = [int(p) for p in parts]
-            if len(nums) == 2:
-                nums.insert(0, 0)
-            return nums[0] * 3600 + nums[1] * 60 + nums[2]
-    elif s.replace(".", "", 1).isdigit():
-        return int(Decimal(s) * unit_seconds)
-    elif s and (m := _DURATION_RE.match(s)) and any(m.groupdict().values()):
+    if m := _CLOCK_RE.fullmatch(s):
+        hours, minutes, seconds = (m[1], m[2], m[3]) if m[3] else ("0", m[1], m[2])
+        return int(hours) * 3600 + int(minutes) * 60 + int(seconds)
+    if _PLAIN_RE.fullmatch(s):
+        return int(bounded_decimal(s, text) * unit_seconds)
+    if s and (m := _DURATION_RE.match(s)) and any(m.groupdict().values()):
         return int(m["h"] or 0) * 3600 + int(m["m"] or 0) * 60 + int(m["s"] or 0)
-    raise ValueError(f"cannot read {text!r} as a duration")
+    raise ValueError(f"cannot read {shown(text)} as a duration")

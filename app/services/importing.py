@@ -19,6 +19,7 @@ from app.importers.base import (
     NoMoneyInFile,
     ProgressFn,
     RowError,
+    storable,
 )
 from app.importers.fields import (
     KINDS,
@@ -255,8 +256,8 @@ def run(db: Database, item: Prepared, account: dict[str, Any], *,
 
     details: dict[str, Any] = {**item.table.info, "profile": item.mapping.name,
                                "columns": item.mapping.columns}
-    meta = batches.BatchMeta(account["id"], str(item.path), item.kind, item.mapping.name,
-                             details)
+    file = storable(str(item.path))  # a name of undecodable bytes is kept escaped
+    meta = batches.BatchMeta(account["id"], file, item.kind, item.mapping.name, details)
     result = batches.save_batch(
         db, meta, item.rows, drain, item.table.sha256,
         lambda: (fb.rejected, fb.skipped, fb.folded), dry_run=dry_run,
@@ -271,7 +272,7 @@ def run(db: Database, item: Prepared, account: dict[str, Any], *,
         with db.atomic():
             db.execute("UPDATE imports SET details = ? WHERE id = ?",
                        (json.dumps(details), result.import_id))
-    return ImportReport(None if dry_run else result.import_id, str(item.path), item.kind,
+    return ImportReport(None if dry_run else result.import_id, file, item.kind,
                         result.rows, result.inserted, result.duplicates, result.rejected,
                         result.skipped, result.folded, reported, details, dry_run)
 

@@ -1,0 +1,207 @@
+"""Hostile input through the command line, one class a test: a number or text that cannot be
+stored becomes a rejected row with its line and reason (exit 0, the rest imported); a file
+that cannot be read at all is refused with one line (exit 1) and the ledger is unchanged."""
+
+from __future__ import annotations
+
+import json
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import snapshot, write
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.cli import main
+from app.importers.values import (
+    INT64_MAX,
+    MAX_AMOUNT,
+    parse_amount,
+    parse_count,
+    parse_duration,
+    parse_id,
+)
+from app.store.db import open_db
+
+FIXTURE = Path(__file__).parent / "fixtures" / "tiktok_export" / "user_data_tiktok.json"
+
+
+def cli(capsys: pytest.CaptureFixture[str], db: Path, *argv: str | Path) -> tuple[int, Any, str]:
+    code = main(["--db", str(db), *map(str, argv)])
+    out, err = capsys.readouterr()
+    data = json.loads(out) if out.strip() and "--json" in argv else out
+    return code, data, err
+
+
+def import_json(capsys: pytest.CaptureFixture[str], db: Path,
+                path: Path) -> list[dict[str, Any]]:
+    code, data, err = cli(capsys, db, "import", path, "--json")
+    assert code == 0, err
+    assert "Traceback" not in err
+    return list(data["imports"])
+
+
+def rejected(capsys: pytest.CaptureFixture[str], db: Path, import_id: int) -> list[Any]:
+    code, data, err = cli(capsys, db, "rejected", str(import_id), "--json")
+    assert code == 0, err
+    return list(data)
+
+
+# ---- numbers: bounded before they are converted -----------------------------------------------
+
+GIFTS = "time,sender,gift_id,gift,coins\n"
+OK_GIFT = "2026-08-03 10:00:01,bob,5655,Rose,1\n"
+
+
+@pytest.mark.parametrize(("row", "reason"), [
+    ("2026-08-03 10:00:00,ann,12345678901234567890,Rose,1", "gift id '12345678901234567890' "
+                                                             "is too large to store"),
+    ("2026-08-03 10:00:00,ann,5655,Rose,1e9999999", "'1e9999999' has an exponent beyond"),
+    ("2026-08-03 10:00:00,ann,5655,Rose,1e999999", "'1e999999' has an exponent beyond"),
+    ("2026-08-03 10:00:00,ann,5655,Rose," + "9" * 5000, "has more than 28 digits"),
+    ("2026-08-03 10:00:00,ann,5655,Rose,99999999999999999999", "too large to store"),
+])
+def test_a_number_beyond_what_a_column_holds_is_a_rejected_row_at_once(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], row: str, reason: str) -> None:
+    db = tmp_path / "ledger.sqlite3"
+    path = write(tmp_path / "gifts.csv", GIFTS + row + "\n" + OK_GIFT)
+    started = time.perf_counter()
+    [report] = import_json(capsys, db, path)
+    assert time.perf_counter() - started < 5  # 1e999999 took 31 s, 1e9999999 never ended
+    assert (report["inserted"], report["rejected"]) == (1, 1)
+    [bad] = rejected(capsys, db, report["import_id"])
+    assert bad["line"] == 2 and reason in bad["reason"] and len(bad["reason"]) < 200
+    assert bad["raw"].startswith("2026-08-03 10:00:00,ann")
+
+
+SESSIONS = "start,duration,diamonds,likes\n"
+
+
+@pytest.mark.parametrize(("row", "reason"), [
+    ("2026-08-03 10:00:00,1\u00b2,5,1", "cannot read '1\u00b2' as a duration"),
+    ("2026-08-03 10:00:00,1:\u00b2:00,5,1", "as a duration"),
+    ("2026-08-03 10:00:00,60,5,123456789012345678901234", "too large to store"),
+    ("2026-08-03 10:00:00,60,1e40,1", "exponent beyond"),
+])
+def test_a_session_number_that_cannot_be_stored_is_a_rejected_row(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], row: str, reason: str) -> None:
+    db = tmp_path / "ledger.sqlite3"
+    path = write(tmp_path / "lives.csv", SESSIONS + row + "\n2026-08-03 12:00:00,60,5,1\n")
+    [report] = import_json(capsys, db, path)
+    assert (report["inserted"], report["rejected"]) == (1, 1)
+    [bad] = rejected(capsys, db, report["import_id"])
+    assert bad["line"] == 2 and reason in bad["reason"]
+
+
+PAYOUTS = "paid,amount,currency,usd value,fee,status\n"
+
+
+@pytest.mark.parametrize(("row", "reason"), [
+    ("2026-08-03,1e30,USD,,1,paid", "'1e30' is over the ceiling of 1,000,000,000,000"),
+    ("2026-08-03,5,EUR,1e30,1,paid", "'1e30' is over the ceiling"),
+    ("2026-08-03,5,USD,,1e999999999,paid", "'1e999999999' has an exponent beyond"),
+    ("2026-08-03,5,USD,,2000000000000,paid", "over the ceiling"),
+])
+def test_an_amount_beyond_the_ceiling_is_a_rejected_row(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], row: str, reason: str) -> None:
+    db = tmp_path / "ledger.sqlite3"
+    path = write(tmp_path / "payouts.csv", PAYOUTS + row + "\n2026-08-04,5,USD,,1,paid\n")
+    [report] = import_json(capsys, db, path)
+    assert (report["inserted"], report["rejected"]) == (1, 1)
+    [bad] = rejected(capsys, db, report["import_id"])
+    assert bad["line"] == 2 and reason in bad["reason"]
+
+
+def _export_with(tmp_path: Path, old: str, new: str) -> Path:
+    text = FIXTURE.read_text(encoding="utf-8")
+    assert old in text
+    return write(tmp_path / "user_data_tiktok.json", text.replace(old, new, 1))
+
+
+@pytest.mark.parametrize(("value", "reason"), [
+    ("9" * 5000, "has more than 28 digits"),  # json.loads alone raises over 4,300 digits
+    ("1e9999999", "'1e9999999' has an exponent beyond"),  # json.loads alone reads inf
+    ('"1e9999999"', "'1e9999999' has an exponent beyond"),
+    ("123456789012345678901234", "too large to store"),
+])
+def test_a_huge_number_in_a_json_export_is_a_rejected_record(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str, reason: str) -> None:
+    db = tmp_path / "ledger.sqlite3"
+    path = _export_with(tmp_path, '"TotalLike": "10234"', f'"TotalLike": {value}')
+    sessions, payouts = import_json(capsys, db, path)
+    assert sessions["kind"] == "sessions" and sessions["rejected"] == 1
+    assert payouts["kind"] == "payouts" and payouts["inserted"] == 2
+    [bad] = rejected(capsys, db, sessions["import_id"])
+    assert bad["line"] == 1 and reason in bad["reason"]
+
+
+# ---- text: a lone surrogate is kept escaped, never an encoding error --------------------------
+
+@pytest.mark.parametrize(("old", "new", "kind"), [
+    ('"RoomTitle": "Friday chill stream"', '"RoomTitle": "Friday \\ud800 stream"', "sessions"),
+    ('"TransactionID": "TX-880245"', '"TransactionID": "TX-\\ud800"', "payouts"),
+    ('"Status": "Processing"', '"Status": "\\udcff\\ud800"', "payouts"),
+])
+def test_a_lone_surrogate_in_a_json_export_rejects_its_record_only(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str,
+        kind: str) -> None:
+    db = tmp_path / "ledger.sqlite3"
+    path = _export_with(tmp_path, old, new)
+    reports = {r["kind"]: r for r in import_json(capsys, db, path)}
+    assert reports[kind]["rejected"] == 1
+    assert sum(r["rejected"] for r in reports.values()) == 1
+    [bad] = rejected(capsys, db, reports[kind]["import_id"])
+    assert "lone surrogate" in bad["reason"] and "\\ud800" in bad["raw"]
+
+
+def test_a_file_name_of_undecodable_bytes_is_stored_escaped(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "ledger.sqlite3"
+    path = write(tmp_path / "gifts\udcff.csv", GIFTS + OK_GIFT)  # the byte 0xff, as Python names it
+    [report] = import_json(capsys, db, path)
+    assert report["inserted"] == 1 and report["file"].endswith("gifts\\xff.csv")
+    code, data, _ = cli(capsys, db, "imports", "--json")
+    assert code == 0 and data[0]["file"] == report["file"]
+
+
+def test_a_refused_hostile_file_changes_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "ledger.sqlite3"
+    import_json(capsys, db, write(tmp_path / "first.csv", GIFTS + OK_GIFT))
+    database = open_db(db)
+    before = snapshot(database)
+    database.close()
+    code, _, err = cli(capsys, db, "import", write(tmp_path / "x.json", b'{"a": "\\ud800'))
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    database = open_db(db)
+    assert snapshot(database) == before
+    database.close()
+
+
+# ---- the bounded parsers, for any text ----------------------------------------------------------
+
+_PIECES = st.sampled_from(["0", "1", "9", "99999", "-", "+", ".", ",", "e", "E", "e9999999",
+                           "e-99", "\u00b2", "\u0663", " ", "_", "$", ":", "h", "m", "1e30",
+                           "\ud800", "9" * 40, "0" * 40, "inf", "NaN"])
+
+
+@settings(max_examples=300, deadline=2000)
+@given(st.lists(_PIECES, max_size=8).map("".join))
+def test_parsers_return_a_storable_value_or_a_one_line_reason(text: str) -> None:
+    """Whatever the text, each parser answers at once with a value its column can hold, or
+    ValueError with a short one-line reason."""
+    for parse, fits in ((parse_count, lambda v: -INT64_MAX - 1 <= v <= INT64_MAX),
+                        (parse_id, lambda v: -INT64_MAX - 1 <= v <= INT64_MAX),
+                        (parse_amount, lambda v: v.is_finite() and abs(v) <= MAX_AMOUNT),
+                        (parse_duration, lambda v: isinstance(v, int) and abs(v) < 10**40)):
+        try:
+            value = parse(text)
+        except ValueError as exc:
+            assert str(exc) and "\n" not in str(exc) and len(str(exc)) < 200
+        else:
+            assert fits(value), (parse.__name__, text, value)
+            if isinstance(value, Decimal):
+                assert value.adjusted() <= 12
