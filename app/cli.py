@@ -93,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("import_id", type=int, metavar="IMPORT_ID")
     sp = cmd("rejected", "show the rejected (and skipped) rows of a batch")
     sp.add_argument("import_id", type=int, metavar="IMPORT_ID")
+    sp = cmd("retry", "read a batch's rejected rows again under today's catalogue and mapping")
+    sp.add_argument("import_id", type=int, metavar="IMPORT_ID")
 
     sp = cmd("summary", "totals of a period and the balance")
     sp.add_argument("--from", dest="start", type=_day, metavar="DATE")
@@ -508,6 +510,20 @@ def cmd_accounts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_retry(args: argparse.Namespace) -> int:
+    from app.services.retrying import retry
+    with _open(args) as db:
+        r = retry(db, args.import_id)
+
+    def text() -> str:
+        lines = [f"import #{r.import_id}: {r.retried} rejected rows read again, {r.inserted} "
+                 f"added, {r.duplicates} duplicate, {r.rejected} still rejected"]
+        lines += [f"  line {e.line}: {e.reason}" for e in r.errors[:20]]
+        return "\n".join(lines)
+    _emit(args, r.to_json(), text)
+    return 0
+
+
 def cmd_catalogue(args: argparse.Namespace) -> int:
     from app.services import catalogue
     with _open(args) as db:
@@ -579,7 +595,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "summary": cmd_summary, "convert": cmd_convert, "plan": cmd_plan, "export": cmd_export,
     "report": cmd_report,
     "demo": cmd_demo, "accounts": cmd_accounts, "profiles": cmd_profiles,
-    "catalogue": cmd_catalogue,
+    "catalogue": cmd_catalogue, "retry": cmd_retry,
     "backup": cmd_backup, "backups": cmd_backups, "restore": cmd_restore,
 }
 

@@ -290,3 +290,40 @@ def test_catalogue_add_and_list_from_the_command_line(
     assert (imported["inserted"], imported["rejected"]) == (2, 0)
     assert main(["summary", "--json", *db]) == 0
     assert json.loads(capsys.readouterr().out)["coins"] == 30
+
+
+# ---- fix and retry --------------------------------------------------------------------------
+
+def test_rows_rejected_for_a_missing_gift_go_in_after_the_gift_is_added_and_retried(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db_arg = ["--db", str(tmp_path / "l.sqlite3")]
+    path = FIXTURES / "retry" / "new_gifts_2026.csv"
+
+    def cli(*argv: str) -> dict[str, object]:
+        assert main([*argv, *db_arg, "--json"]) == 0, capsys.readouterr().err
+        result: dict[str, object] = json.loads(capsys.readouterr().out)
+        return result
+
+    [first] = cli("import", str(path))["imports"]  # type: ignore[index]
+    assert (first["inserted"], first["rejected"]) == (1, 4)
+    import_id = str(first["import_id"])
+    cli("catalogue", "add", "Moon Castle", "--coins", "300", "--id", "990100")
+    again = cli("retry", import_id)
+    # both Moon Castles (two real gifts); Heart stays ambiguous (two gifts carry the name)
+    assert (again["retried"], again["inserted"], again["rejected"]) == (4, 2, 2)
+    assert [e["line"] for e in again["errors"]] == [4, 6]  # type: ignore[union-attr]
+    summary = cli("summary")
+    assert summary["coins"] == 3 + 2 * 300
+    listed = cli("imports")
+    assert [(i["inserted"], i["rejected"]) for i in listed] == [(3, 2)]  # type: ignore[union-attr]
+    twice = cli("retry", import_id)
+    assert (twice["inserted"], twice["rejected"]) == (0, 2)
+    assert cli("summary")["coins"] == 603
+    assert main(["rejected", import_id, *db_arg]) == 0
+    shown = capsys.readouterr().out
+    assert "Moon Castle" not in shown and "Glitter Unicorn" in shown
+    assert main(["undo", import_id, *db_arg]) == 0
+    capsys.readouterr()
+    assert cli("summary")["coins"] == 0
+    assert main(["retry", import_id, *db_arg]) == 1
+    assert "was undone" in capsys.readouterr().err
