@@ -93,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("import_id", type=int, metavar="IMPORT_ID")
     sp = cmd("rejected", "show the rejected (and skipped) rows of a batch")
     sp.add_argument("import_id", type=int, metavar="IMPORT_ID")
+    sp = cmd("retry", "read a batch's rejected rows again under today's catalogue and mapping")
+    sp.add_argument("import_id", type=int, metavar="IMPORT_ID")
 
     sp = cmd("summary", "totals of a period and the balance")
     sp.add_argument("--from", dest="start", type=_day, metavar="DATE")
@@ -141,6 +143,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--region", metavar="CC")
     sp.add_argument("--timezone", metavar="ZONE")
     sp.add_argument("--default", action="store_true", help="make it the default account")
+
+    sp = cmd("catalogue", "list the gift catalogue, or add a gift or a price change")
+    sp.add_argument("action", nargs="?", default="list", choices=["list", "add"])
+    sp.add_argument("name", nargs="?", metavar="NAME", help="the gift's name (for add)")
+    sp.add_argument("--coins", type=int, metavar="N")
+    sp.add_argument("--id", dest="gift_id", type=int, metavar="ID")
+    sp.add_argument("--from", dest="start", type=_day, metavar="DATE")
+    sp.add_argument("--to", dest="end", type=_day, metavar="DATE")
 
     sp = cmd("profiles", "list, show, export, import or delete column-mapping profiles")
     sp.add_argument("action", nargs="?", default="list",
@@ -525,6 +535,51 @@ def cmd_accounts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_retry(args: argparse.Namespace) -> int:
+    from app.services.retrying import retry
+    with _open(args) as db:
+        r = retry(db, args.import_id)
+
+    def text() -> str:
+        lines = [f"import #{r.import_id}: {r.retried} rejected rows read again, {r.inserted} "
+                 f"added, {r.duplicates} duplicate, {r.rejected} still rejected"]
+        lines += [f"  line {e.line}: {e.reason}" for e in r.errors[:20]]
+        return "\n".join(lines)
+    _emit(args, r.to_json(), text)
+    return 0
+
+
+def cmd_catalogue(args: argparse.Namespace) -> int:
+    from app.services import catalogue
+    with _open(args) as db:
+        if args.action == "add":
+            if not args.name or args.coins is None:
+                raise Usage("catalogue add needs NAME and --coins N")
+            try:
+                gift = catalogue.add_gift(db, args.name, args.coins, args.gift_id, args.start,
+                                          args.end)
+            except ValueError as exc:
+                raise Failure(str(exc)) from None
+            item = _gift_json(gift, True)
+            _emit(args, item, lambda: "added " + _gift_text(item))
+            return 0
+        items = [_gift_json(e.value, e.edited) for e in catalogue.gift_entries(db)]
+    _emit(args, items, lambda: "\n".join(_gift_text(i) for i in items))
+    return 0
+
+
+def _gift_json(gift: Any, mine: bool) -> dict[str, Any]:
+    return {"gift_id": gift.gift_id, "name": gift.name, "coins": gift.coins,
+            "valid_from": gift.valid_from, "valid_to": gift.valid_to,
+            "confidence": "yours" if mine else gift.confidence, "mine": mine}
+
+
+def _gift_text(item: dict[str, Any]) -> str:
+    until = f" until {item['valid_to']}" if item["valid_to"] else ""
+    return (f"{item['gift_id']:>9}  {item['name']}: {item['coins']:,} coins from "
+            f"{item['valid_from']}{until} ({item['confidence']})")
+
+
 def cmd_profiles(args: argparse.Namespace) -> int:
     from app.importers.fields import Mapping
     from app.store import queries
@@ -565,6 +620,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "summary": cmd_summary, "convert": cmd_convert, "plan": cmd_plan, "export": cmd_export,
     "report": cmd_report,
     "demo": cmd_demo, "accounts": cmd_accounts, "profiles": cmd_profiles,
+    "catalogue": cmd_catalogue, "retry": cmd_retry,
     "backup": cmd_backup, "backups": cmd_backups, "restore": cmd_restore,
 }
 

@@ -290,3 +290,28 @@ def test_every_model_passes_the_model_tester(window, qtmodeltester):
         qtmodeltester.check(model)
         model.sort(1, Qt.SortOrder.AscendingOrder)
         qtmodeltester.check(model)
+
+
+def test_retry_adds_the_rows_a_new_gift_lets_in_to_the_same_batch(qtbot, db, asker):
+    from pathlib import Path
+
+    from app.services import accounts, catalogue
+    from app.services.importing import import_files
+    accounts.add(db, "me", "US", "UTC")
+    log = Path(__file__).parent / "fixtures" / "retry" / "new_gifts_2026.csv"
+    [report] = import_files(db, [log])
+    win = MainWindow(db)
+    qtbot.addWidget(win)
+    win.show()
+    imp = page(win, "Imports")
+    imp.select_batch(report.import_id)
+    assert cell(imp.model, 0, "Rejected") == "4" and imp.retry_button.isEnabled()
+    catalogue.add_gift(db, "Moon Castle", 300, 990100)
+    imp.retry_button.click()
+    assert imp.retry_status.text() == "#1: 2 of 4 rows added; 2 still rejected"
+    assert [cell(imp.model, 0, c) for c in ("New", "Rejected")] == ["3", "2"]
+    assert imp.rejected_model.rowCount() == 2
+    imp.undo_button.click()
+    assert db.execute("SELECT count(*) FROM gifts").fetchone()[0] == 0
+    assert not imp.retry_button.isEnabled()
+    win.close()

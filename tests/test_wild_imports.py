@@ -237,3 +237,93 @@ def test_the_cli_prints_how_it_read_the_coins(tmp_path: Path,
                  "--db", str(tmp_path / "l.sqlite3")]) == 0
     out = capsys.readouterr().out
     assert "note: Coins are row totals: 48 of 50 rows match price x quantity" in out
+
+
+# ---- catalogue by date ----------------------------------------------------------------------
+
+def test_a_gift_name_resolves_to_the_gift_that_existed_that_day(tmp_path: Path) -> None:
+    # TikTok Universe was 34,999 coins (id 6038) until 2023-10 and is 44,999 (id 9072) since;
+    # Galaxy is one of the newer gifts the extended list brings in
+    db = ledger(tmp_path)
+    [report] = import_files(db, [FIXTURES / "catalogue_by_date" / "universe_2026_gifts.csv"])
+    assert (report.inserted, report.rejected) == (3, 0)
+    assert [(g["gift_name"], g["gift_id"], g["coins_total"]) for g in gifts(db)] == [
+        ("TikTok Universe", 9072, 44_999), ("Galaxy", 11046, 2_000), ("Rose", 5655, 10)]
+    [old] = import_files(db, [FIXTURES / "catalogue_by_date" / "universe_2023_gifts.csv"])
+    assert old.inserted == 1
+    assert gifts(db)[0]["coins_total"] == 34_999 and gifts(db)[0]["gift_id"] == 6038
+
+
+def test_names_that_two_gifts_share_at_the_same_time_stay_ambiguous() -> None:
+    from datetime import date
+
+    from app.core.catalogue import GiftLookupError
+    from app.services.reference import catalogue
+    cat = catalogue()
+    assert cat.by_name("TikTok Universe", date(2026, 3, 14)).coins == 44_999
+    assert cat.by_name("TikTok Universe", date(2023, 9, 15)).coins == 34_999
+    assert cat.by_name("Yacht", date(2026, 1, 1)).coins == 20_000
+    with pytest.raises(GiftLookupError, match="ambiguous"):
+        cat.by_name("Heart", date(2026, 3, 14))
+    marked = {g.name: g.confidence for g in cat.gifts()}
+    assert marked["Galaxy"] == "medium/low" and marked["Rose"] == "high"
+
+
+def test_catalogue_add_and_list_from_the_command_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = ["--db", str(tmp_path / "l.sqlite3")]
+    assert main(["catalogue", "add", "Star Gift", "--coins", "10", "--id", "990001",
+                 "--to", "2025-12-31", *db]) == 0
+    assert main(["catalogue", "add", "Star Gift", "--coins", "20", "--id", "990002",
+                 "--from", "2026-01-01", *db]) == 0
+    assert "990002  Star Gift: 20 coins from 2026-01-01 (yours)" in capsys.readouterr().out
+    assert main(["catalogue", "add", "Star Gift", "--coins", "30", "--id", "990003", *db]) == 1
+    assert "already the name of gift id" in capsys.readouterr().err
+    assert main(["catalogue", "list", "--json", *db]) == 0
+    listed = {g["gift_id"]: g for g in json.loads(capsys.readouterr().out)}
+    assert listed[990001]["valid_to"] == "2025-12-31" and listed[990001]["mine"] is True
+    assert listed[6038]["valid_to"] == "2023-10-01" and listed[6038]["confidence"] == "high"
+    log = write(tmp_path / "stars.csv", "time,sender,gift,count\n"
+                "2025-06-01 20:00:00,Al,Star Gift,1\n2026-03-01 20:00:00,Bo,Star Gift,1\n")
+    assert main(["import", str(log), "--json", *db]) == 0
+    [imported] = json.loads(capsys.readouterr().out)["imports"]
+    assert (imported["inserted"], imported["rejected"]) == (2, 0)
+    assert main(["summary", "--json", *db]) == 0
+    assert json.loads(capsys.readouterr().out)["coins"] == 30
+
+
+# ---- fix and retry --------------------------------------------------------------------------
+
+def test_rows_rejected_for_a_missing_gift_go_in_after_the_gift_is_added_and_retried(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db_arg = ["--db", str(tmp_path / "l.sqlite3")]
+    path = FIXTURES / "retry" / "new_gifts_2026.csv"
+
+    def cli(*argv: str) -> dict[str, object]:
+        assert main([*argv, *db_arg, "--json"]) == 0, capsys.readouterr().err
+        result: dict[str, object] = json.loads(capsys.readouterr().out)
+        return result
+
+    [first] = cli("import", str(path))["imports"]  # type: ignore[index]
+    assert (first["inserted"], first["rejected"]) == (1, 4)
+    import_id = str(first["import_id"])
+    cli("catalogue", "add", "Moon Castle", "--coins", "300", "--id", "990100")
+    again = cli("retry", import_id)
+    # both Moon Castles (two real gifts); Heart stays ambiguous (two gifts carry the name)
+    assert (again["retried"], again["inserted"], again["rejected"]) == (4, 2, 2)
+    assert [e["line"] for e in again["errors"]] == [4, 6]  # type: ignore[union-attr]
+    summary = cli("summary")
+    assert summary["coins"] == 3 + 2 * 300
+    listed = cli("imports")
+    assert [(i["inserted"], i["rejected"]) for i in listed] == [(3, 2)]  # type: ignore[union-attr]
+    twice = cli("retry", import_id)
+    assert (twice["inserted"], twice["rejected"]) == (0, 2)
+    assert cli("summary")["coins"] == 603
+    assert main(["rejected", import_id, *db_arg]) == 0
+    shown = capsys.readouterr().out
+    assert "Moon Castle" not in shown and "Glitter Unicorn" in shown
+    assert main(["undo", import_id, *db_arg]) == 0
+    capsys.readouterr()
+    assert cli("summary")["coins"] == 0
+    assert main(["retry", import_id, *db_arg]) == 1
+    assert "was undone" in capsys.readouterr().err

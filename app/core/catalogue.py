@@ -14,6 +14,8 @@ class Gift:
     coins: int
     valid_from: date
     source: str = ""
+    valid_to: date | None = None  # the last day the gift existed; None: it may still exist
+    confidence: str = ""  # of the source: "high" (TikTok's own data), "medium/low", "" (yours)
 
 
 class GiftLookupError(ValueError):
@@ -57,9 +59,14 @@ class Catalogue:
         return chosen
 
     def by_name(self, name: str, day: date | None = None) -> Gift:
+        """The gift of this name; of several, the only one that existed on `day` (TikTok
+        Universe was 34,999 coins until 2023-10 and is 44,999 since)."""
         ids = self._ids_by_name.get(_norm(name))
         if not ids:
             raise GiftLookupError(f"unknown gift {name!r}: not in the gift catalogue")
+        if len(ids) > 1 and day is not None:
+            existing = {i for i in ids if self._exists_on(i, day)}
+            ids = existing if len(existing) == 1 else ids
         if len(ids) > 1:
             options = sorted((self.by_id(i, day) for i in ids), key=lambda g: g.coins if g else 0)
             listed = ", ".join(f"id {g.gift_id} = {g.coins} coins" for g in options if g)
@@ -70,6 +77,13 @@ class Catalogue:
         gift = self.by_id(next(iter(ids)), day)
         assert gift is not None
         return gift
+
+
+    def _exists_on(self, gift_id: int, day: date) -> bool:
+        """Known by `day` (its first entry) and not ended before it (its latest entry)."""
+        versions = self._by_id[gift_id]
+        end = versions[-1].valid_to
+        return versions[0].valid_from <= day and (end is None or day <= end)
 
 
 def _norm(name: str) -> str:

@@ -72,6 +72,9 @@ class Feedback:
     folded: int = 0  # streak events folded into their final event
     in_time_order: bool = True  # False: the occurrence numbers must be computed by the store
     notes: list[str] = field(default_factory=list)
+    # what the reader decided from the file (date_format, coins: each/total), kept with the
+    # batch so that its rejected rows are read again the same way (retry)
+    decided: dict[str, str] = field(default_factory=dict)
 
     def reject(self, line: int, reason: str, raw: str) -> None:
         self.rejected += 1

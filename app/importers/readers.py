@@ -119,6 +119,7 @@ class _Frame:
             fmt = detected
         if fmt.note:
             self.fb.notes.append(f"dates: {fmt.note}")
+        self.fb.decided["date_format"] = fmt.kind
         tz = self.mapping.timezone or self.ctx.timezone
         self.time_format = (fmt, tz)
         return make_time_parser(fmt, tz)
@@ -271,6 +272,9 @@ def _coins_each_or_total(f: _Frame, parse_time: Callable[[str], int], mark: str)
     ix = f.index
     if "coins_each" not in ix or "coins_total" in ix or "repeat_count" not in ix:
         return False
+    forced = f.mapping.options.get("coins")  # as decided for the whole file (a retry)
+    if forced in ("each", "total"):
+        return _read_coins_as(f, forced)
     known = as_total = as_each = telling = 0
     for _line, cells in f.head:
         try:
@@ -291,12 +295,18 @@ def _coins_each_or_total(f: _Frame, parse_time: Callable[[str], int], mark: str)
         return False
     column = f.mapping.columns["coins_each"]
     if as_total > as_each:
-        ix["coins_total"] = ix.pop("coins_each")
         f.fb.notes.append(f"Coins are row totals: {as_total} of {known} rows match price x "
                           f"quantity (column {column!r})")
-    else:
-        f.fb.notes.append(f"Coins are per gift: {as_each} of {known} rows match the "
-                          f"catalogue price (column {column!r})")
+        return _read_coins_as(f, "total")
+    f.fb.notes.append(f"Coins are per gift: {as_each} of {known} rows match the "
+                      f"catalogue price (column {column!r})")
+    return _read_coins_as(f, "each")
+
+
+def _read_coins_as(f: _Frame, reading: str) -> bool:
+    if reading == "total":
+        f.index["coins_total"] = f.index.pop("coins_each")
+    f.fb.decided["coins"] = reading
     return True
 
 

@@ -88,6 +88,7 @@ class GiftForm:
     source: str = ""
     adding: bool = False
     replacing: Gift | None = None
+    valid_to: str = ""  # the last day the gift existed ('' = it may still)
 
 
 def gift_entries(db: Database, search: str = "") -> list[Entry[Gift]]:
@@ -137,10 +138,31 @@ def gift_problem(form: GiftForm, cat: Catalogue) -> str | None:
                 if form.gift_id.strip() else "Gift id is missing.")
     if not form.name.strip():
         return "Name is missing."
-    reason = _count_problem("Coins", form.coins) or _day_problem(form.valid_from)
+    reason = (_count_problem("Coins", form.coins) or _day_problem(form.valid_from)
+              or _end_problem(form))
     if reason:
         return reason
     return _clash(gift_id, form, cat)
+
+
+def _end_problem(form: GiftForm) -> str | None:
+    if not form.valid_to.strip():
+        return None
+    end, start = iso_day(form.valid_to), iso_day(form.valid_from)
+    if end is None:
+        return (f"Valid to must be a day written year-month-day, such as {DAY_EXAMPLE} "
+                f"(not {form.valid_to.strip()!r}).")
+    if start is not None and end < start:
+        return f"Valid to ({end}) is before valid from ({start})."
+    return None
+
+
+def _overlaps(form: GiftForm, gift_id: int, cat: Catalogue) -> bool:
+    """Whether gift `gift_id` existed on any day of the form's from..to."""
+    versions = [g for g in cat.versions() if g.gift_id == gift_id]
+    start, end = iso_day(form.valid_from) or date.min, iso_day(form.valid_to) or date.max
+    other_end = versions[-1].valid_to or date.max
+    return versions[0].valid_from <= end and start <= other_end
 
 
 def _clash(gift_id: int, form: GiftForm, cat: Catalogue) -> str | None:
@@ -159,7 +181,7 @@ def _clash(gift_id: int, form: GiftForm, cat: Catalogue) -> str | None:
                                      and replacing.gift_id == gift_id):
         return (f"{same_day.name} already has a price from {_day(day)} ({same_day.coins:,} "
                 "coins): choose another day, or edit your entry of that day.")
-    others = cat.ids_named(form.name) - {gift_id}
+    others = {i for i in cat.ids_named(form.name) - {gift_id} if _overlaps(form, i, cat)}
     if others:
         other = cat.by_id(min(others))
         assert other is not None
@@ -177,9 +199,28 @@ def save_gift(db: Database, form: GiftForm) -> Gift:
     gift_id, coins, day = whole(form.gift_id), whole(form.coins), iso_day(form.valid_from)
     assert gift_id is not None and coins is not None and day is not None
     gift = Gift(gift_id, " ".join(form.name.split()), coins, day,
-                form.source.strip() or EDITED_SOURCE)
+                form.source.strip() or EDITED_SOURCE, iso_day(form.valid_to))
     store.save_gift(db, gift, form.replacing)
     return gift
+
+
+OWN_IDS = 900_000_000  # ids for the creator's gifts added without one (TikTok's are far below)
+
+
+def add_gift(db: Database, name: str, coins: int, gift_id: int | None = None,
+             valid_from: date | None = None, valid_to: date | None = None) -> Gift:
+    """`catalogue add`: a new gift, or a price change of the gift of that id (or of the only
+    gift of that name), from `valid_from` (a new gift: always; a price change: today)."""
+    cat = effective_catalogue(db)
+    if gift_id is None:
+        ids = cat.ids_named(name)
+        gift_id = next(iter(ids)) if len(ids) == 1 else max(
+            [OWN_IDS, *(g.gift_id for g in cat.gifts())]) + 1
+    adding = cat.by_id(gift_id) is None
+    start = valid_from or (date(2000, 1, 1) if adding else date.today())
+    form = GiftForm(str(gift_id), name, str(coins), start.isoformat(), adding=adding,
+                    valid_to=valid_to.isoformat() if valid_to else "")
+    return save_gift(db, form)
 
 
 def delete_gift(db: Database, gift: Gift) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from app.core.catalogue import Catalogue
 from app.importers import tiktok_export
 from app.importers.base import (
     CancelFn,
@@ -204,7 +205,6 @@ def prepare(db: Database, path: Path, account: dict[str, Any], *, kind: str = "a
     if kind not in ("auto", *KINDS):
         raise ImportRefused(f"unknown kind {kind!r}; choose auto, " + ", ".join(KINDS))
     prepared = []
-    rates = effective_book(db).region(account["region"], date.today())  # the user's entries count
     gifts = effective_catalogue(db)  # the creator's gifts and price changes count
     for known_kind, table in open_tables(path, header_line_option(options)):
         if kind != "auto" and known_kind and known_kind != kind:
@@ -221,14 +221,19 @@ def prepare(db: Database, path: Path, account: dict[str, Any], *, kind: str = "a
         problem = mapping.problem()
         if problem:
             raise ImportRefused(problem)
-        ctx = ReadContext(gifts, account["timezone"],
-                          account["region"] not in MONTH_FIRST_REGIONS, feedback,
-                          rates.currency)
-        rows = READERS[mapping.kind](table, mapping, ctx)
+        rows = READERS[mapping.kind](table, mapping, read_context(db, account, feedback, gifts))
         prepared.append(Prepared(path, mapping.kind, table, mapping, feedback, rows))
     if not prepared:
         raise ImportRefused(f"this export holds no {kind} section")
     return prepared
+
+
+def read_context(db: Database, account: dict[str, Any], feedback: Feedback,
+                 gifts: Catalogue | None = None) -> ReadContext:
+    """How the account reads files: its time zone, date order and currency; today's catalogue."""
+    rates = effective_book(db).region(account["region"], date.today())  # the user's entries count
+    return ReadContext(gifts or effective_catalogue(db), account["timezone"],
+                       account["region"] not in MONTH_FIRST_REGIONS, feedback, rates.currency)
 
 
 def save_profile(db: Database, name: str, prepared: Prepared) -> None:
@@ -264,6 +269,10 @@ def run(db: Database, item: Prepared, account: dict[str, Any], *,
         numbered=lambda: fb.in_time_order)
     if fb.notes:
         details["notes"] = list(dict.fromkeys(fb.notes))
+    # what a retry needs to read the rejected rows again as this import read them
+    details["header"] = list(item.table.header)
+    details["mapping"] = json.loads(item.mapping.to_json())
+    details["decided"] = dict(fb.decided)
     earlier = [i for i in batches.find_by_sha(db, item.table.sha256(), account["id"], item.kind)
                if i != result.import_id]
     if earlier:

@@ -31,7 +31,9 @@ def _csv_rows(text: str) -> list[dict[str, str]]:
 @lru_cache(maxsize=1)
 def catalogue() -> Catalogue:
     gifts = [Gift(int(r["gift_id"]), r["name"], int(r["coins"]),
-                  date.fromisoformat(r["valid_from"])) for r in _csv_rows(data_text("gifts.csv"))]
+                  date.fromisoformat(r["valid_from"]), "",
+                  date.fromisoformat(r["valid_to"]) if r.get("valid_to") else None,
+                  r.get("confidence", "")) for r in _csv_rows(data_text("gifts.csv"))]
     return Catalogue(gifts)
 
 

@@ -356,6 +356,63 @@ def undo_batch(db: Database, import_id: int) -> int:
     return removed
 
 
+@dataclass(frozen=True)
+class Extended:
+    inserted: int  # rows that went into the ledger with the batch
+    duplicates: int  # rows that passed but were in the ledger already
+    still_rejected: int
+
+
+def extend_batch(db: Database, import_id: int, rows: Rows, passed: Sequence[int],
+                 reasons: dict[int, str]) -> Extended:
+    """Add rows that were rejected and now pass to their batch, in one transaction: the rows go
+    in under the batch's id (so undoing it removes them too), their rejected_rows entries go
+    (`passed`: their lines), the others keep the reason they fail for now (`reasons`)."""
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        row = conn.execute("SELECT kind, account_id, undone_at FROM imports WHERE id = ?",
+                           (import_id,)).fetchone()
+        if row is None or row[2]:
+            raise UndoError(f"there is no import {import_id}" if row is None else
+                            f"import {import_id} was undone at {row[2]}: nothing to retry")
+        kind, account_id = row[0], row[1]
+        meta = BatchMeta(account_id, "", kind)
+        table = _TABLES[kind][0]
+        first = _next_id(conn, table)
+        staged, inserted, rolled = _write_staged(conn, meta, import_id, rows, lambda: [],
+                                                 lambda: False, None)
+        if inserted:
+            first, last = conn.execute(
+                f"SELECT min(id), max(id) FROM {table} WHERE id >= ? AND import_id = ?",
+                (first, import_id)).fetchone()
+            if kind == "gifts":
+                if not (rolled and inserted == staged):
+                    _mix_of_batch(conn, import_id, first, last)
+                _apply_mix(conn, account_id, sign=1)
+            conn.execute("UPDATE imports SET first_row_id = coalesce(first_row_id, ?),"
+                         " last_row_id = max(coalesce(last_row_id, 0), ?) WHERE id = ?",
+                         (first, last, import_id))
+        elif kind == "gifts":
+            conn.execute("DROP TABLE IF EXISTS temp.mix")
+        conn.executemany("DELETE FROM rejected_rows WHERE import_id = ? AND line = ?"
+                         " AND skipped = 0", [(import_id, line) for line in passed])
+        conn.executemany("UPDATE rejected_rows SET reason = ? WHERE import_id = ? AND line = ?"
+                         " AND skipped = 0",
+                         [(reason, import_id, line) for line, reason in reasons.items()])
+        still = conn.execute("SELECT count(*) FROM rejected_rows WHERE import_id = ?"
+                             " AND skipped = 0", (import_id,)).fetchone()[0]
+        conn.execute("UPDATE imports SET inserted = inserted + ?, duplicates = duplicates + ?,"
+                     " rejected = ? WHERE id = ?",
+                     (inserted, staged - inserted, still, import_id))
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return Extended(inserted, staged - inserted, still)
+
+
 def list_batches(db: Database, account_id: int | None = None) -> list[dict[str, Any]]:
     sql = ("SELECT i.*, a.handle AS account FROM imports i JOIN accounts a"
            " ON a.id = i.account_id")

@@ -109,9 +109,10 @@ def delete_exchange_rate(db: Database, currency: str, valid_from: date) -> bool:
 # ---- gifts --------------------------------------------------------------------------------------
 
 def gifts(db: Database) -> list[Gift]:
-    cursor = db.execute("SELECT gift_id, name, coins, valid_from, source FROM user_gifts"
-                        " ORDER BY gift_id, valid_from")
-    return [Gift(int(r[0]), str(r[1]), int(r[2]), date.fromisoformat(r[3]), str(r[4]))
+    cursor = db.execute("SELECT gift_id, name, coins, valid_from, source, valid_to"
+                        " FROM user_gifts ORDER BY gift_id, valid_from")
+    return [Gift(int(r[0]), str(r[1]), int(r[2]), date.fromisoformat(r[3]), str(r[4]),
+                 date.fromisoformat(r[5]) if r[5] else None)
             for r in cursor.fetchall()]
 
 
@@ -120,9 +121,10 @@ def save_gift(db: Database, gift: Gift, replacing: Gift | None = None) -> None:
     with db.atomic():
         if replacing is not None:
             delete_gift(db, replacing.gift_id, replacing.valid_from)
-        db.execute("INSERT OR REPLACE INTO user_gifts (gift_id, valid_from, name, coins, source)"
-                   " VALUES (?, ?, ?, ?, ?)", (gift.gift_id, gift.valid_from.isoformat(),
-                                                gift.name, gift.coins, gift.source))
+        db.execute("INSERT OR REPLACE INTO user_gifts (gift_id, valid_from, name, coins, source,"
+                   " valid_to) VALUES (?, ?, ?, ?, ?, ?)",
+                   (gift.gift_id, gift.valid_from.isoformat(), gift.name, gift.coins,
+                    gift.source, gift.valid_to.isoformat() if gift.valid_to else ""))
 
 
 def delete_gift(db: Database, gift_id: int, valid_from: date) -> bool:

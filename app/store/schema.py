@@ -262,6 +262,15 @@ def m005_gift_mix_rollup(db: Database) -> None:
     )
 
 
+@migrations()
+def m006_user_gift_valid_to(db: Database) -> None:
+    # The last day a gift of the creator's existed ('' = it may still exist), so that a name
+    # two gifts had at different times resolves by the day of the record.
+    columns = {row[1] for row in db.execute("PRAGMA table_info(user_gifts)").fetchall()}
+    if "valid_to" not in columns:
+        db.execute("ALTER TABLE user_gifts ADD COLUMN valid_to TEXT NOT NULL DEFAULT ''")
+
+
 # ---- which files are ours, and of which version -------------------------------------------------
 
 def known() -> list[str]:

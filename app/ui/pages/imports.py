@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from app.services import importing
+from app.importers.base import ImportRefused
+from app.services import importing, retrying
 from app.services import payouts as service
 from app.services.payouts import BatchRow
 from app.store.batches import Rejected, UndoError
@@ -84,6 +85,12 @@ def rejected_columns() -> list[Column[Rejected]]:
     ]
 
 
+def retry_text(result: retrying.RetryReport) -> str:
+    return (f"#{result.import_id}: {result.inserted:,} of {result.retried:,} rows added"
+            + (f", {result.duplicates:,} already in the ledger" if result.duplicates else "")
+            + f"; {result.rejected:,} still rejected")
+
+
 def undo_question(row: BatchRow) -> str:
     if row.left == 0:
         return (f"Undo import #{row.import_id} of {row.file_name}? None of its rows are left "
@@ -132,9 +139,16 @@ class Page(QWidget):
         self.rejected_pages = QStackedWidget()
         self.rejected_pages.addWidget(self.rejected_note)
         self.rejected_pages.addWidget(self.rejected_table)
+        self.retry_status = named(QLabel(), "tableNote")
+        self.retry_button = QPushButton("Retry rejected rows")
+        self.retry_button.setToolTip("Read this batch's rejected rows again with today's gift "
+                                     "catalogue and mapping; the rows that pass join the batch")
+        self.retry_button.clicked.connect(self.retry)
         header = QHBoxLayout()
         header.addWidget(self.rejected_heading)
         header.addStretch(1)
+        header.addWidget(self.retry_status)
+        header.addWidget(self.retry_button)
         self.rejected_card = card(header, self.batch_info, self.rejected_pages)
         return self.rejected_card
 
@@ -172,6 +186,7 @@ class Page(QWidget):
     def _selection_changed(self, *_args: object) -> None:
         row = self.selected()
         self.undo_button.setEnabled(row is not None and not row.undone)
+        self.retry_button.setEnabled(row is not None and not row.undone and row.rejected > 0)
         self._show_rejected(row)
 
     def _show_rejected(self, row: BatchRow | None) -> None:
@@ -199,7 +214,20 @@ class Page(QWidget):
         state = "undone" if row.undone else f"{count(row.left, row.kind)} in the ledger"
         return f"{row.path} \u00b7 account @{row.account} \u00b7 {state}"
 
-    # ---- undo ---------------------------------------------------------------------------------
+    # ---- retry and undo -----------------------------------------------------------------------
+
+    def retry(self) -> None:
+        row = self.selected()
+        if row is None or row.undone:
+            return
+        try:
+            result = retrying.retry(self._db, row.import_id)
+        except ImportRefused as exc:
+            confirm.tell(self, "Rows not retried", str(exc))
+            return
+        self._refresh_window()
+        self.retry_status.setText(retry_text(result))
+
 
     def undo(self) -> None:
         row = self.selected()
@@ -211,6 +239,9 @@ class Page(QWidget):
             importing.undo(self._db, row.import_id)
         except UndoError as exc:
             confirm.tell(self, "Import not undone", str(exc))
+        self._refresh_window()
+
+    def _refresh_window(self) -> None:
         window = self.window()
         refresh_all = getattr(window, "refresh_all", None)
         if callable(refresh_all):
