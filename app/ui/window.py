@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QMainWindow,
     QMenu,
@@ -35,12 +36,14 @@ from sqlite_utils import Database
 
 from app import __version__
 from app.services import settings as account_settings
+from app.ui import format as fmt
 from app.ui.charts import export as chart_export
 from app.ui.dialogs import errors
 from app.ui.dialogs.settings_dialog import SettingsChoice, SettingsDialog
 from app.ui.pages.overview import OverviewPage
 from app.ui.resources import apply_theme, icon, pixmap, theme_charts
 from app.ui.settings import Settings
+from app.ui.widgets.elided import ElidedLabel
 from app.ui.widgets.named import named
 
 if TYPE_CHECKING:  # the import dialog and its services load on first use: start-up time
@@ -123,9 +126,6 @@ class MainWindow(QMainWindow):
         column.addLayout(header)
         column.addSpacing(14)
         column.addWidget(self.sidebar, 1)
-        ledger = named(QLabel(ledger_label), "ledgerLabel")
-        ledger.setWordWrap(True)
-        column.addWidget(ledger)
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
@@ -133,6 +133,25 @@ class MainWindow(QMainWindow):
         row.addWidget(side)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self._status_bar(ledger_label)
+
+    def _status_bar(self, ledger_label: str) -> None:
+        """The ledger's path (or the demo notice) on the left, its balance on the right."""
+        self.ledger_label = named(ElidedLabel(ledger_label), "ledgerLabel")
+        self.balance_label = named(QLabel(), "statusBalance")
+        bar = self.statusBar()
+        bar.addWidget(self.ledger_label, 1)
+        bar.addPermanentWidget(self.balance_label)
+
+    def show_balance(self) -> None:
+        """The balance the Overview shows (its account), in the status bar."""
+        dashboard = self.overview.dashboard
+        if dashboard is None:
+            self.balance_label.setText("No earnings yet")
+            return
+        s = dashboard.summary
+        self.balance_label.setText(f"@{dashboard.handle} \u00b7 balance {fmt.usd(s.balance_usd)}"
+                                   f" ({fmt.diamonds(s.balance_diamonds)} diamonds)")
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -141,15 +160,18 @@ class MainWindow(QMainWindow):
                      self.open_report)
         self._action(file_menu, "&Quit", "Ctrl+Q", self.close)
         edit = self.menuBar().addMenu("&Edit")
+        self._action(edit, "&Find", QKeySequence.StandardKey.Find, self.find)
         prefs = self._action(edit, "&Settings\u2026", "Ctrl+,", self.open_settings)
         prefs.setMenuRole(QAction.MenuRole.PreferencesRole)
         view = self.menuBar().addMenu("&View")
+        self._action(view, "&Reload", QKeySequence.StandardKey.Refresh, self.reload_page)
+        view.addSeparator()
         for i, name in enumerate(PAGES):
             self._action(view, name, f"Ctrl+{i + 1}", self._page_slot(i))
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&About Diamond Ledger", "", self.show_about)
 
-    def _action(self, menu: QMenu, text: str, shortcut: str,
+    def _action(self, menu: QMenu, text: str, shortcut: str | QKeySequence.StandardKey,
                 slot: Callable[[], object]) -> QAction:
         action = QAction(text, self)
         if shortcut:
@@ -197,6 +219,27 @@ class MainWindow(QMainWindow):
         # a hidden page loads when first shown: its charts take the theme then
         theme_charts(page)
 
+    def reload_page(self) -> None:
+        """View > Reload (F5): the page shown reads the ledger again."""
+        page = self.stack.currentWidget()
+        refresh = getattr(page, "refresh", None)
+        if refresh is not None:
+            refresh()
+        if page is not self.overview:
+            self.overview.refresh()  # the status bar's balance comes from it
+        self.show_balance()
+        theme_charts(page)
+
+    def find(self) -> None:
+        """Edit > Find (Ctrl+F): the shown page's search field, its text selected to retype."""
+        boxes = [box for box in self.stack.currentWidget().findChildren(QLineEdit, "searchBox")
+                 if box.isVisible()]
+        if not boxes:
+            self.statusBar().showMessage("This page has no search field", 3000)
+            return
+        boxes[0].setFocus(Qt.FocusReason.ShortcutFocusReason)
+        boxes[0].selectAll()
+
     def refresh_all(self) -> None:
         """Every built page re-reads the ledger (after an import, an undo, a payout edit);
         a page not built yet reads it when it is first shown."""
@@ -204,6 +247,7 @@ class MainWindow(QMainWindow):
             refresh = getattr(page, "refresh", None)
             if refresh is not None:
                 refresh()
+        self.show_balance()
         theme_charts(self)  # a refresh may have added chart labels in the light colours
 
     def open_report(self) -> None:
