@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 from helpers import GIFT_HEADER, write
@@ -11,8 +14,9 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QTableView
 from app.services import importing
 from app.services.money_views import summary
 from app.ui import format as fmt
+from app.ui.dialogs import confirm
 from app.ui.header_tips import TIPS
-from app.ui.window import PAGES, MainWindow
+from app.ui.window import PAGES, WATCH_MS, MainWindow
 from app.ui.worker import busy
 
 
@@ -119,3 +123,45 @@ def test_the_gifts_tables_titles_say_what_the_figures_are(window):
               for i in range(gifts.columnCount())}
     assert titles["Diamonds"].startswith("Diamonds you received")
     assert "Click to sort" in titles["Coins"]
+
+
+# ---- live refresh --------------------------------------------------------------------------
+
+def test_an_import_from_the_command_line_shows_in_the_open_window_within_2_s(
+        window, qtbot, db_path, tmp_path):
+    window.show_page(PAGES.index("Gifts"))
+    gifts = window.page(PAGES.index("Gifts"))
+    qtbot.waitUntil(lambda: gifts.model.rowCount() > 0)
+    before, balance = gifts.model.rowCount(), window.balance_label.text()
+    done = subprocess.run([sys.executable, "-m", "app", "--db", str(db_path), "import",
+                           str(gift_log(tmp_path)), "--kind", "gifts", "--json"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["imports"][0]["inserted"] == 1
+    qtbot.waitUntil(lambda: gifts.model.rowCount() == before + 1, timeout=2000)
+    assert window.balance_label.text() != balance
+
+
+def test_the_windows_own_change_reloads_once_not_again_when_the_watch_sees_it(
+        window, qtbot, monkeypatch):
+    monkeypatch.setattr(confirm, "ask", lambda *_args: True)  # "Delete payout?" Yes
+    reloads = []
+    overview_refresh = window.overview.refresh
+    window.overview.refresh = lambda: (reloads.append(1), overview_refresh())
+    window.show_page(PAGES.index("Payouts"))
+    payouts_page = window.page(PAGES.index("Payouts"))
+    payouts_page.table.selectRow(0)
+    with qtbot.waitSignal(payouts_page.ledger_changed):
+        payouts_page.delete_button.click()
+    assert reloads == [1]
+    qtbot.wait(4 * WATCH_MS)  # the watch looked several times meanwhile
+    assert reloads == [1]
+
+
+def test_a_change_made_while_the_window_is_closed_shows_when_it_opens_again(
+        window, qtbot, demo_db, tmp_path):
+    window.close()
+    importing.import_files(demo_db, [gift_log(tmp_path, 7000)], kind="gifts")
+    balance = window.balance_label.text()
+    window.show()
+    qtbot.waitUntil(lambda: window.balance_label.text() != balance, timeout=2000)

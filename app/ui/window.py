@@ -10,12 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData, QSize, Qt
+from PySide6.QtCore import QMimeData, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QHideEvent,
     QKeySequence,
     QShowEvent,
 )
@@ -36,6 +37,7 @@ from sqlite_utils import Database
 
 from app import __version__
 from app.services import settings as account_settings
+from app.services.changes import LedgerWatch
 from app.ui import format as fmt
 from app.ui.charts import export as chart_export
 from app.ui.dialogs import errors
@@ -45,6 +47,7 @@ from app.ui.resources import apply_theme, icon, pixmap, theme_charts
 from app.ui.settings import Settings
 from app.ui.widgets.elided import ElidedLabel
 from app.ui.widgets.named import named
+from app.ui.worker import Latest, Worker
 
 if TYPE_CHECKING:  # the import dialog and its services load on first use: start-up time
     from app.services.preview import Outcome
@@ -61,6 +64,7 @@ def build_page(name: str, db: Database) -> QWidget:
     page: QWidget = module.Page(db)
     return page
 DEFAULT_SIZE = QSize(1280, 800)
+WATCH_MS = 500  # how often the ledger is asked about changes made elsewhere
 
 
 def dropped_files(mime: QMimeData) -> list[Path]:
@@ -99,6 +103,7 @@ class MainWindow(QMainWindow):
         self.sidebar = self._sidebar()
         self._assemble(ledger_label)
         self._menus()
+        self._watch_ledger()
         self.refresh_all()
         if settings is not None:
             self.restore_state(settings)
@@ -204,6 +209,9 @@ class MainWindow(QMainWindow):
             self.stack.blockSignals(False)
             self._built[index] = built
             chart_export.install(built)
+            changed = getattr(built, "ledger_changed", None)  # a page that writes says so
+            if changed is not None:
+                changed.connect(self.refresh_all)
             refresh = getattr(built, "refresh", None)
             if refresh is not None:
                 refresh()
@@ -249,6 +257,35 @@ class MainWindow(QMainWindow):
                 refresh()
         self.show_balance()
         theme_charts(self)  # a refresh may have added chart labels in the light colours
+        self._look(absorb=True)  # what was just read is no news for the watch
+
+    # ---- changes made elsewhere: the command line, another window --------------------------
+
+    def _watch_ledger(self) -> None:
+        """Twice a second while shown, the worker asks the ledger whether another connection
+        committed (app.services.changes); if so every page reloads."""
+        self._watch = LedgerWatch.of(self.db)
+        self._looks = Latest(self)
+        self._looks.finished.connect(self._looked)
+        self._poll = QTimer(self, interval=WATCH_MS)
+        self._poll.timeout.connect(self._look)
+        watch = self._watch
+        if watch is not None:  # its connection closes on the worker, where it is used
+            self.destroyed.connect(lambda: Worker(lambda _p, _c: watch.close()).start())
+
+    def _look(self, absorb: bool = False) -> None:
+        """Ask the watch (on the worker). `absorb`: take the ledger as it is now as seen,
+        after this window's own change; it replaces a look under way, whose news it covers."""
+        watch = self._watch
+        if watch is None or not self._poll.isActive() or (self._looks.running and not absorb):
+            return
+        self._looks.start(lambda _progress, _cancel: (absorb, watch.changed()))
+
+    def _looked(self, result: tuple[bool, bool]) -> None:
+        absorbed, changed = result
+        if changed and not absorbed:
+            self.refresh_all()
+
 
     def open_report(self) -> None:
         """File > Save Report: imported on first use (the PDF writer is not needed to start)."""
@@ -353,6 +390,15 @@ class MainWindow(QMainWindow):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         theme_charts(self)  # the page on show loaded just now, its charts in light colours
+        if not self._poll.isActive():
+            self._poll.start()
+            self._look()  # the first look only notes the ledger; later ones see what changed
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        if not event.spontaneous():  # a minimised window keeps watching, a closed one stops
+            self._poll.stop()
+            self._looks.discard()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.settings is not None:
