@@ -213,7 +213,9 @@ def test_a_payout_in_an_empty_ledger_creates_the_account(qtbot, db_path):
         assert pay.note.isVisibleTo(pay) and not pay.edit_button.isEnabled()
         pay.add_button.click()
         pay.dialog.amount.setText("120")
-        pay.dialog.ok_button.click()
+        with qtbot.waitSignal(pay.ledger_changed):  # the window would reload every page
+            pay.dialog.ok_button.click()
+        pay.refresh()
         assert pay.model.rowCount() == 1
     finally:
         db.close()

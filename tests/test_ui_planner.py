@@ -107,6 +107,7 @@ def test_waiting_shows_both_amounts_and_the_gain(gb_page):
 
 def test_calibration_shows_the_rate_and_fee_share(gb_page):
     page = gb_page
+    page.ledger_changed.connect(page.refresh)  # as the window does (it reloads every page)
     page.cal_diamonds.setValue(20_000)
     page.cal_cash.setValue(90)
     assert "$0.0045 per diamond" in page.cal_result.text()
@@ -134,6 +135,7 @@ def test_an_empty_ledger_shows_the_empty_state(qtbot, tmp_path):
 
 def test_a_calibration_saved_from_its_day_revalues_the_plan(qtbot, gb_page, monkeypatch):
     page = gb_page
+    page.ledger_changed.connect(page.refresh)  # as the window does (it reloads every page)
     page.cal_diamonds.setValue(20_000)
     page.cal_cash.setValue(90)
     page.cal_day.setDate(QDate(2026, 10, 1))
@@ -162,6 +164,7 @@ def test_a_calibration_saved_from_its_day_revalues_the_plan(qtbot, gb_page, monk
 
 def test_calibration_cannot_be_saved_without_cash(gb_page):
     page = gb_page
+    page.ledger_changed.connect(page.refresh)  # as the window does (it reloads every page)
     page.cal_diamonds.setValue(20_000)
     page.cal_cash.setValue(0)
     assert not page.cal_save.isEnabled()

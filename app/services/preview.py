@@ -23,7 +23,7 @@ from app.importers.fields import Mapping, guess_mapping
 from app.importers.sources import Table
 from app.services import accounts, importing
 from app.store import queries
-from app.store.db import open_db
+from app.store.db import db_file, open_db
 
 PREVIEW_ROWS = 20
 SCALE = 1000  # progress of one file, in thousandths
@@ -117,10 +117,10 @@ class Outcome:
 
 def ledger_path(db: Database) -> Path:
     """The file behind a connection, for a worker to open its own connection to it."""
-    name = db.execute("PRAGMA database_list").fetchone()[2]
-    if not name:
+    path = db_file(db)
+    if path is None:
         raise ValueError("this ledger is in memory: a background job cannot open it")
-    return Path(name)
+    return path
 
 
 def in_ledger(path: Path, work: Callable[[Database, ProgressFn, CancelFn], T]

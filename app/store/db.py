@@ -153,3 +153,23 @@ def memory_db() -> Database:
     db = Database(sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False))
     migrate(db)
     return db
+
+
+def watch_connection(path: Path) -> sqlite3.Connection:
+    """A read-only connection for asking whether another connection changed the file (see
+    data_version). Any thread may use it, one at a time; a writer holding the file makes a
+    question fail fast (0.2 s), to be asked again later."""
+    uri = f"{Path(path).resolve().as_uri()}?mode=ro"
+    return sqlite3.connect(uri, uri=True, timeout=0.2, isolation_level=None,
+                           check_same_thread=False)
+
+
+def data_version(conn: sqlite3.Connection) -> int:
+    """SQLite's count that moves whenever a connection other than `conn` commits a change."""
+    return int(conn.execute("PRAGMA data_version").fetchone()[0])
+
+
+def db_file(db: Database) -> Path | None:
+    """The file behind a connection; None for a ledger in memory."""
+    name = db.execute("PRAGMA database_list").fetchone()[2]
+    return Path(name) if name else None

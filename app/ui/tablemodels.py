@@ -15,6 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
+from app.ui.header_tips import header_tip
 from app.ui.resources import current_theme
 
 R = TypeVar("R")
@@ -111,6 +112,8 @@ class RowsModel(QAbstractTableModel, Generic[R]):
             return self.columns[section].title + self._arrow(section)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return RIGHT if self.columns[section].numeric else LEFT
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return header_tip(self.columns[section].title, self.sort_arrows)
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

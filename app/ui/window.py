@@ -10,12 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData, QSize, Qt
+from PySide6.QtCore import QMimeData, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QHideEvent,
     QKeySequence,
     QShowEvent,
 )
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QMainWindow,
     QMenu,
@@ -35,13 +37,17 @@ from sqlite_utils import Database
 
 from app import __version__
 from app.services import settings as account_settings
+from app.services.changes import LedgerWatch
+from app.ui import format as fmt
 from app.ui.charts import export as chart_export
 from app.ui.dialogs import errors
 from app.ui.dialogs.settings_dialog import SettingsChoice, SettingsDialog
 from app.ui.pages.overview import OverviewPage
 from app.ui.resources import apply_theme, icon, pixmap, theme_charts
 from app.ui.settings import Settings
+from app.ui.widgets.elided import ElidedLabel
 from app.ui.widgets.named import named
+from app.ui.worker import Latest, Worker
 
 if TYPE_CHECKING:  # the import dialog and its services load on first use: start-up time
     from app.services.preview import Outcome
@@ -58,6 +64,7 @@ def build_page(name: str, db: Database) -> QWidget:
     page: QWidget = module.Page(db)
     return page
 DEFAULT_SIZE = QSize(1280, 800)
+WATCH_MS = 500  # how often the ledger is asked about changes made elsewhere
 
 
 def dropped_files(mime: QMimeData) -> list[Path]:
@@ -96,6 +103,7 @@ class MainWindow(QMainWindow):
         self.sidebar = self._sidebar()
         self._assemble(ledger_label)
         self._menus()
+        self._watch_ledger()
         self.refresh_all()
         if settings is not None:
             self.restore_state(settings)
@@ -123,9 +131,6 @@ class MainWindow(QMainWindow):
         column.addLayout(header)
         column.addSpacing(14)
         column.addWidget(self.sidebar, 1)
-        ledger = named(QLabel(ledger_label), "ledgerLabel")
-        ledger.setWordWrap(True)
-        column.addWidget(ledger)
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
@@ -133,6 +138,25 @@ class MainWindow(QMainWindow):
         row.addWidget(side)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self._status_bar(ledger_label)
+
+    def _status_bar(self, ledger_label: str) -> None:
+        """The ledger's path (or the demo notice) on the left, its balance on the right."""
+        self.ledger_label = named(ElidedLabel(ledger_label), "ledgerLabel")
+        self.balance_label = named(QLabel(), "statusBalance")
+        bar = self.statusBar()
+        bar.addWidget(self.ledger_label, 1)
+        bar.addPermanentWidget(self.balance_label)
+
+    def show_balance(self) -> None:
+        """The balance the Overview shows (its account), in the status bar."""
+        dashboard = self.overview.dashboard
+        if dashboard is None:
+            self.balance_label.setText("No earnings yet")
+            return
+        s = dashboard.summary
+        self.balance_label.setText(f"@{dashboard.handle} \u00b7 balance {fmt.usd(s.balance_usd)}"
+                                   f" ({fmt.diamonds(s.balance_diamonds)} diamonds)")
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -141,15 +165,18 @@ class MainWindow(QMainWindow):
                      self.open_report)
         self._action(file_menu, "&Quit", "Ctrl+Q", self.close)
         edit = self.menuBar().addMenu("&Edit")
+        self._action(edit, "&Find", QKeySequence.StandardKey.Find, self.find)
         prefs = self._action(edit, "&Settings\u2026", "Ctrl+,", self.open_settings)
         prefs.setMenuRole(QAction.MenuRole.PreferencesRole)
         view = self.menuBar().addMenu("&View")
+        self._action(view, "&Reload", QKeySequence.StandardKey.Refresh, self.reload_page)
+        view.addSeparator()
         for i, name in enumerate(PAGES):
             self._action(view, name, f"Ctrl+{i + 1}", self._page_slot(i))
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&About Diamond Ledger", "", self.show_about)
 
-    def _action(self, menu: QMenu, text: str, shortcut: str,
+    def _action(self, menu: QMenu, text: str, shortcut: str | QKeySequence.StandardKey,
                 slot: Callable[[], object]) -> QAction:
         action = QAction(text, self)
         if shortcut:
@@ -182,6 +209,9 @@ class MainWindow(QMainWindow):
             self.stack.blockSignals(False)
             self._built[index] = built
             chart_export.install(built)
+            changed = getattr(built, "ledger_changed", None)  # a page that writes says so
+            if changed is not None:
+                changed.connect(self.refresh_all)
             refresh = getattr(built, "refresh", None)
             if refresh is not None:
                 refresh()
@@ -197,6 +227,27 @@ class MainWindow(QMainWindow):
         # a hidden page loads when first shown: its charts take the theme then
         theme_charts(page)
 
+    def reload_page(self) -> None:
+        """View > Reload (F5): the page shown reads the ledger again."""
+        page = self.stack.currentWidget()
+        refresh = getattr(page, "refresh", None)
+        if refresh is not None:
+            refresh()
+        if page is not self.overview:
+            self.overview.refresh()  # the status bar's balance comes from it
+        self.show_balance()
+        theme_charts(page)
+
+    def find(self) -> None:
+        """Edit > Find (Ctrl+F): the shown page's search field, its text selected to retype."""
+        boxes = [box for box in self.stack.currentWidget().findChildren(QLineEdit, "searchBox")
+                 if box.isVisible()]
+        if not boxes:
+            self.statusBar().showMessage("This page has no search field", 3000)
+            return
+        boxes[0].setFocus(Qt.FocusReason.ShortcutFocusReason)
+        boxes[0].selectAll()
+
     def refresh_all(self) -> None:
         """Every built page re-reads the ledger (after an import, an undo, a payout edit);
         a page not built yet reads it when it is first shown."""
@@ -204,7 +255,37 @@ class MainWindow(QMainWindow):
             refresh = getattr(page, "refresh", None)
             if refresh is not None:
                 refresh()
+        self.show_balance()
         theme_charts(self)  # a refresh may have added chart labels in the light colours
+        self._look(absorb=True)  # what was just read is no news for the watch
+
+    # ---- changes made elsewhere: the command line, another window --------------------------
+
+    def _watch_ledger(self) -> None:
+        """Twice a second while shown, the worker asks the ledger whether another connection
+        committed (app.services.changes); if so every page reloads."""
+        self._watch = LedgerWatch.of(self.db)
+        self._looks = Latest(self)
+        self._looks.finished.connect(self._looked)
+        self._poll = QTimer(self, interval=WATCH_MS)
+        self._poll.timeout.connect(self._look)
+        watch = self._watch
+        if watch is not None:  # its connection closes on the worker, where it is used
+            self.destroyed.connect(lambda: Worker(lambda _p, _c: watch.close()).start())
+
+    def _look(self, absorb: bool = False) -> None:
+        """Ask the watch (on the worker). `absorb`: take the ledger as it is now as seen,
+        after this window's own change; it replaces a look under way, whose news it covers."""
+        watch = self._watch
+        if watch is None or not self._poll.isActive() or (self._looks.running and not absorb):
+            return
+        self._looks.start(lambda _progress, _cancel: (absorb, watch.changed()))
+
+    def _looked(self, result: tuple[bool, bool]) -> None:
+        absorbed, changed = result
+        if changed and not absorbed:
+            self.refresh_all()
+
 
     def open_report(self) -> None:
         """File > Save Report: imported on first use (the PDF writer is not needed to start)."""
@@ -309,6 +390,15 @@ class MainWindow(QMainWindow):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         theme_charts(self)  # the page on show loaded just now, its charts in light colours
+        if not self._poll.isActive():
+            self._poll.start()
+            self._look()  # the first look only notes the ledger; later ones see what changed
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        if not event.spontaneous():  # a minimised window keeps watching, a closed one stops
+            self._poll.stop()
+            self._looks.discard()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.settings is not None:

@@ -20,6 +20,7 @@ from app.services import browse
 from app.services.browse import GiftList, GiftRow
 from app.services.currency import Converter
 from app.ui import format as fmt
+from app.ui.header_tips import header_tip
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE_ROWS = browse.PAGE_ROWS
@@ -196,6 +197,8 @@ class GiftTableModel(QAbstractTableModel):
             return int(RIGHT if column.numeric else LEFT)
         if role == Qt.ItemDataRole.InitialSortOrderRole:
             return first_order(column.numeric or column.sort == "time")
+        if role == TIP:
+            return header_tip(column.title, sortable=True)
         return None
 
     def _tooltip(self, row: GiftRow, column: Column) -> str | None:

@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from app.services.browse import Gifter
 from app.ui import format as fmt
+from app.ui.header_tips import header_tip
 from app.ui.models.gift_table import LEFT, RIGHT, first_order, header_title
 
 Index = QModelIndex | QPersistentModelIndex
@@ -90,6 +91,8 @@ class GifterTableModel(QAbstractTableModel):
             return int(RIGHT if column.numeric else LEFT)
         if role == Qt.ItemDataRole.InitialSortOrderRole:
             return first_order(column.numeric and section != 0)  # rank 1 first
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return header_tip(column.title, sortable=True)
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -3,7 +3,7 @@ and undo (after a question that says exactly what will leave the ledger)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -100,6 +100,8 @@ def undo_question(row: BatchRow) -> str:
 
 
 class Page(QWidget):
+    ledger_changed = Signal()  # this page changed the ledger: the window reloads its pages
+
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
@@ -225,7 +227,7 @@ class Page(QWidget):
         except ImportRefused as exc:
             confirm.tell(self, "Rows not retried", str(exc))
             return
-        self._refresh_window()
+        self.ledger_changed.emit()
         self.retry_status.setText(retry_text(result))
 
 
@@ -239,12 +241,4 @@ class Page(QWidget):
             importing.undo(self._db, row.import_id)
         except UndoError as exc:
             confirm.tell(self, "Import not undone", str(exc))
-        self._refresh_window()
-
-    def _refresh_window(self) -> None:
-        window = self.window()
-        refresh_all = getattr(window, "refresh_all", None)
-        if callable(refresh_all):
-            refresh_all()
-        else:
-            self.refresh()
+        self.ledger_changed.emit()

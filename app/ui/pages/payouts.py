@@ -1,7 +1,7 @@
 """Payouts: what was withdrawn, pending or failed, with fees; add, edit and delete by hand.
 
-Every change goes through app.services.payouts and then the window's refresh_all, so the
-Overview balance follows at once.
+Every change goes through app.services.payouts and then the page's ledger_changed (the window
+reloads every page), so the Overview balance follows at once.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from functools import partial
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -107,6 +108,8 @@ DialogFactory = Callable[[PayoutForm, list[str], str, QWidget], PayoutDialog]
 
 
 class Page(QWidget):
+    ledger_changed = Signal()  # this page changed the ledger: the window reloads its pages
+
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
@@ -255,9 +258,4 @@ class Page(QWidget):
         except (ValueError, LookupError) as exc:
             confirm.tell(self, "Payout not saved", str(exc))
             return
-        window = self.window()
-        refresh_all = getattr(window, "refresh_all", None)
-        if callable(refresh_all):
-            refresh_all()
-        else:
-            self.refresh()
+        self.ledger_changed.emit()

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pyqtgraph as pg
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -204,6 +204,8 @@ def _date_edit() -> QDateEdit:
 
 
 class Page(QWidget):
+    ledger_changed = Signal()  # this page changed the ledger: the window reloads its pages
+
     def __init__(self, db: Database, parent: QWidget | None = None,
                  today: date | None = None) -> None:
         super().__init__(parent)
@@ -517,11 +519,7 @@ class Page(QWidget):
         except ValueError as exc:
             confirm.tell(self, "Rate not saved", str(exc))
             return
-        refresh_all = getattr(self.window(), "refresh_all", None)
-        if callable(refresh_all):
-            refresh_all()
-        else:
-            self.refresh()
+        self.ledger_changed.emit()
 
 
 def calibration_question(region: str, day: date, diamonds: int, cash: Decimal, rate: str,

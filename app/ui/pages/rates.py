@@ -2,7 +2,8 @@
 payout methods and the exchange rates of its currency, with the entry in force today and its
 source in the header; then the gift catalogue and the region's coin packs
 (app.ui.pages.rates_catalogue), one section at a time. Every change goes through the services
-and then the window's refresh_all, so every page re-values with the new rates."""
+and then the page's ledger_changed (the window reloads every page), so every page re-values
+with the new rates."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -132,6 +133,8 @@ def _button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
 
 
 class Page(QWidget):
+    ledger_changed = Signal()  # this page changed the ledger: the window reloads its pages
+
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
@@ -367,9 +370,5 @@ class Page(QWidget):
         except (ValueError, LookupError, OSError, UnicodeDecodeError) as exc:
             confirm.tell(self, failure, str(exc))
             return False
-        refresh_all = getattr(self.window(), "refresh_all", None)
-        if callable(refresh_all):
-            refresh_all()
-        else:
-            self.refresh()
+        self.ledger_changed.emit()
         return True

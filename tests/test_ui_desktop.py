@@ -1,0 +1,167 @@
+"""The window behaves like a desktop app: a status bar, F5, Ctrl+F, header tooltips."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from helpers import GIFT_HEADER, write
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit, QTableView
+
+from app.services import importing
+from app.services.money_views import summary
+from app.ui import format as fmt
+from app.ui.dialogs import confirm
+from app.ui.header_tips import TIPS
+from app.ui.window import PAGES, WATCH_MS, MainWindow
+from app.ui.worker import busy
+
+
+def focus(window: MainWindow, qtbot) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # a real X server gives the focus a moment later
+
+
+def gift_log(folder: Path, coins: int = 5000) -> Path:
+    """A one-gift log, new to the demo ledger."""
+    return write(folder / f"whale-{coins}.csv",
+                 f"{GIFT_HEADER}\n2026-08-03 12:00:00,NewWhale,Universe,{coins}\n")
+
+
+def test_the_status_bar_shows_the_ledger_file_and_the_balance_the_cli_reports(
+        qtbot, demo_db, db_path):
+    window = MainWindow(demo_db, f"Ledger: {db_path}")
+    qtbot.addWidget(window)
+    window.show()
+    assert window.ledger_label.full_text() == f"Ledger: {db_path}"
+    assert window.ledger_label.toolTip() == f"Ledger: {db_path}"
+    s, _ = summary(demo_db)
+    assert fmt.usd(s.balance_usd) in window.balance_label.text()
+    assert fmt.diamonds(s.balance_diamonds) in window.balance_label.text()
+
+
+def test_a_long_ledger_path_is_shortened_not_widening_the_window(qtbot, demo_db):
+    long_path = "Ledger: /" + "/".join(["a-very-long-folder-name"] * 20) + "/ledger.sqlite3"
+    short, long = MainWindow(demo_db, "Ledger: /l.sqlite3"), MainWindow(demo_db, long_path)
+    for window in (short, long):
+        qtbot.addWidget(window)
+        window.show()
+    assert long.minimumSizeHint().width() == short.minimumSizeHint().width()
+    assert "\u2026" in long.ledger_label.text()
+    assert long.ledger_label.full_text() == long_path
+
+
+def test_an_empty_ledger_says_so_in_the_status_bar(qtbot, db):
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    assert window.balance_label.text() == "No earnings yet"
+
+
+def test_f5_reloads_the_shown_page_and_the_balance(window, qtbot, demo_db, tmp_path):
+    focus(window, qtbot)
+    window.show_page(PAGES.index("Gifts"))
+    gifts = window.page(PAGES.index("Gifts"))
+    qtbot.waitUntil(lambda: gifts.model.rowCount() > 0)
+    before = gifts.model.rowCount()
+    balance = window.balance_label.text()
+    importing.import_files(demo_db, [gift_log(tmp_path)], kind="gifts")  # the window is not told
+    assert gifts.model.rowCount() == before
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: gifts.model.rowCount() == before + 1)
+    assert window.balance_label.text() != balance
+
+
+def test_ctrl_f_puts_the_cursor_in_the_shown_pages_search(window, qtbot):
+    focus(window, qtbot)
+    rates = window.page(PAGES.index("Rates"))
+    rates.show_section(1)  # the gift catalogue, which has a search
+    for name in ("Gifts", "Rates"):
+        window.show_page(PAGES.index(name))
+        page = window.page(PAGES.index(name))
+        qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+        box = QApplication.focusWidget()
+        assert isinstance(box, QLineEdit) and box.objectName() == "searchBox"
+        assert page.isAncestorOf(box) and box.isVisible()
+        qtbot.keyClicks(box, "rose")
+        assert box.text() == "rose"
+    gifts = window.page(PAGES.index("Gifts"))  # its search runs once typing pauses
+    qtbot.waitUntil(lambda: not gifts._search_timer.isActive() and busy() == 0)
+
+
+def test_ctrl_f_on_a_page_without_search_says_so(window, qtbot):
+    focus(window, qtbot)
+    window.show_page(PAGES.index("Payouts"))
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.statusBar().currentMessage() == "This page has no search field"
+
+
+def test_every_column_title_of_every_table_has_a_tooltip(window):
+    explained = 0
+    for page in window.pages:
+        for view in page.findChildren(QTableView):
+            if view.objectName() not in ("dataTable", "giftTable", "gifterTable"):
+                continue  # a date edit's calendar
+            model = view.model()
+            for column in range(model.columnCount()):
+                title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+                tip = model.headerData(column, Qt.Orientation.Horizontal,
+                                       Qt.ItemDataRole.ToolTipRole)
+                if not title.strip():
+                    continue
+                assert tip, f"{type(page).__module__}: column {title!r} has no tooltip"
+                explained += any(tip.startswith(t) for t in TIPS.values())
+    assert explained > 60  # most titles are explained, not merely repeated
+
+
+def test_the_gifts_tables_titles_say_what_the_figures_are(window):
+    gifts = window.pages[PAGES.index("Gifts")].model
+    titles = {gifts.columns[i].title: gifts.headerData(i, Qt.Orientation.Horizontal,
+                                                       Qt.ItemDataRole.ToolTipRole)
+              for i in range(gifts.columnCount())}
+    assert titles["Diamonds"].startswith("Diamonds you received")
+    assert "Click to sort" in titles["Coins"]
+
+
+# ---- live refresh --------------------------------------------------------------------------
+
+def test_an_import_from_the_command_line_shows_in_the_open_window_within_2_s(
+        window, qtbot, db_path, tmp_path):
+    window.show_page(PAGES.index("Gifts"))
+    gifts = window.page(PAGES.index("Gifts"))
+    qtbot.waitUntil(lambda: gifts.model.rowCount() > 0)
+    before, balance = gifts.model.rowCount(), window.balance_label.text()
+    done = subprocess.run([sys.executable, "-m", "app", "--db", str(db_path), "import",
+                           str(gift_log(tmp_path)), "--kind", "gifts", "--json"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["imports"][0]["inserted"] == 1
+    qtbot.waitUntil(lambda: gifts.model.rowCount() == before + 1, timeout=2000)
+    assert window.balance_label.text() != balance
+
+
+def test_the_windows_own_change_reloads_once_not_again_when_the_watch_sees_it(
+        window, qtbot, monkeypatch):
+    monkeypatch.setattr(confirm, "ask", lambda *_args: True)  # "Delete payout?" Yes
+    reloads = []
+    overview_refresh = window.overview.refresh
+    window.overview.refresh = lambda: (reloads.append(1), overview_refresh())
+    window.show_page(PAGES.index("Payouts"))
+    payouts_page = window.page(PAGES.index("Payouts"))
+    payouts_page.table.selectRow(0)
+    with qtbot.waitSignal(payouts_page.ledger_changed):
+        payouts_page.delete_button.click()
+    assert reloads == [1]
+    qtbot.wait(4 * WATCH_MS)  # the watch looked several times meanwhile
+    assert reloads == [1]
+
+
+def test_a_change_made_while_the_window_is_closed_shows_when_it_opens_again(
+        window, qtbot, demo_db, tmp_path):
+    window.close()
+    importing.import_files(demo_db, [gift_log(tmp_path, 7000)], kind="gifts")
+    balance = window.balance_label.text()
+    window.show()
+    qtbot.waitUntil(lambda: window.balance_label.text() != balance, timeout=2000)
