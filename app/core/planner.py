@@ -72,7 +72,7 @@ class WithdrawalPlan:
     def stays_note(self) -> str:
         """"$12.34 stays: under the $100.00 minimum" ("" when nothing worth a cent stays)."""
         stays = round_down(self.stays_usd)
-        if stays == 0:
+        if stays <= 0:
             return ""
         return f"{format_money(stays)} stays: under the {format_money(self.minimum_usd)} minimum"
 

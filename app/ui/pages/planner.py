@@ -356,8 +356,10 @@ class Page(QWidget):
         self.scroller.setVisible(plan is not None)
         if plan is None:
             return
+        last = (f"last earnings {fmt.day(plan.last_day)}" if plan.last_day
+                else "no earnings yet")
         self.subtitle.setText(f"@{plan.handle} \u00b7 {plan.rates.region} rates \u00b7 paid in "
-                              f"{plan.currency} \u00b7 last earnings {fmt.day(plan.last_day)}")
+                              f"{plan.currency} \u00b7 {last}")
         self.rates.setText(f"Rates used: {plan.rates_line}")
         self._fill_cards(plan)
         self._fill_when(plan)
