@@ -115,10 +115,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", required=True, type=Path, metavar="FILE")
     sp.add_argument("--account", metavar="HANDLE")
 
-    sp = cmd("report", "a period report (a tax year by default) as PDF or CSV")
+    sp = cmd("report", "a period report (a year by default) as PDF or CSV")
     sp.add_argument("--year", type=_year, metavar="YYYY",
-                    help="a calendar year in the account's time zone (default: the year of "
-                         "the ledger's latest record)")
+                    help="the region's tax year starting in YYYY where it is known (GB: "
+                         "6 April, AU: 1 July), else the calendar year, in the account's time "
+                         "zone (default: the year of the ledger's latest record)")
     sp.add_argument("--from", dest="start", type=_day, metavar="DATE")
     sp.add_argument("--to", dest="end", type=_day, metavar="DATE")
     sp.add_argument("--out", required=True, type=Path, metavar="FILE.pdf|FILE.csv")
@@ -419,13 +420,16 @@ def cmd_report(args: argparse.Namespace) -> int:
             "from": period.start, "to": period.end, "region": report.rates.region,
             "currency": report.currency, "gifts": t.gifts, "diamonds": t.diamonds,
             "usd": t.usd, "local": t.local, "payouts_usd": t.payouts_usd,
+            "paid_usd": t.paid_usd, "pending_usd": t.pending_usd,
             "fees_usd": t.fees_usd, "balance_usd": t.balance_usd,
             "months": [{"month": f"{m.month:%Y-%m}", "gifts": m.gifts, "diamonds": m.diamonds,
                         "usd": m.usd, "local": m.local, "payouts_usd": m.payouts_usd,
+                        "paid_usd": m.paid_usd, "pending_usd": m.pending_usd,
                         "fees_usd": m.fees_usd} for m in report.months]}
     _emit(args, data, lambda: (
         f"wrote {args.out} ({size} {unit}): @{report.handle}, {period.label}: "
-        f"{t.diamonds:,} diamonds = {_usd(t.usd)}; paid out {_usd(t.payouts_usd)}, "
+        f"{t.diamonds:,} diamonds = {_usd(t.usd)}; paid out {_usd(t.paid_usd)}"
+        + (f", pending {_usd(t.pending_usd)}" if t.pending_usd else "") + ", "
         f"fees {_usd(t.fees_usd)}"))
     return 0
 
