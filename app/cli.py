@@ -488,9 +488,10 @@ def cmd_accounts(args: argparse.Namespace) -> int:
                 if not found:
                     raise Failure(f"no account {args.handle!r}")
                 region = (args.region or found["region"]).upper()
-                tz = args.timezone or found["timezone"]
-                if not accounts.valid_timezone(tz):
-                    raise Failure(f"unknown time zone {tz!r}")
+                tz = (args.timezone or found["timezone"]).strip()
+                problem = accounts.timezone_problem(tz)
+                if problem:
+                    raise Failure(problem)
                 from app.services.reference import rate_book
                 if region not in rate_book().region_codes():
                     raise Failure(f"unknown region {region!r}")
