@@ -126,7 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--account", metavar="HANDLE")
     sp.add_argument("--top", type=int, default=10, metavar="N", help="top gifters to list")
 
-    cmd("demo", "fill the ledger with the shipped sample data")
+    sp = cmd("demo", "fill the ledger with the shipped sample data, ending in the week before "
+                     "today")
+    sp.add_argument("--today", type=_day, metavar="DATE",
+                    help="the day the sample ends before (default: today)")
 
     sp = cmd("backup", "copy the ledger to its backups folder (or --out FILE)")
     sp.add_argument("--out", type=Path, metavar="FILE")
@@ -437,7 +440,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from app.services.demo import load_demo
     with _open(args) as db:
-        reports = load_demo(db)
+        reports = load_demo(db, args.today or date.today())
     _emit(args, {"imports": [r.to_json() for r in reports]}, lambda: "\n".join(
         f"{Path(r.file).name}: {r.inserted} new, {r.duplicates} already there, "
         f"{r.rejected} rejected" for r in reports))
