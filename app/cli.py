@@ -272,11 +272,13 @@ def cmd_rejected(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from app.core.money import rate_text
-    from app.services.money_views import summary
+    from app.core.money import format_money, rate_text
+    from app.services.currency import summary_local
+    from app.services.money_views import book, summary
     with _open(args) as db:
         s, v = summary(db, account=args.account, start=args.start, end=args.end,
                        preset=args.preset)
+        loc = summary_local(book(args.preset, db), v, s.balance_usd, args.start, args.end)
     data = {"gifts": s.gifts, "coins": s.coins, "diamonds": s.diamonds, "usd": s.usd,
             "withdrawn_usd": s.withdrawn_usd, "balance_diamonds": s.balance_diamonds,
             "balance_usd": s.balance_usd, "threshold_usd": s.threshold_usd,
@@ -285,15 +287,24 @@ def cmd_summary(args: argparse.Namespace) -> int:
             "rates": {"diamonds_per_coin": v.rates.diamonds_per_coin,
                       "usd_per_diamond": v.rates.usd_per_diamond,
                       "min_withdrawal_usd": v.rates.min_withdrawal_usd,
-                      "valid_from": v.rates.valid_from, "preset": args.preset}}
+                      "valid_from": v.rates.valid_from, "preset": args.preset},
+            "currency": loc.currency, "per_usd": loc.per_usd, "local": loc.local,
+            "withdrawn_local": loc.withdrawn_local, "balance_local": loc.balance_local}
+
+    def in_local(amount: Decimal | None) -> str:
+        if loc.currency == "USD":
+            return ""
+        return " (no rate)" if amount is None else f" = {format_money(amount, loc.currency)}"
 
     def text() -> str:
         span = f"{s.first_day} .. {s.last_day}" if s.first_day else "no earnings in the period"
         return "\n".join([
             f"account @{v.account['handle']} ({v.rates.region}), {span}",
             f"  gifts {s.gifts:,}   coins {s.coins:,}   diamonds {s.diamonds:,}",
-            f"  earned {_usd(s.usd)}   withdrawn {_usd(s.withdrawn_usd)}",
+            f"  earned {_usd(s.usd)}{in_local(loc.local)}   withdrawn {_usd(s.withdrawn_usd)}"
+            f"{in_local(loc.withdrawn_local)}",
             f"  balance {s.balance_diamonds:,} diamonds = {_usd(s.balance_usd)}"
+            f"{in_local(loc.balance_local)}"
             f"   (threshold {_usd(s.threshold_usd)}: "
             f"{'withdrawable' if s.withdrawable else 'not yet withdrawable'})",
             f"  rates: {rate_text(v.rates.diamonds_per_coin)} diamonds/coin, "
