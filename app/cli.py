@@ -118,17 +118,21 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", required=True, type=Path, metavar="FILE")
     sp.add_argument("--account", metavar="HANDLE")
 
-    sp = cmd("report", "a period report (a tax year by default) as PDF or CSV")
+    sp = cmd("report", "a period report (a year by default) as PDF or CSV")
     sp.add_argument("--year", type=_year, metavar="YYYY",
-                    help="a calendar year in the account's time zone (default: the year of "
-                         "the ledger's latest record)")
+                    help="the region's tax year starting in YYYY where it is known (GB: "
+                         "6 April, AU: 1 July), else the calendar year, in the account's time "
+                         "zone (default: the year of the ledger's latest record)")
     sp.add_argument("--from", dest="start", type=_day, metavar="DATE")
     sp.add_argument("--to", dest="end", type=_day, metavar="DATE")
     sp.add_argument("--out", required=True, type=Path, metavar="FILE.pdf|FILE.csv")
     sp.add_argument("--account", metavar="HANDLE")
     sp.add_argument("--top", type=int, default=10, metavar="N", help="top gifters to list")
 
-    cmd("demo", "fill the ledger with the shipped sample data")
+    sp = cmd("demo", "fill the ledger with the shipped sample data, ending in the week before "
+                     "today")
+    sp.add_argument("--today", type=_day, metavar="DATE",
+                    help="the day the sample ends before (default: today)")
 
     sp = cmd("backup", "copy the ledger to its backups folder (or --out FILE)")
     sp.add_argument("--out", type=Path, metavar="FILE")
@@ -282,11 +286,13 @@ def cmd_rejected(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from app.core.money import rate_text
-    from app.services.money_views import summary
+    from app.core.money import format_money, rate_text
+    from app.services.currency import summary_local
+    from app.services.money_views import book, summary
     with _open(args) as db:
         s, v = summary(db, account=args.account, start=args.start, end=args.end,
                        preset=args.preset)
+        loc = summary_local(book(args.preset, db), v, s.balance_usd, args.start, args.end)
     data = {"gifts": s.gifts, "coins": s.coins, "diamonds": s.diamonds, "usd": s.usd,
             "withdrawn_usd": s.withdrawn_usd, "balance_diamonds": s.balance_diamonds,
             "balance_usd": s.balance_usd, "threshold_usd": s.threshold_usd,
@@ -295,15 +301,24 @@ def cmd_summary(args: argparse.Namespace) -> int:
             "rates": {"diamonds_per_coin": v.rates.diamonds_per_coin,
                       "usd_per_diamond": v.rates.usd_per_diamond,
                       "min_withdrawal_usd": v.rates.min_withdrawal_usd,
-                      "valid_from": v.rates.valid_from, "preset": args.preset}}
+                      "valid_from": v.rates.valid_from, "preset": args.preset},
+            "currency": loc.currency, "per_usd": loc.per_usd, "local": loc.local,
+            "withdrawn_local": loc.withdrawn_local, "balance_local": loc.balance_local}
+
+    def in_local(amount: Decimal | None) -> str:
+        if loc.currency == "USD":
+            return ""
+        return " (no rate)" if amount is None else f" = {format_money(amount, loc.currency)}"
 
     def text() -> str:
         span = f"{s.first_day} .. {s.last_day}" if s.first_day else "no earnings in the period"
         return "\n".join([
             f"account @{v.account['handle']} ({v.rates.region}), {span}",
             f"  gifts {s.gifts:,}   coins {s.coins:,}   diamonds {s.diamonds:,}",
-            f"  earned {_usd(s.usd)}   withdrawn {_usd(s.withdrawn_usd)}",
+            f"  earned {_usd(s.usd)}{in_local(loc.local)}   withdrawn {_usd(s.withdrawn_usd)}"
+            f"{in_local(loc.withdrawn_local)}",
             f"  balance {s.balance_diamonds:,} diamonds = {_usd(s.balance_usd)}"
+            f"{in_local(loc.balance_local)}"
             f"   (threshold {_usd(s.threshold_usd)}: "
             f"{'withdrawable' if s.withdrawable else 'not yet withdrawable'})",
             f"  rates: {rate_text(v.rates.diamonds_per_coin)} diamonds/coin, "
@@ -454,13 +469,16 @@ def cmd_report(args: argparse.Namespace) -> int:
             "from": period.start, "to": period.end, "region": report.rates.region,
             "currency": report.currency, "gifts": t.gifts, "diamonds": t.diamonds,
             "usd": t.usd, "local": t.local, "payouts_usd": t.payouts_usd,
+            "paid_usd": t.paid_usd, "pending_usd": t.pending_usd,
             "fees_usd": t.fees_usd, "balance_usd": t.balance_usd,
             "months": [{"month": f"{m.month:%Y-%m}", "gifts": m.gifts, "diamonds": m.diamonds,
                         "usd": m.usd, "local": m.local, "payouts_usd": m.payouts_usd,
+                        "paid_usd": m.paid_usd, "pending_usd": m.pending_usd,
                         "fees_usd": m.fees_usd} for m in report.months]}
     _emit(args, data, lambda: (
         f"wrote {args.out} ({size} {unit}): @{report.handle}, {period.label}: "
-        f"{t.diamonds:,} diamonds = {_usd(t.usd)}; paid out {_usd(t.payouts_usd)}, "
+        f"{t.diamonds:,} diamonds = {_usd(t.usd)}; paid out {_usd(t.paid_usd)}"
+        + (f", pending {_usd(t.pending_usd)}" if t.pending_usd else "") + ", "
         f"fees {_usd(t.fees_usd)}"))
     return 0
 
@@ -468,7 +486,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from app.services.demo import load_demo
     with _open(args) as db:
-        reports = load_demo(db)
+        reports = load_demo(db, args.today or date.today())
     _emit(args, {"imports": [r.to_json() for r in reports]}, lambda: "\n".join(
         f"{Path(r.file).name}: {r.inserted} new, {r.duplicates} already there, "
         f"{r.rejected} rejected" for r in reports))
@@ -520,9 +538,10 @@ def cmd_accounts(args: argparse.Namespace) -> int:
                 if not found:
                     raise Failure(f"no account {args.handle!r}")
                 region = (args.region or found["region"]).upper()
-                tz = args.timezone or found["timezone"]
-                if not accounts.valid_timezone(tz):
-                    raise Failure(f"unknown time zone {tz!r}")
+                tz = (args.timezone or found["timezone"]).strip()
+                problem = accounts.timezone_problem(tz)
+                if problem:
+                    raise Failure(problem)
                 from app.services.reference import rate_book
                 if region not in rate_book().region_codes():
                     raise Failure(f"unknown region {region!r}")

@@ -41,7 +41,7 @@ def section(rows: list[list[str]], title: str) -> list[list[str]]:
 def test_default_period_is_the_calendar_year_of_the_latest_record(demo_db):
     period = reports.period_for(demo_db)
     assert (period.start, period.end, period.label) == (
-        date(2026, 1, 1), date(2026, 12, 31), "Year 2026")
+        date(2026, 1, 1), date(2026, 12, 31), "Calendar year 2026")
     assert [m.month for m in reports.build(demo_db, period).months] == [
         date(2026, m, 1) for m in range(1, 13)]
 
@@ -188,7 +188,8 @@ def test_csv_holds_the_months_totals_payouts_and_rates(demo_db, tmp_path):
     assert len(table) == rows
     months = section(table, "Months")
     assert months[0][:5] == ["month", "gifts", "coins", "diamonds", "usd"]
-    assert months[8] == ["2026-08", "615", "66684", "66909", "334.55", "334.55", "290.00", "5.80"]
+    assert months[8] == ["2026-08", "615", "66684", "66909", "334.55", "334.55", "290.00", "0.00",
+                         "5.80"]
     assert months[-1][:5] == ["total", "1974", "202704", "203208", "1016.04"]
     assert ["fees_usd", "6.80"] in section(table, "Totals")
     assert section(table, "Payouts")[1][:4] == ["2026-08-29", "2026-09-07", "paid", "PayPal"]
@@ -232,7 +233,7 @@ def test_report_command_writes_csv_of_a_range(demo_db, db_path, tmp_path, capsys
     assert (data["diamonds"], data["payouts_usd"], data["fees_usd"]) == ("83722", "365", "1")
     assert data["months"] == [{"month": "2026-09", "gifts": 685, "diamonds": "83722",
                                "usd": "418.61", "local": "418.61", "payouts_usd": "365",
-                               "fees_usd": "1"}]
+                               "paid_usd": "365", "pending_usd": "0", "fees_usd": "1"}]
     assert section(read_csv(out), "Months")[1][:4] == ["2026-09", "685", "83443", "83722"]
 
 

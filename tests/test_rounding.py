@@ -110,8 +110,8 @@ def test_report_rows_add_up_to_its_totals_in_usd_and_local_money(gifts, payouts,
             db.close()
     months, total = reports.shown_months(report)
     t = report.totals
-    for name, exact in (("usd", t.usd), ("local", t.local), ("payouts_usd", t.payouts_usd),
-                        ("fees_usd", t.fees_usd)):
+    for name, exact in (("usd", t.usd), ("local", t.local), ("paid_usd", t.paid_usd),
+                        ("pending_usd", t.pending_usd), ("fees_usd", t.fees_usd)):
         shown = [getattr(m, name) for m in months]
         assert sum(shown, Decimal(0)) == getattr(total, name) == round_money(exact), name
     assert round_money(t.usd) == round_money(sum((m.usd for m in report.months), Decimal(0)))

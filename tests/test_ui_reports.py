@@ -160,8 +160,8 @@ def test_save_report_from_the_file_menu(window, tmp_path, monkeypatch, name):
     if name.endswith(".csv"):
         with out.open(encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.reader(handle))
-        assert ["period", "Year 2026"] in rows
-        assert ["total", "1974", "202704", "203208", "1016.04", "1016.04", "655.00",
+        assert ["period", "Calendar year 2026"] in rows
+        assert ["total", "1974", "202704", "203208", "1016.04", "1016.04", "655.00", "0.00",
                 "6.80"] in rows
     else:
         assert len(render_pages(out, tmp_path)) == 3

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+from functools import cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlite_utils import Database
 
@@ -37,12 +38,34 @@ def system_timezone() -> str:
     return "UTC"
 
 
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def timezone_problem(name: str) -> str | None:
+    """Why `name` is not a time zone, in a sentence ("Europe" is a folder of zones, which
+    zoneinfo answers with IsADirectoryError); None when it is one. The Settings dialog and the
+    command line both ask this."""
+    name = name.strip()
+    if not name:
+        return "Choose a time zone, such as America/New_York."
+    if name in _zones():
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            pass
+        else:
+            return None
+    inside = sorted(z for z in _zones() if z.startswith(name.rstrip("/") + "/"))
+    if inside:
+        return (f"{name!r} is a region, not a time zone: choose one in it, such as "
+                f"{inside[0]}.")
+    return f"Unknown time zone {name!r}: use a name such as America/New_York."
+
+
 def valid_timezone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
+    return timezone_problem(name) is None
 
 
 def provisional(handle: str | None) -> dict[str, Any]:
@@ -94,9 +117,10 @@ def add(db: Database, handle: str, region: str = "US", timezone: str | None = No
     if region not in rate_book().region_codes():
         raise AccountError(f"unknown region {region!r}; known: "
                            + ", ".join(rate_book().region_codes()))
-    tz = timezone or system_timezone()
-    if not valid_timezone(tz):
-        raise AccountError(f"unknown time zone {tz!r} (use a name such as America/New_York)")
+    tz = (timezone or system_timezone()).strip()
+    problem = timezone_problem(tz)
+    if problem:
+        raise AccountError(problem)
     queries.add_account(db, handle.lstrip("@"), region, tz)
     found = queries.account_by_handle(db, handle.lstrip("@"))
     assert found is not None

@@ -295,3 +295,34 @@ def gift_total_local(db: Database, account: dict[str, Any], f: browse_store.Gift
     totals = browse_store.gift_totals(db, f, cuts)
     return _sum(_day_value(book, region, conv, d, c)
                 for d, c in zip([first, *changes], totals.period_coins, strict=True))
+
+
+# ---- a summary in the account's currency ----------------------------------------------------
+
+@dataclass(frozen=True)
+class LocalSummary:
+    """`summary`'s money in the account's currency: earnings and payouts each at its day's
+    exchange rate, the balance at today's (what it is worth now). None figures: no rate."""
+
+    currency: str
+    per_usd: Decimal | None  # today's
+    local: Decimal | None
+    withdrawn_local: Decimal | None
+    balance_local: Decimal | None
+
+
+def summary_local(book: RateBook, v: money_views.Valued, balance_usd: Decimal,
+                  start: date | None = None, end: date | None = None,
+                  today: date | None = None) -> LocalSummary:
+    """The local figures of the summary of [start, end] of `v` (as core's summarize counts)."""
+    today = today or date.today()
+    conv = converter(book, v.account["region"], today)
+
+    def inside(day: date) -> bool:
+        return (start is None or day >= start) and (end is None or day <= end)
+
+    earned = conv.total((d.day, d.usd) for d in v.days if inside(d.day))
+    withdrawn = conv.total((p.day, p.usd) for p in v.payouts
+                           if p.status != "failed" and inside(p.day))
+    return LocalSummary(conv.currency, conv.rate(today).per_usd, earned, withdrawn,
+                        conv.local(balance_usd, today))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,9 @@ from sqlite_utils import Database
 
 from app.core.money import plain, round_money
 from app.services import accounts
+from app.services.currency import converter
 from app.services.money_views import valued
+from app.services.rates import effective_book
 from app.store import queries
 from app.store.atomic import atomic_open, make_folder
 
@@ -54,9 +57,18 @@ def export(db: Database, kind: str, out: Path, account: str | None = None) -> in
     acct = accounts.resolve(db, account)
     if kind == "summary":
         v = valued(db, acct)
-        header = ["day", "gifts", "coins", "diamonds", "usd"]
+        conv = converter(effective_book(db), acct["region"])
+        header = ["day", "gifts", "coins", "diamonds", "usd", f"local_{conv.currency.lower()}",
+                  "per_usd"]
+
+        def local(day: date, usd: Decimal) -> list[str]:
+            rate = conv.rate(day).per_usd
+            if rate is None:
+                return ["", ""]  # no exchange rate for the currency
+            return [plain(usd * rate), plain(rate)]  # exact: the days add up to the total
         rows: Iterable[list[Any]] = ([d.day.isoformat(), d.gifts, d.coins, plain(d.diamonds),
-                                      plain(round_money(d.usd, 4))] for d in v.days)
+                                      plain(round_money(d.usd, 4)), *local(d.day, d.usd)]
+                                     for d in v.days)
     else:
         cols = _COLUMNS[kind]
         header = [c for c, _ in cols]

@@ -9,20 +9,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
-from app.core.money import ZERO, plain
+from app.core.money import ZERO, format_money, plain
 from app.core.rates import RateBook, RegionRates
+from app.core.typed_money import MoneyTextError, parse_typed
 from app.core.valuation import local_day, value_payout
 from app.services import accounts, currency, importing
 from app.services.currency import Converter, DayRate
+from app.services.money_views import summary as money_summary
 from app.services.rates import effective_book
-from app.services.reference import rate_book
+from app.services.reference import decimal_mark, rate_book
 from app.store import batches, queries
 from app.store import payouts as store
 
@@ -43,6 +45,7 @@ class PayoutForm:
     method: str
     fee: str = ""
     reference: str = ""
+    decimal: str = "."  # how the amounts are typed: the region's decimal separator
 
 
 @dataclass(frozen=True)
@@ -93,14 +96,12 @@ class PayoutsView:
 
 # ---- reading and checking ---------------------------------------------------------------------
 
-def parse_amount(text: str) -> Decimal | None:
-    """"1,234.50" -> 1234.50; None when it is not a plain number."""
-    cleaned = text.strip().replace(",", "").replace(" ", "")
-    if not re.fullmatch(r"\d+(\.\d*)?|\.\d+", cleaned):
-        return None
+def parse_amount(text: str, decimal: str = ".") -> Decimal | None:
+    """"1,234.50" -> 1234.50 ("1.234,50" where `decimal` is ","); None when it is not a number
+    (`amount_problem` says why)."""
     try:
-        return Decimal(cleaned)
-    except InvalidOperation:
+        return parse_typed(text, decimal)
+    except MoneyTextError:
         return None
 
 
@@ -109,12 +110,13 @@ def _decimals(value: Decimal) -> int:
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
-def _amount_problem(text: str, what: str, optional: bool) -> str | None:
+def _amount_problem(text: str, what: str, optional: bool, decimal: str = ".") -> str | None:
     if optional and not text.strip():
         return None
-    value = parse_amount(text)
-    if value is None:
-        return f"The {what} must be a number, such as 125.50."
+    try:
+        value = parse_typed(text, decimal)
+    except MoneyTextError as exc:
+        return f"The {what}: {exc}"
     if value <= 0 and not optional:
         return f"The {what} must be more than 0."
     if _decimals(value) > MAX_DECIMALS:
@@ -145,11 +147,12 @@ def _date_problem(form: PayoutForm, today: date) -> str | None:
 def problem(form: PayoutForm, today: date | None = None) -> str | None:
     """The first thing wrong with a form, as a sentence for the dialog; None when it is fine."""
     today = today or date.today()
-    checks = (_date_problem(form, today), _amount_problem(form.amount, "amount", False),
+    checks = (_date_problem(form, today),
+              _amount_problem(form.amount, "amount", False, form.decimal),
               _currency_problem(form.currency.strip().upper(), form.requested),
               None if form.status in STATUSES else "Choose a status.",
               None if form.method.strip() else "Choose a payout method.",
-              _amount_problem(form.fee, "fee", True))
+              _amount_problem(form.fee, "fee", True, form.decimal))
     return next((c for c in checks if c), None)
 
 
@@ -159,10 +162,17 @@ def _day(ts: int | None, zone: ZoneInfo) -> date | None:
     return None if ts is None else local_day(ts, zone)
 
 
-def _form(p: dict[str, Any], zone: ZoneInfo) -> PayoutForm:
+def typed(value: object, decimal: str) -> str:
+    """A stored amount ("40.5") as the region types it ("40,5")."""
+    text = "" if value in (None, "") else str(value)
+    return text.replace(".", ",") if decimal == "," else text
+
+
+def _form(p: dict[str, Any], zone: ZoneInfo, decimal: str = ".") -> PayoutForm:
     requested = local_day(p["requested_ts"], zone)
-    return PayoutForm(requested, _day(p["paid_ts"], zone), p["amount"] or "", p["currency"],
-                      p["status"], p["method"], p["fee_usd"] or "", p["reference"])
+    return PayoutForm(requested, _day(p["paid_ts"], zone), typed(p["amount"], decimal),
+                      p["currency"], p["status"], p["method"], typed(p["fee_usd"], decimal),
+                      p["reference"], decimal)
 
 
 def usd_from(p: dict[str, Any]) -> str:
@@ -180,7 +190,7 @@ def _row(p: dict[str, Any], zone: ZoneInfo, tz: str, region: str, rb: RateBook,
         return rb.region(region, day)
 
     valued = value_payout(p, tz, rates_on, rb.per_usd)
-    form = _form(p, zone)
+    form = _form(p, zone, decimal_mark(region))
     amount = None if p["amount"] is None else Decimal(p["amount"])
     source = usd_from(p)
     usd_rate = (currency.Converter(p["currency"], rb.fx).rate(form.requested)
@@ -257,7 +267,30 @@ def default_form(db: Database, *, account: str | None = None,
     rb = effective_book(db)
     names = methods(region, today, rb)
     return PayoutForm(today, None, "", rb.region(region, today).currency, "pending",
-                      names[0] if names else "")
+                      names[0] if names else "", decimal=decimal_mark(region))
+
+
+def over_balance(db: Database, form: PayoutForm, *, payout_id: int | None = None,
+                 account: str | None = None) -> str | None:
+    """A question for the window when the payout takes more than the balance (the payout
+    being edited given back first); None when it does not, or cannot be valued yet."""
+    amount = parse_amount(form.amount, form.decimal)
+    code = form.currency.strip().upper()
+    if amount is None or form.status == "failed" or not queries.accounts(db):
+        return None  # a first payout in an empty ledger creates the account: nothing to compare
+    try:
+        usd = amount if code == "USD" else amount / rate_book().per_usd(code, form.requested)
+    except KeyError:
+        return None
+    balance = money_summary(db, account=account)[0].balance_usd  # as the Overview shows it
+    view = payouts(db, account=account)
+    old = next((r for r in view.rows if r.payout_id == payout_id), None) if view else None
+    if old is not None and old.status != "failed":
+        balance += old.usd
+    if usd <= balance:
+        return None
+    return (f"This payout ({format_money(usd)}) is more than the balance of "
+            f"{format_money(balance)}: the balance would go below zero. Save it anyway?")
 
 
 # ---- writes -----------------------------------------------------------------------------------
@@ -275,8 +308,8 @@ def _values(form: PayoutForm, zone: ZoneInfo, old: dict[str, Any] | None) -> dic
     if message:
         raise ValueError(message)
     currency = form.currency.strip().upper()
-    amount = parse_amount(form.amount)
-    fee = parse_amount(form.fee) if form.fee.strip() else None
+    amount = parse_amount(form.amount, form.decimal)
+    fee = parse_amount(form.fee, form.decimal) if form.fee.strip() else None
     assert amount is not None
     same_money = (old is not None and old["currency"] == currency and old["amount"] is not None
                   and Decimal(old["amount"]) == amount)

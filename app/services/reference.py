@@ -7,7 +7,7 @@ import io
 import json
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -64,3 +64,15 @@ def rate_book() -> RateBook:
 
 # Day-first is the convention almost everywhere; these regions write month first.
 MONTH_FIRST_REGIONS = frozenset({"US", "PH", "CA"})
+
+
+@cache
+def _decimal_marks() -> dict[str, str]:
+    return {k.upper(): v for k, v in json.loads(data_text("number_formats.json"))["decimal"]
+            .items()}
+
+
+def decimal_mark(region: str) -> str:
+    """The region's decimal separator ("," in the euro area and Brazil), from
+    data/number_formats.json; "." for a region it does not list."""
+    return _decimal_marks().get(region.upper(), ".")

@@ -1,7 +1,9 @@
 """A period report: per month diamonds, USD and the region's currency, payouts and their fees,
-top gifters, totals, and which rates valued them. A tax year (a calendar year in the account's
-time zone) by default; any range of days allowed. Pure data (no Qt): the CSV is written here,
-the PDF by app.ui.reports.
+top gifters, totals, and which rates valued them. A year by default, in the account's time
+zone: the region's tax year where data/tax_years.json knows it (GB from 6 April, AU from
+1 July), else the calendar year, labelled so; any range of days allowed. Pure data (no Qt):
+the CSV is written here, the PDF by app.ui.reports. Paid and pending payouts are kept apart:
+a pending one has left the balance but is never "paid out".
 
 Earnings come from the valued days (official LIVE totals win over the gift log, each day at its
 own rates; the region's currency at each day's exchange rate). Top gifters and the gift mix
@@ -12,10 +14,12 @@ the one its record states, else an estimate from the region's payout-method tabl
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
@@ -31,6 +35,7 @@ from app.services import accounts
 from app.services.exporting import safe_cell
 from app.services.money_views import Valued, day_bounds, valued
 from app.services.rates import effective_book, region_name
+from app.services.reference import data_text
 from app.store import queries
 from app.store.atomic import WriteError, atomic_open, check_target
 
@@ -51,17 +56,28 @@ class ReportError(ValueError):
 class Period:
     start: date
     end: date  # inclusive
+    tax_year: bool = False  # the region's tax year (not a calendar one)
+
+    @property
+    def calendar_year(self) -> bool:
+        return (self.start.month, self.start.day, self.end.month, self.end.day) == (
+            1, 1, 12, 31) and self.start.year == self.end.year
 
     @property
     def label(self) -> str:
-        if (self.start.month, self.start.day, self.end.month, self.end.day) == (1, 1, 12, 31) \
-                and self.start.year == self.end.year:
-            return f"Year {self.start.year}"
+        """"Tax year 2026-27 (6 Apr 2026 - 5 Apr 2027)", "Calendar year 2026", or the range."""
+        if self.tax_year:
+            return (f"Tax year {self.start.year}-{self.end.year % 100:02d} "
+                    f"({_short_day(self.start)} - {_short_day(self.end)})")
+        if self.calendar_year:
+            return f"Calendar year {self.start.year}"
         return f"{self.start.isoformat()} to {self.end.isoformat()}"
 
     @property
     def file_stem(self) -> str:
-        if self.label.startswith("Year "):
+        if self.tax_year:
+            return f"report-tax-year-{self.start.year}-{self.end.year % 100:02d}"
+        if self.calendar_year:
             return f"report-{self.start.year}"
         return f"report-{self.start.isoformat()}-to-{self.end.isoformat()}"
 
@@ -74,30 +90,68 @@ class Period:
         return out
 
 
-def year(number: int) -> Period:
+def _short_day(day: date) -> str:
+    return f"{day.day} {day:%b} {day.year}"
+
+
+@cache
+def tax_year_starts() -> dict[str, tuple[int, int]]:
+    """Region -> (month, day) its tax year starts, for the regions data/tax_years.json knows."""
+    entries = json.loads(data_text("tax_years.json"))["tax_years"]
+    return {str(e["region"]).upper(): (int(e["starts"][:2]), int(e["starts"][3:]))
+            for e in entries}
+
+
+def year_label(region: str | None) -> str:
+    """What a year of the region's reports is called: "Tax year" or "Calendar year"."""
+    return "Tax year" if (region or "").upper() in tax_year_starts() else "Calendar year"
+
+
+def year(number: int, region: str | None = None) -> Period:
+    """The region's tax year that starts in `number` when data/tax_years.json knows it, else
+    the calendar year `number`."""
     if not 1970 <= number <= 9998:
         raise ReportError(f"not a year this ledger can hold: {number}")
-    return Period(date(number, 1, 1), date(number, 12, 31))
+    starts = tax_year_starts().get((region or "").upper())
+    if starts is None:
+        return Period(date(number, 1, 1), date(number, 12, 31))
+    start = date(number, *starts)
+    return Period(start, date(number + 1, *starts) - timedelta(days=1), tax_year=True)
+
+
+def year_of(day: date, region: str | None = None) -> Period:
+    """The year (as `year` counts them) that holds `day`."""
+    starts = tax_year_starts().get((region or "").upper(), (1, 1))
+    return year(day.year if day >= date(day.year, *starts) else day.year - 1, region)
 
 
 def period_for(db: Database, *, account: str | None = None, tax_year: int | None = None,
                start: date | None = None, end: date | None = None,
                today: date | None = None) -> Period:
-    """The period asked for: a year, a range (either end may be left open), or by default the
-    calendar year of the ledger's latest record (this year in an empty ledger)."""
+    """The period asked for: a year (the region's tax year where known, else the calendar
+    year), a range (either end may be left open), or by default the year of the ledger's
+    latest record (this year in an empty ledger)."""
+    region = _region(db, account)
     if tax_year is not None:
         if start or end:
             raise ReportError("give a year or a range of days, not both")
-        return year(tax_year)
+        return year(tax_year, region)
     first, last = data_days(db, account)
     today = today or date.today()
     if start is None and end is None:
-        return year((last or today).year)
+        return year_of(last or today, region)
     end = end or max(today, last or today)
     start = start or (first if first and first <= end else end.replace(month=1, day=1))
     if start > end:
         raise ReportError(f"the period starts after it ends ({start} > {end})")
     return Period(start, end)
+
+
+def _region(db: Database, account: str | None) -> str | None:
+    try:
+        return str(accounts.resolve(db, account)["region"])
+    except accounts.AccountError:
+        return None
 
 
 def data_days(db: Database, account: str | None = None) -> tuple[date | None, date | None]:
@@ -117,8 +171,14 @@ class MonthRow:
     diamonds: Decimal
     usd: Decimal
     local: Decimal  # in the region's currency, each day at its exchange rate
-    payouts_usd: Decimal  # requested in the month, failed ones left out
-    fees_usd: Decimal
+    paid_usd: Decimal  # payouts requested in the month and paid
+    pending_usd: Decimal  # requested in the month, not paid yet (never "paid out")
+    fees_usd: Decimal  # of both (failed payouts are left out)
+
+    @property
+    def payouts_usd(self) -> Decimal:
+        """Requested in the month, paid or pending (failed ones left out)."""
+        return self.paid_usd + self.pending_usd
 
 
 @dataclass(frozen=True)
@@ -178,14 +238,15 @@ class Totals:
     diamonds: Decimal
     usd: Decimal
     local: Decimal
-    payouts_usd: Decimal
-    fees_usd: Decimal
-    balance_usd: Decimal  # at the end of the period
+    paid_usd: Decimal
+    pending_usd: Decimal
+    fees_usd: Decimal  # of the paid and pending payouts
+    balance_usd: Decimal  # at the end of the period (pending payouts have left it)
     balance_diamonds: Decimal
 
     @property
-    def net_payouts_usd(self) -> Decimal:
-        return self.payouts_usd - self.fees_usd
+    def payouts_usd(self) -> Decimal:
+        return self.paid_usd + self.pending_usd
 
 
 @dataclass(frozen=True)
@@ -227,8 +288,8 @@ def build(db: Database, period: Period, *, account: str | None = None,
     s = summarize(v.days, v.payouts, v.rates.min_withdrawal_usd, period.start, period.end)
     counted = [p for p in payouts if p.status != "failed"]
     totals = Totals(s.gifts, s.coins, s.diamonds, s.usd, sum((m.local for m in months), ZERO),
-                    sum((p.usd for p in counted), ZERO), sum((p.fee_usd for p in counted), ZERO),
-                    s.balance_usd, s.balance_diamonds)
+                    _usd_of(counted, "paid"), _usd_of(counted, "pending"),
+                    sum((p.fee_usd for p in counted), ZERO), s.balance_usd, s.balance_diamonds)
     used = RatesUsed(region, region_name(region), currency,
                      tuple(in_force(rb.region_history(region), period)),
                      tuple(in_force(fx_entries, period)) if currency != "USD" else (),
@@ -241,6 +302,10 @@ def build(db: Database, period: Period, *, account: str | None = None,
     return Report(acct["handle"], tz, period, months, payouts,
                   _gifters(db, acct, period, rb, s.coins, top), _gift_mix(db, acct, period),
                   totals, used, chart)
+
+
+def _usd_of(payouts: Iterable[PayoutLine], status: str) -> Decimal:
+    return sum((p.usd for p in payouts if p.status == status), ZERO)
 
 
 def in_force(entries: Iterable[D], period: Period) -> list[D]:
@@ -257,7 +322,7 @@ def in_force(entries: Iterable[D], period: Period) -> list[D]:
 
 def _months(v: Valued, period: Period, payouts: Sequence[PayoutLine], rb: RateBook,
             currency: str) -> list[MonthRow]:
-    keys = ("gifts", "coins", "diamonds", "usd", "local", "payouts", "fees")
+    keys = ("gifts", "coins", "diamonds", "usd", "local", "paid", "pending", "fees")
     sums: dict[date, dict[str, Any]] = {m: dict.fromkeys(keys, ZERO) for m in period.months()}
     for d in v.days:
         if period.start <= d.day <= period.end:
@@ -268,11 +333,12 @@ def _months(v: Valued, period: Period, payouts: Sequence[PayoutLine], rb: RateBo
             row["usd"] += d.usd
             row["local"] += d.usd * rb.per_usd(currency, d.day)
     for p in payouts:
+        if p.status in ("paid", "pending"):
+            sums[p.requested.replace(day=1)][p.status] += p.usd
         if p.status != "failed":
-            sums[p.requested.replace(day=1)]["payouts"] += p.usd
             sums[p.requested.replace(day=1)]["fees"] += p.fee_usd
     return [MonthRow(m, int(r["gifts"]), int(r["coins"]), r["diamonds"], r["usd"], r["local"],
-                     r["payouts"], r["fees"]) for m, r in sums.items()]
+                     r["paid"], r["pending"], r["fees"]) for m, r in sums.items()]
 
 
 def _bounds(period: Period, tz: str) -> tuple[int, int]:
@@ -370,7 +436,32 @@ def _gift_mix(db: Database, acct: dict[str, Any], period: Period) -> list[GiftLi
 
 # ---- what a table shows -----------------------------------------------------------------------
 
-MONTH_MONEY = ("usd", "local", "payouts_usd", "fees_usd")
+MONTH_MONEY = ("usd", "local", "paid_usd", "pending_usd", "fees_usd")
+
+
+def shown_payouts(lines: Sequence[PayoutLine]) -> tuple[list[PayoutLine], PayoutLine | None]:
+    """Payout lines as a table shows them (USD and fee allocated to add up to their total, net
+    = USD - fee on every row), and their total row (None without lines)."""
+    if not lines:
+        return [], None
+    usd, usd_total = allocate([p.usd for p in lines])
+    fees, fee_total = allocate([p.fee_usd for p in lines])
+    rows = [replace(p, usd=u, fee_usd=f) for p, u, f in zip(lines, usd, fees, strict=True)]
+    first = lines[0]
+    return rows, replace(first, usd=usd_total, fee_usd=fee_total, amount=None, reference="",
+                         diamonds=sum((p.diamonds for p in lines), ZERO))
+
+
+def payout_groups(report: Report) -> list[tuple[str, list[PayoutLine]]]:
+    """The payouts apart by status: paid, pending (not paid out yet), failed; empty ones
+    left out."""
+    groups = [("Paid out", "paid"), ("Pending (not paid out yet)", "pending"),
+              ("Failed (not counted)", "failed")]
+    out = [(title, [p for p in report.payouts if p.status == status])
+           for title, status in groups]
+    known = {status for _title, status in groups}
+    other = [p for p in report.payouts if p.status not in known]
+    return [(t, lines) for t, lines in out if lines] + ([("Other", other)] if other else [])
 
 
 def shown_months(report: Report) -> tuple[list[MonthRow], MonthRow]:
@@ -406,24 +497,31 @@ def csv_rows(report: Report) -> list[list[Any]]:
         ["to", report.period.end.isoformat()], ["time zone", report.timezone],
         ["region", f"{r.region_name} ({r.region})"], ["currency", cur], [],
         ["Months"],
-        ["month", "gifts", "coins", "diamonds", "usd", f"local_{cur.lower()}", "payouts_usd",
-         "fees_usd"]]
+        ["month", "gifts", "coins", "diamonds", "usd", f"local_{cur.lower()}", "paid_usd",
+         "pending_usd", "fees_usd"]]
     months, total = shown_months(report)
     for m in [*months, total]:
         rows.append([f"{m.month:%Y-%m}" if m is not total else "total", m.gifts, m.coins,
-                     _exact(m.diamonds), m.usd, m.local, m.payouts_usd, m.fees_usd])
+                     _exact(m.diamonds), m.usd, m.local, m.paid_usd, m.pending_usd,
+                     m.fees_usd])
     rows += [[], ["Totals"], ["earned_usd", _money(t.usd)], [f"earned_local_{cur.lower()}",
-             _money(t.local)], ["payouts_usd", _money(t.payouts_usd)],
-             ["fees_usd", _money(t.fees_usd)], ["payouts_net_usd", _money(t.net_payouts_usd)],
+             _money(t.local)], ["paid_out_usd", total.paid_usd],
+             ["pending_usd", total.pending_usd], ["fees_usd", total.fees_usd],
              ["balance_usd_at_end", _money(t.balance_usd)],
              ["balance_diamonds_at_end", _exact(t.balance_diamonds)], [], ["Payouts"],
              ["requested", "paid", "status", "method", "amount", "currency", "usd", "diamonds",
               "fee_usd", "fee", "net_usd", "reference"]]
-    for p in report.payouts:
-        rows.append([p.requested.isoformat(), p.paid.isoformat() if p.paid else "", p.status,
-                     p.method, "" if p.amount is None else _exact(p.amount), p.currency,
-                     _money(p.usd), _exact(p.diamonds), _money(p.fee_usd), p.fee_source,
-                     _money(p.net_usd), p.reference])
+    for _title, lines in payout_groups(report):
+        shown, group_total = shown_payouts(lines)
+        for p in shown:
+            rows.append([p.requested.isoformat(), p.paid.isoformat() if p.paid else "",
+                         p.status, p.method, "" if p.amount is None else _exact(p.amount),
+                         p.currency, p.usd, _exact(p.diamonds), p.fee_usd, p.fee_source,
+                         p.net_usd, p.reference])
+        if group_total is not None:
+            rows.append([f"total {group_total.status}", "", group_total.status, "", "", "",
+                         group_total.usd, _exact(group_total.diamonds), group_total.fee_usd, "",
+                         group_total.net_usd, ""])
     rows += [[], ["Top gifters"],
              ["rank", "name", "sender", "gifts", "coins", "diamonds", "usd", "share"]]
     for g in report.gifters:

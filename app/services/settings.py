@@ -62,11 +62,7 @@ def problem(region: str, timezone: str) -> str | None:
     """Why these cannot be saved, in a sentence; None when they can."""
     if region.upper() not in rate_book().region_codes():
         return f"Unknown region {region!r}."
-    if not timezone.strip():
-        return "Choose a time zone, such as America/New_York."
-    if not accounts.valid_timezone(timezone.strip()):
-        return f"Unknown time zone {timezone.strip()!r}: use a name such as America/New_York."
-    return None
+    return accounts.timezone_problem(timezone)
 
 
 def save_account(db: Database, account_id: int, region: str, timezone: str) -> bool:

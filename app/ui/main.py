@@ -16,6 +16,7 @@ import sqlite3
 import sys
 import tempfile
 from contextlib import ExitStack
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent
@@ -41,7 +42,7 @@ def open_ledger(stack: ExitStack, path: Path | None) -> tuple[Database, str]:
     db = open_db(path)
     stack.callback(db.close)
     if demo:
-        load_demo(db)
+        load_demo(db, date.today())  # ending in the week before today
     return db, DEMO_LABEL if demo else f"Ledger: {path}"
 
 

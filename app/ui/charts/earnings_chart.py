@@ -164,6 +164,9 @@ class EarningsChartWidget(pg.GraphicsLayoutWidget):
         self.date_axis.utcOffset = -chart.utc_offset_s  # pyqtgraph counts seconds west
         self._draw_bars()
         self.balance.setData(chart.balance.x, chart.balance.y)
+        # the fill lies under the line: down to 0, or to its lowest point when a payout took
+        # the balance below 0 (a fill to 0 would shade above the line there)
+        self.balance.setFillLevel(min(0.0, *chart.balance.y))
         self.payouts.setData(x=chart.payouts.x, y=chart.payouts.y, data=chart.payout_usd)
         self.threshold.setValue(chart.threshold_usd)
         self.threshold.label.setFormat(f"Withdrawal threshold {_dollars(chart.threshold_usd)}")

@@ -62,13 +62,15 @@ class PayoutDialog(QDialog):
         self.validate()
 
     def _build(self, form: PayoutForm, methods: list[str]) -> None:
+        self.decimal = form.decimal  # the region's decimal separator: "40,50" there
         self.requested = _date_edit(form.requested)
         self.paid_check = QCheckBox("on")
         self.paid_check.setChecked(form.paid is not None)
         self.paid = _date_edit(form.paid or form.requested)
         self.paid.setEnabled(form.paid is not None)
         self.amount = QLineEdit(form.amount)
-        self.amount.setPlaceholderText("e.g. 125.50")
+        self.amount.setPlaceholderText("e.g. 1.234,50" if form.decimal == "," else
+                                       "e.g. 1,234.50")
         self.currency = QLineEdit(form.currency)
         self.currency.setMaxLength(3)
         self.currency.setFixedWidth(64)
@@ -127,7 +129,8 @@ class PayoutDialog(QDialog):
         paid = _day(self.paid) if self.paid_check.isChecked() else None
         return PayoutForm(_day(self.requested), paid, self.amount.text(),
                           self.currency.text().strip().upper(), self.status.currentText(),
-                          self.method.currentText(), self.fee.text(), self.reference.text())
+                          self.method.currentText(), self.fee.text(), self.reference.text(),
+                          self.decimal)
 
     def validate(self) -> None:
         message = problem(self.form())

@@ -235,7 +235,7 @@ class Page(QWidget):
         if row is None:
             return
         self._open(row.form, service.method_choices(self._db), "Edit payout",
-                   lambda f: service.edit_payout(self._db, row.payout_id, f))
+                   lambda f: service.edit_payout(self._db, row.payout_id, f), row.payout_id)
 
     def delete(self) -> None:
         row = self.selected()
@@ -247,10 +247,19 @@ class Page(QWidget):
         self._apply(lambda: service.delete_payout(self._db, row.payout_id))
 
     def _open(self, form: PayoutForm, methods: list[str], title: str,
-              save: Callable[[PayoutForm], object]) -> None:
+              save: Callable[[PayoutForm], object], payout_id: int | None = None) -> None:
         dialog = self.dialog_factory(form, methods, title, self)
-        open_owned(dialog, lambda: self._apply(lambda: save(dialog.form())),
+        open_owned(dialog, lambda: self._save(dialog.form(), save, payout_id),
                    partial(setattr, self, "dialog"))
+
+    def _save(self, form: PayoutForm, save: Callable[[PayoutForm], object],
+              payout_id: int | None) -> None:
+        """Save the dialog's payout; one above the balance is saved only when confirmed."""
+        question = service.over_balance(self._db, form, payout_id=payout_id)
+        if question and not confirm.ask(self, "Payout above the balance", question,
+                                        "Save payout"):
+            return
+        self._apply(lambda: save(form))
 
     def _apply(self, change: Callable[[], object]) -> None:
         try:

@@ -69,7 +69,8 @@ def save_report(db: Database, period: Period, path: Path) -> str:
 
 
 class ReportDialog(QDialog):
-    """Choose the period of a report: a calendar year, or from one day to another."""
+    """Choose the period of a report: a year (the region's tax year where it is known, else
+    the calendar year), or from one day to another."""
 
     def __init__(self, db: Database, timezone: str, parent: QWidget | None = None,
                  today: date | None = None) -> None:
@@ -78,12 +79,14 @@ class ReportDialog(QDialog):
         self.setObjectName("reportDialog")
         self.setMinimumWidth(440)
         today = today or date.today()
+        account = settings.current_account(db)
+        self.region = None if account is None else str(account["region"])
         first, last = reports.data_days(db)
         self._build(first or today, last or today, timezone)
         self._sync()
 
     def _build(self, first: date, last: date, timezone: str) -> None:
-        self.by_year = QRadioButton("Tax year")
+        self.by_year = QRadioButton(reports.year_label(self.region))
         self.by_range = QRadioButton("From")
         self.by_year.setChecked(True)
         group = QButtonGroup(self)
@@ -91,7 +94,7 @@ class ReportDialog(QDialog):
         group.addButton(self.by_range)
         self.year = QSpinBox()
         self.year.setRange(1970, 9998)
-        self.year.setValue(last.year)
+        self.year.setValue(reports.year_of(last, self.region).start.year)
         self.start = QDateEdit(_qdate(first))
         self.end = QDateEdit(_qdate(last))
         for edit in (self.start, self.end):
@@ -104,9 +107,12 @@ class ReportDialog(QDialog):
         grid.addWidget(self.start, 1, 1)
         grid.addWidget(QLabel("to"), 1, 2)
         grid.addWidget(self.end, 1, 3)
-        note = QLabel(f"A year runs from January 1 to December 31 in {timezone}, the account's "
-                      "time zone. Next you choose the file: .pdf for a document with charts, "
-                      ".csv for a spreadsheet.")
+        sample = reports.year(2001, self.region)  # any year: the days it runs between
+        span = (f"{sample.start.day} {sample.start:%B} to {sample.end.day} {sample.end:%B}")
+        kind = "tax year" if sample.tax_year else "year"
+        note = QLabel(f"A {kind} runs from {span} in {timezone}, the account's time zone. Next "
+                      "you choose the file: .pdf for a document with charts, .csv for a "
+                      "spreadsheet.")
         note.setWordWrap(True)
         self.problem = QLabel()
         self.problem.setObjectName("dialogProblem")
@@ -137,7 +143,7 @@ class ReportDialog(QDialog):
     def period(self) -> Period:
         if self.by_range.isChecked():
             return Period(_day(self.start.date()), _day(self.end.date()))
-        return reports.year(self.year.value())
+        return reports.year(self.year.value(), self.region)
 
 
 def saved(parent: QWidget | None, message: str) -> None:

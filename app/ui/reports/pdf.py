@@ -25,7 +25,15 @@ from PySide6.QtGui import (
 
 from app import __version__
 from app.core.money import format_money
-from app.services.reports import MonthRow, Report, rates_rows, shown_months
+from app.services.reports import (
+    MonthRow,
+    PayoutLine,
+    Report,
+    payout_groups,
+    rates_rows,
+    shown_months,
+    shown_payouts,
+)
 from app.store.atomic import atomic_write_bytes, check_target
 from app.ui import format as fmt
 from app.ui.reports.charts import chart_images
@@ -87,12 +95,18 @@ def _header(report: Report) -> str:
 
 def _totals(report: Report) -> str:
     t, cur = report.totals, report.currency
+    paid = [p for p in report.payouts if p.status == "paid"]
+    pending = [p for p in report.payouts if p.status == "pending"]
+    paid_out = f"{_money(t.paid_usd)} ({len(paid)})"
+    if pending:
+        paid_out += (f'<br><span style="font-size:9pt">+ {_money(t.pending_usd)} pending '
+                     f"({len(pending)})</span>")
     earned = _money(t.usd)
     if cur != "USD":
         earned += f" = {_money(t.local, cur)}"
     cards = [("Diamonds earned", fmt.diamonds(t.diamonds)), ("Earned", earned),
              ("Gifts logged", f"{t.gifts:,}"),
-             ("Paid out", f"{_money(t.payouts_usd)} ({len(report.payouts)})"),
+             ("Paid out", paid_out),
              ("Payout fees", _money(t.fees_usd)),
              ("Balance at the end", _money(t.balance_usd))]
     cells = "".join(f'<td width="33%"><span style="color:{GREY}">{k}</span><br>'
@@ -108,14 +122,15 @@ def _totals(report: Report) -> str:
 def _months(report: Report) -> str:
     cur = report.currency
     local = cur != "USD"
+    pending = any(m.pending_usd for m in report.months)
     head = ["Month", "Gifts", "Coins", "Diamonds", "USD", *([cur] if local else []),
-            "Payouts", "Fees"]
+            "Paid out", *(["Pending"] if pending else []), "Fees"]
     months, t = shown_months(report)
 
     def cells(m: MonthRow, name: str) -> list[str]:
         return [name, f"{m.gifts:,}", f"{m.coins:,}", fmt.diamonds(m.diamonds), _money(m.usd),
-                *([_money(m.local, cur)] if local else []), _money(m.payouts_usd),
-                _money(m.fees_usd)]
+                *([_money(m.local, cur)] if local else []), _money(m.paid_usd),
+                *([_money(m.pending_usd)] if pending else []), _money(m.fees_usd)]
     rows = [cells(m, f"{m.month:%B %Y}") for m in months]
     total = cells(t, "Total")
     note = ("Diamonds are the official LIVE totals where TikTok's export has them, else the gift "
@@ -142,7 +157,7 @@ def _clip(text: str, limit: int = 150) -> str:
 
 
 def _charts(report: Report, images: dict[str, int]) -> str:
-    out = '<h2 style="page-break-before: always">Charts</h2>'
+    out = "<h2>Charts</h2>"
     if not images:
         return out + "<p>No earnings or payouts in this period: nothing to draw.</p>"
     width = images["earnings"]
@@ -166,22 +181,18 @@ def _charts(report: Report, images: dict[str, int]) -> str:
 
 
 def _payouts(report: Report) -> str:
-    out = '<h2 style="page-break-before: always">Payouts and fees</h2>'
+    out = "<h2>Payouts and fees</h2>"
     if not report.payouts:
         return out + "<p>No payouts were requested in this period.</p>"
-    rows = []
-    for p in report.payouts:
-        amount = "" if p.amount is None else _money(p.amount, p.currency)
-        fee = _money(p.fee_usd) + ("*" if p.fee_source == "estimated" else
-                                   " ?" if p.fee_source == "unknown" else "")
-        rows.append([fmt.day(p.requested), fmt.day(p.paid) if p.paid else "\u2014",
-                     escape(p.status), escape(p.method), amount, fmt.diamonds(p.diamonds),
-                     _money(p.usd), fee, _money(p.net_usd)])
-    t = report.totals
-    total = ["Total (not failed)", "", "", "", "", "", _money(t.payouts_usd), _money(t.fees_usd),
-             _money(t.net_payouts_usd)]
-    out += _table(["Requested", "Paid", "Status", "Method", "Amount", "Diamonds", "USD", "Fee",
-                   "Net"], rows, total, left=4)
+    head = ["Requested", "Paid", "Status", "Method", "Amount", "Diamonds", "USD", "Fee", "Net"]
+    for title, lines in payout_groups(report):
+        shown, total = shown_payouts(lines)
+        assert total is not None  # a group has lines
+        rows = [_payout_cells(p) for p in shown]
+        out += f"<h3>{escape(title)}</h3>" + _table(
+            head, rows, [f"Total {escape(title.split(' (')[0].lower())}", "", "", "", "",
+                         fmt.diamonds(total.diamonds), _money(total.usd),
+                         _money(total.fee_usd), _money(total.net_usd)], left=4)
     notes = []
     if any(p.fee_source == "estimated" for p in report.payouts):
         notes.append("* fee not in the payout's record: estimated from the region's payout "
@@ -191,6 +202,15 @@ def _payouts(report: Report) -> str:
     if notes:
         out += f'<p style="color:{GREY}; font-size:8pt">' + "<br>".join(notes) + "</p>"
     return out
+
+
+def _payout_cells(p: PayoutLine) -> list[str]:
+    amount = "" if p.amount is None else _money(p.amount, p.currency)
+    fee = _money(p.fee_usd) + ("*" if p.fee_source == "estimated" else
+                               " ?" if p.fee_source == "unknown" else "")
+    return [fmt.day(p.requested), fmt.day(p.paid) if p.paid else "\u2014", escape(p.status),
+            escape(p.method), amount, fmt.diamonds(p.diamonds), _money(p.usd), fee,
+            _money(p.net_usd)]
 
 
 def _gifters(report: Report) -> str:
@@ -206,29 +226,53 @@ def _gifters(report: Report) -> str:
         "rates of each gift's day; the share is of the coins logged in the period.</p>")
 
 
-def html(report: Report, images: dict[str, int]) -> str:
-    """The report's text; `images` maps each chart resource to its width in CSS pixels."""
+def sections(report: Report, images: dict[str, int]) -> list[str]:
+    """The report's text as sections that each start on a new page; `images` maps each chart
+    resource to its width in CSS pixels."""
     style = ("<style>h2 { font-size: 13pt; color: #111827; margin-top: 14px; } "
              "h3 { font-size: 10pt; color: #374151; } th { color: #111827; }</style>")
-    return "".join([f"<html><head>{style}</head><body>", _header(report), _totals(report),
-                    _months(report), _rates(report), _charts(report, images),
-                    _payouts(report), _gifters(report), "</body></html>"])
+    parts = [_header(report) + _totals(report) + _months(report) + _rates(report),
+             _charts(report, images), _payouts(report) + _gifters(report)]
+    return [f"<html><head>{style}</head><body>{part}</body></html>" for part in parts]
 
 
-def _document(report: Report, writer: QPdfWriter, body: QSizeF) -> QTextDocument:
-    doc = QTextDocument()
-    doc.documentLayout().setPaintDevice(writer)
-    font = QFont()
-    font.setPointSizeF(FONT_PT)
-    doc.setDefaultFont(font)
-    doc.setDocumentMargin(0)
-    doc.setPageSize(body)
+def _documents(report: Report, writer: QPdfWriter, body: QSizeF) -> list[QTextDocument]:
     css_width = int(body.width() * 96 / writer.logicalDpiX()) - 4  # <img width> is in CSS px
     images = chart_images(report, css_width)
-    for name, image in images.items():
-        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"chart:{name}"), image)
-    doc.setHtml(html(report, {name: css_width for name in images}))
-    return doc
+    docs = []
+    for text in sections(report, {name: css_width for name in images}):
+        doc = QTextDocument()
+        doc.documentLayout().setPaintDevice(writer)
+        font = QFont()
+        font.setPointSizeF(FONT_PT)
+        doc.setDefaultFont(font)
+        doc.setDocumentMargin(0)
+        doc.setPageSize(body)
+        for name, image in images.items():
+            doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"chart:{name}"),
+                            image)
+        doc.setHtml(text)
+        docs.append(doc)
+    return docs
+
+
+def used_pages(doc: QTextDocument) -> int:
+    """The pages that hold some of the document's content. Qt counts one more page when the
+    empty paragraph it keeps after a table (or the last line's spacing) falls just past a
+    page's end: that page would print blank."""
+    layout, bottom = doc.documentLayout(), 0.0
+    it = doc.rootFrame().begin()
+    while not it.atEnd():
+        frame, block = it.currentFrame(), it.currentBlock()
+        if frame is not None:
+            bottom = max(bottom, layout.frameBoundingRect(frame).bottom())
+        elif block.isValid() and block.text().strip():
+            rect = layout.blockBoundingRect(block)
+            line = block.layout().lineAt(block.layout().lineCount() - 1)
+            bottom = max(bottom, rect.top() + line.y() + line.height())
+        it += 1
+    height = doc.pageSize().height()
+    return max(1, min(doc.pageCount(), int(max(bottom - 1, 0) // height) + 1))
 
 
 def _footer(painter: QPainter, report: Report, page: int, pages: int, body: QSizeF) -> None:
@@ -265,20 +309,20 @@ def _write(report: Report, device: QBuffer, path: Path) -> int:
     writer.setCreator(f"Diamond Ledger {__version__}")
     area = writer.pageLayout().paintRectPixels(RESOLUTION)
     body = QSizeF(area.width(), area.height() - _mm(FOOTER_MM))
-    doc = _document(report, writer, body)
-    pages = doc.pageCount()
+    docs = _documents(report, writer, body)
+    pages = [(doc, i) for doc in docs for i in range(used_pages(doc))]
     painter = QPainter()
     if not painter.begin(writer):
         raise OSError(f"cannot write {path.with_suffix('')}")
     try:
-        for i in range(pages):
-            if i:
+        for n, (doc, i) in enumerate(pages):
+            if n:
                 writer.newPage()
             painter.save()
             painter.translate(0, -i * body.height())
             doc.drawContents(painter, QRectF(0, i * body.height(), body.width(), body.height()))
             painter.restore()
-            _footer(painter, report, i + 1, pages, body)
+            _footer(painter, report, n + 1, len(pages), body)
     finally:
         painter.end()
-    return pages
+    return len(pages)
