@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         return sp
 
     sp = cmd("import", "import gift logs, LIVE lists, payouts or a TikTok data export")
-    sp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    sp.add_argument("paths", nargs="+", metavar="PATH")  # str: Path("") would be "."
     sp.add_argument("--kind", default="auto", choices=["auto", "gifts", "sessions", "payouts"])
     sp.add_argument("--account", metavar="HANDLE")
     sp.add_argument("--profile", metavar="NAME", help="use a saved column-mapping profile")

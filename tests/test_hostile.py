@@ -5,7 +5,10 @@ that cannot be read at all is refused with one line (exit 1) and the ledger is u
 from __future__ import annotations
 
 import json
+import os
+import struct
 import time
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -205,3 +208,109 @@ def test_parsers_return_a_storable_value_or_a_one_line_reason(text: str) -> None
             assert fits(value), (parse.__name__, text, value)
             if isinstance(value, Decimal):
                 assert value.adjusted() <= 12
+
+
+# ---- files that are not files, and zips that lie -------------------------------------------------
+
+def refused(capsys: pytest.CaptureFixture[str], db: Path, *paths: str | Path) -> str:
+    """Import `paths` into a ledger holding one import; assert exit 1 with one clean line and
+    the ledger unchanged; the message."""
+    if not db.exists():
+        import_json(capsys, db, write(db.parent / "first.csv", GIFTS + OK_GIFT))
+    database = open_db(db)
+    before = snapshot(database)
+    database.close()
+    code, _, err = cli(capsys, db, "import", *paths)
+    assert code == 1, err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    database = open_db(db)
+    assert snapshot(database) == before
+    database.close()
+    return err.strip()
+
+
+def test_a_fifo_named_like_a_gift_log_is_refused_without_opening_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fifo = tmp_path / "gifts.csv"
+    os.mkfifo(fifo)  # opening it to read would wait for a writer forever
+    err = refused(capsys, tmp_path / "ledger.sqlite3", fifo)
+    assert f"not a regular file: {fifo} (a named pipe)" in err
+
+
+def test_dev_zero_linked_into_an_export_folder_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "TikTok_Data"
+    folder.mkdir()
+    (folder / "user_data_tiktok.json").symlink_to("/dev/zero")
+    err = refused(capsys, tmp_path / "ledger.sqlite3", folder)
+    assert "not a regular file:" in err and "(a character device)" in err
+
+
+def test_an_empty_file_name_is_refused(tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert refused(capsys, tmp_path / "ledger.sqlite3", "").endswith(": empty file name")
+
+
+def _zip(path: Path, members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    with zipfile.ZipFile(path, "w", method) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path.read_bytes()
+
+
+def _export_zip(tmp_path: Path, method: int = zipfile.ZIP_DEFLATED,
+                extra: dict[str, bytes] | None = None) -> tuple[Path, bytes]:
+    path = tmp_path / "export.zip"
+    return path, _zip(path, {"user_data_tiktok.json": FIXTURE.read_bytes(), **(extra or {})},
+                      method)
+
+
+def _central(data: bytes, field: int, value: int) -> bytes:
+    """`data` with a 4-byte field of its first central directory header set to `value`."""
+    at = data.index(b"PK\x01\x02") + field
+    return data[:at] + struct.pack("<I", value) + data[at + 4:]
+
+
+def test_a_damaged_lzma_member_is_refused(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    path, data = _export_zip(tmp_path, zipfile.ZIP_LZMA)
+    middle = len(data) // 3
+    path.write_bytes(data[:middle] + bytes(64) + data[middle + 64:])
+    err = refused(capsys, tmp_path / "ledger.sqlite3", path)
+    assert "export.zip is not a readable zip archive" in err
+
+
+def test_a_member_name_that_is_not_utf8_is_refused(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    path, data = _export_zip(tmp_path, extra={"caf\u00e9.txt": b"x"})  # flagged UTF-8
+    path.write_bytes(data.replace("caf\u00e9".encode(), b"caf\xff\xfe"))
+    err = refused(capsys, tmp_path / "ledger.sqlite3", path)
+    assert "export.zip is not a readable zip archive" in err
+
+
+def test_a_crc_error_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path, data = _export_zip(tmp_path, zipfile.ZIP_STORED)
+    path.write_bytes(data.replace(b"Friday chill stream", b"Friday chill strean"))
+    err = refused(capsys, tmp_path / "ledger.sqlite3", path)
+    assert "Bad CRC-32" in err
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path, _ = _export_zip(tmp_path)
+    path.unlink()
+    _zip(path, {"user_data_tiktok.json": b" " * (40 * 2**20)})  # 40 MB in 40 KB
+    err = refused(capsys, tmp_path / "ledger.sqlite3", path)
+    assert "(over 200:1): refused as a zip bomb" in err
+
+
+@pytest.mark.parametrize(("field", "value", "reason"), [
+    (24, 0xFFFFFFF0, "is over the cap of 512 MB uncompressed for a member (2 GB for all"),
+    (20, 0x7FFFFFF0, "compressed bytes in an archive of"),
+])
+def test_a_member_larger_than_its_archive_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], field: int, value: int,
+        reason: str) -> None:
+    path, data = _export_zip(tmp_path)
+    path.write_bytes(_central(data, field, value))  # the stated uncompressed/compressed size
+    assert reason in refused(capsys, tmp_path / "ledger.sqlite3", path)

@@ -28,6 +28,7 @@ from app.importers.fields import (
     guess_mapping,
     header_signature,
 )
+from app.importers.files import open_regular, regular_size
 from app.importers.readers import READERS, ReadContext
 from app.importers.sources import CsvTable, Table
 from app.services import accounts
@@ -81,15 +82,13 @@ def open_tables(path: Path) -> list[tuple[str | None, Table]]:
     """The tables a file (or an export folder) holds; kind is known for TikTok exports."""
     if path.is_dir():
         return [(k, t) for k, t in tiktok_export.read_export(path)]
-    if not path.exists():
-        raise ImportRefused("no such file")
-    with path.open("rb") as handle:
+    size = regular_size(path)  # a FIFO, device or socket is refused before it is opened
+    with open_regular(path) as handle:
         head = handle.read(4096)
     # every zip goes to the export reader: it refuses a zip that is not one, clearly
     if head.startswith(b"PK\x03\x04") or tiktok_export.looks_like_export(str(path), head):
         return [(k, t) for k, t in tiktok_export.read_export(path)]
-    size = path.stat().st_size
-    return [(None, CsvTable(path.name, lambda: path.open("rb"), size))]
+    return [(None, CsvTable(path.name, lambda: open_regular(path), size))]
 
 
 def choose_mapping(db: Database, table: Table, kind: str, known_kind: str | None,
@@ -206,7 +205,7 @@ def run(db: Database, item: Prepared, account: dict[str, Any], *,
                         result.skipped, result.folded, reported, details, dry_run)
 
 
-def import_files(db: Database, paths: list[Path], *, kind: str = "auto",
+def import_files(db: Database, paths: list[Path] | list[str], *, kind: str = "auto",
                  account: str | None = None, profile: str | None = None,
                  overrides: dict[str, str] | None = None, options: dict[str, str] | None = None,
                  save_as: str | None = None, dry_run: bool = False,
@@ -216,13 +215,16 @@ def import_files(db: Database, paths: list[Path], *, kind: str = "auto",
     so a file that cannot be read stops the command with the ledger untouched."""
     acct = accounts.resolve_for_import(db, account)
     prepared: list[Prepared] = []
-    for path in paths:
+    for name in paths:
+        path = Path(name)
         try:
+            if str(name) == "":  # Path("") is the current folder
+                raise ImportRefused("empty file name")
             prepared.extend(prepare(db, path, acct, kind=kind, profile=profile,
                                     overrides=overrides, options=options, progress=progress,
                                     cancel=cancel))
         except ImportRefused as exc:
-            raise ImportRefused(f"{path}: {exc}") from None
+            raise ImportRefused(f"{storable(str(name))}: {exc}" if str(name) else exc) from None
         except OSError as exc:
             raise ImportRefused(f"{path}: cannot read the file ({exc.strerror or exc})") from None
     if save_as and len(prepared) != 1:
