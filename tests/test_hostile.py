@@ -8,6 +8,7 @@ import json
 import os
 import struct
 import time
+import tracemalloc
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -314,3 +315,22 @@ def test_a_member_larger_than_its_archive_is_refused(
     path, data = _export_zip(tmp_path)
     path.write_bytes(_central(data, field, value))  # the stated uncompressed/compressed size
     assert reason in refused(capsys, tmp_path / "ledger.sqlite3", path)
+
+
+def test_a_sparse_csv_is_read_as_a_stream_not_gathered_as_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """200 MB of one NUL line below real rows (a sparse file) is refused once 32 MB pass with
+    no line break; read whole, that line alone took 450 MB."""
+    path = tmp_path / "gifts.csv"
+    with path.open("wb") as handle:
+        handle.write((GIFTS + "".join(f"2026-08-03 10:{i // 60:02d}:{i % 60:02d},ann,5655,Rose,1\n"
+                                      for i in range(300))).encode())
+        handle.truncate(200 * 2**20)  # a hole: no disk is used
+    tracemalloc.start()
+    try:
+        err = refused(capsys, tmp_path / "ledger.sqlite3", path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "a line runs over 32 MB without a line break" in err
+    assert peak < 150 * 2**20, f"{peak / 2**20:.0f} MB"
