@@ -334,3 +334,23 @@ def test_a_sparse_csv_is_read_as_a_stream_not_gathered_as_one_line(
         tracemalloc.stop()
     assert "a line runs over 32 MB without a line break" in err
     assert peak < 150 * 2**20, f"{peak / 2**20:.0f} MB"
+
+
+# ---- the terminal: file contents and names are printed escaped ----------------------------------
+
+def test_escape_sequences_from_a_file_or_its_name_are_printed_escaped(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "ledger.sqlite3"
+    path = write(tmp_path / "g\x1b]0;owned\x07.csv",
+                 GIFTS + "2026-08-03 10:00:00,ann\x1b[2J,5655,Rose,1\n"
+                 "2026-08-03 10:00:01,bob\x9b1m,5655,Rose,x\x1b[31m\u202e\n")
+    outputs = [cli(capsys, db, "import", path), cli(capsys, db, "imports"),
+               cli(capsys, db, "rejected", "1"),
+               cli(capsys, db, "import", tmp_path / "no\x1b[2Jsuch.csv")]
+    printed = "".join(out + err for _, out, err in outputs)
+    assert [code for code, _, _ in outputs] == [0, 0, 0, 1]
+    for control in ("\x1b", "\x07", "\x9b", "\u202e"):
+        assert control not in printed
+    assert "g\\x1b]0;owned\\x07.csv" in outputs[1][1]  # the imports list names the file
+    assert "bob\\x9b1m" in outputs[2][1] and "x\\x1b[31m\\u202e" in outputs[2][1]
+    assert "no\\x1b[2Jsuch.csv: no such file" in outputs[3][2]
