@@ -226,7 +226,8 @@ def import_files(db: Database, paths: list[Path] | list[str], *, kind: str = "au
         except ImportRefused as exc:
             raise ImportRefused(f"{storable(str(name))}: {exc}" if str(name) else exc) from None
         except OSError as exc:
-            raise ImportRefused(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+            raise ImportRefused(f"{storable(str(name))}: cannot read the file "
+                                f"({exc.strerror or exc})") from None
     if save_as and len(prepared) != 1:
         raise ImportRefused("--save-profile needs exactly one file with one table")
     new_account = acct["id"] is None
