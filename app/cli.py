@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         return sp
 
     sp = cmd("import", "import gift logs, LIVE lists, payouts or a TikTok data export")
-    sp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    sp.add_argument("paths", nargs="+", metavar="PATH")  # str: Path("") would be "."
     sp.add_argument("--kind", default="auto", choices=["auto", "gifts", "sessions", "payouts"])
     sp.add_argument("--account", metavar="HANDLE")
     sp.add_argument("--profile", metavar="NAME", help="use a saved column-mapping profile")
@@ -165,6 +165,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 # ---- output helpers -----------------------------------------------------------------------
 
+# Text from a file or a file name reaches the terminal escaped: an ESC, a C1 control or a bidi
+# override in a crafted CSV would retitle, clear or reorder the terminal. Lone surrogates
+# (undecodable bytes of a file name) cannot be written to a UTF-8 stream at all.
+_ESCAPES = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+_ESCAPES |= {c: f"\\u{c:04x}" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A),
+                                          0x2028, 0x2029, *range(0xD800, 0xDC80),
+                                          *range(0xDD00, 0xE000))}
+_ESCAPES |= {c: f"\\x{c - 0xDC00:02x}" for c in range(0xDC80, 0xDD00)}  # undecodable bytes
+del _ESCAPES[ord("\t")]
+_LINES = {k: v for k, v in _ESCAPES.items() if k != ord("\n")}
+_JSON_SURROGATES = {c: f"\\u{c:04x}" for c in range(0xD800, 0xE000)}
+
+
+def terminal(text: object, lines: bool = False) -> str:
+    """`text` safe to print: control characters shown as \\x1b etc. (tabs kept, and line
+    breaks when `lines`). Used by every text the CLI prints; escaping twice changes nothing."""
+    return str(text).translate(_LINES if lines else _ESCAPES)
+
+
 def _jsonable(value: Any) -> Any:
     from app.core.money import plain
     if isinstance(value, Decimal):
@@ -179,11 +198,11 @@ def _jsonable(value: Any) -> Any:
 
 
 def _emit(args: argparse.Namespace, data: Any, text: Callable[[], str]) -> None:
-    if args.json:
-        json.dump(_jsonable(data), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+    if args.json:  # json escapes control characters itself, but writes surrogates as they are
+        sys.stdout.write(json.dumps(_jsonable(data), indent=2, ensure_ascii=False)
+                         .translate(_JSON_SURROGATES) + "\n")
     else:
-        print(text())
+        print(terminal(text(), lines=True))
 
 
 def _usd(value: Decimal) -> str:
@@ -216,18 +235,19 @@ def cmd_import(args: argparse.Namespace) -> int:
         lines = []
         for r in reports:
             head = "dry run" if r.dry_run else f"import #{r.import_id}"
-            lines.append(f"{head}: {r.file} ({r.kind}): {r.rows} rows, {r.inserted} new, "
+            lines.append(f"{head}: {terminal(r.file)} ({r.kind}): {r.rows} rows, "
+                         f"{r.inserted} new, "
                          f"{r.duplicates} duplicate, {r.rejected} rejected"
                          + (f", {r.folded} streak events folded" if r.folded else "")
                          + (f", {r.skipped} junk lines skipped" if r.skipped else ""))
             for note in r.details.get("notes", []):
-                lines.append(f"  note: {note}")
+                lines.append(f"  note: {terminal(note)}")
             if r.details.get("imported_before"):
                 lines.append("  note: this file was imported before (import "
                              + ", ".join(f"#{i}" for i in r.details["imported_before"]) + ")")
             bad = [e for e in r.errors if not e.skipped]
             for e in bad[:20]:
-                lines.append(f"  line {e.line}: {e.reason}")
+                lines.append(f"  line {e.line}: {terminal(e.reason)}")
             if r.rejected > 20:
                 lines.append(f"  ... {r.rejected - 20} more: diamond-ledger rejected "
                              f"{r.import_id}" if r.import_id else f"  ... {r.rejected - 20} more")
@@ -256,7 +276,7 @@ def cmd_imports(args: argparse.Namespace) -> int:
             return "no imports yet"
         return "\n".join(
             f"#{i['import_id']:<4} {i['kind']:<8} {i['inserted']:>8} new {i['duplicates']:>7} dup "
-            f"{i['rejected']:>6} rej  {i['started_at']}  {Path(i['file']).name}"
+            f"{i['rejected']:>6} rej  {i['started_at']}  {terminal(Path(i['file']).name)}"
             + ("  (undone)" if i["undone"] else "") for i in items)
     _emit(args, items, text)
     return 0
@@ -280,7 +300,8 @@ def cmd_rejected(args: argparse.Namespace) -> int:
     with _open(args) as db:
         items = rejected_rows(db, args.import_id, limit=1_000_000)
     _emit(args, items, lambda: "\n".join(
-        f"line {r['line']}: {'(skipped) ' if r['skipped'] else ''}{r['reason']}\n    {r['raw']}"
+        f"line {r['line']}: {'(skipped) ' if r['skipped'] else ''}{terminal(r['reason'])}\n"
+        f"    {terminal(r['raw'])}"
         for r in items) or "no rejected rows")
     return 0
 
@@ -668,10 +689,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return open_window(args)
         return COMMANDS[args.command](args)
     except (Failure, ImportRefused, LedgerError, AccountError, BackupError, WriteError) as exc:
-        print(f"diamond-ledger: {exc}", file=sys.stderr)
+        print(f"diamond-ledger: {terminal(exc)}", file=sys.stderr)
         return 1
     except Usage as exc:
-        print(f"diamond-ledger {args.command}: error: {exc}", file=sys.stderr)
+        print(f"diamond-ledger {args.command}: error: {terminal(exc)}", file=sys.stderr)
         return 2
     except ImportCancelled:
         print("diamond-ledger: cancelled; nothing was written", file=sys.stderr)
@@ -686,7 +707,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except sqlite3.DatabaseError as exc:  # damaged under us, full, locked: say which
         from app.services.paths import default_db_path
         from app.store.db import explain
-        print(f"diamond-ledger: {explain(default_db_path(args.db), exc)}", file=sys.stderr)
+        message = explain(default_db_path(args.db), exc)
+        print(f"diamond-ledger: {terminal(message)}", file=sys.stderr)
         return 1
 
 

@@ -83,3 +83,13 @@ def no_leaked_windows(qapp: object) -> Iterator[None]:
     yield
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == []
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Figures a test recorded as a `*_summary` property (the mutation fuzzer's counts),
+    printed whether or not output is captured."""
+    lines = [str(value) for reports in terminalreporter.stats.values() for report in reports
+             for name, value in getattr(report, "user_properties", ())
+             if name.endswith("_summary")]
+    for line in dict.fromkeys(lines):
+        terminalreporter.write_line(line)

@@ -5,7 +5,11 @@ that cannot be read at all is refused with one line (exit 1) and the ledger is u
 from __future__ import annotations
 
 import json
+import os
+import struct
 import time
+import tracemalloc
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -205,3 +209,148 @@ def test_parsers_return_a_storable_value_or_a_one_line_reason(text: str) -> None
             assert fits(value), (parse.__name__, text, value)
             if isinstance(value, Decimal):
                 assert value.adjusted() <= 12
+
+
+# ---- files that are not files, and zips that lie -------------------------------------------------
+
+def refused(capsys: pytest.CaptureFixture[str], db: Path, *paths: str | Path) -> str:
+    """Import `paths` into a ledger holding one import; assert exit 1 with one clean line and
+    the ledger unchanged; the message."""
+    if not db.exists():
+        import_json(capsys, db, write(db.parent / "first.csv", GIFTS + OK_GIFT))
+    database = open_db(db)
+    before = snapshot(database)
+    database.close()
+    code, _, err = cli(capsys, db, "import", *paths)
+    assert code == 1, err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    database = open_db(db)
+    assert snapshot(database) == before
+    database.close()
+    return err.strip()
+
+
+def test_a_fifo_named_like_a_gift_log_is_refused_without_opening_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fifo = tmp_path / "gifts.csv"
+    os.mkfifo(fifo)  # opening it to read would wait for a writer forever
+    err = refused(capsys, tmp_path / "ledger.sqlite3", fifo)
+    assert f"not a regular file: {fifo} (a named pipe)" in err
+
+
+def test_dev_zero_linked_into_an_export_folder_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "TikTok_Data"
+    folder.mkdir()
+    (folder / "user_data_tiktok.json").symlink_to("/dev/zero")
+    err = refused(capsys, tmp_path / "ledger.sqlite3", folder)
+    assert "not a regular file:" in err and "(a character device)" in err
+
+
+def test_an_empty_file_name_is_refused(tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert refused(capsys, tmp_path / "ledger.sqlite3", "").endswith(": empty file name")
+
+
+def _zip(path: Path, members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    with zipfile.ZipFile(path, "w", method) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path.read_bytes()
+
+
+def _export_zip(tmp_path: Path, method: int = zipfile.ZIP_DEFLATED,
+                extra: dict[str, bytes] | None = None) -> tuple[Path, bytes]:
+    path = tmp_path / "export.zip"
+    return path, _zip(path, {"user_data_tiktok.json": FIXTURE.read_bytes(), **(extra or {})},
+                      method)
+
+
+def _central(data: bytes, field: int, value: int) -> bytes:
+    """`data` with a 4-byte field of its first central directory header set to `value`."""
+    at = data.index(b"PK\x01\x02") + field
+    return data[:at] + struct.pack("<I", value) + data[at + 4:]
+
+
+def test_a_damaged_lzma_member_is_refused(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    path, data = _export_zip(tmp_path, zipfile.ZIP_LZMA)
+    middle = len(data) // 3
+    path.write_bytes(data[:middle] + bytes(64) + data[middle + 64:])
+    err = refused(capsys, tmp_path / "ledger.sqlite3", path)
+    assert "export.zip is not a readable zip archive" in err
+
+
+def test_a_member_name_that_is_not_utf8_is_refused(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    path, data = _export_zip(tmp_path, extra={"caf\u00e9.txt": b"x"})  # flagged UTF-8
+    path.write_bytes(data.replace("caf\u00e9".encode(), b"caf\xff\xfe"))
+    err = refused(capsys, tmp_path / "ledger.sqlite3", path)
+    assert "export.zip is not a readable zip archive" in err
+
+
+def test_a_crc_error_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path, data = _export_zip(tmp_path, zipfile.ZIP_STORED)
+    path.write_bytes(data.replace(b"Friday chill stream", b"Friday chill strean"))
+    err = refused(capsys, tmp_path / "ledger.sqlite3", path)
+    assert "Bad CRC-32" in err
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path, _ = _export_zip(tmp_path)
+    path.unlink()
+    _zip(path, {"user_data_tiktok.json": b" " * (40 * 2**20)})  # 40 MB in 40 KB
+    err = refused(capsys, tmp_path / "ledger.sqlite3", path)
+    assert "(over 200:1): refused as a zip bomb" in err
+
+
+@pytest.mark.parametrize(("field", "value", "reason"), [
+    (24, 0xFFFFFFF0, "is over the cap of 512 MB uncompressed for a member (2 GB for all"),
+    (20, 0x7FFFFFF0, "compressed bytes in an archive of"),
+])
+def test_a_member_larger_than_its_archive_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], field: int, value: int,
+        reason: str) -> None:
+    path, data = _export_zip(tmp_path)
+    path.write_bytes(_central(data, field, value))  # the stated uncompressed/compressed size
+    assert reason in refused(capsys, tmp_path / "ledger.sqlite3", path)
+
+
+def test_a_sparse_csv_is_read_as_a_stream_not_gathered_as_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """200 MB of one NUL line below real rows (a sparse file) is refused once 32 MB pass with
+    no line break; read whole, that line alone took 450 MB."""
+    path = tmp_path / "gifts.csv"
+    with path.open("wb") as handle:
+        handle.write((GIFTS + "".join(f"2026-08-03 10:{i // 60:02d}:{i % 60:02d},ann,5655,Rose,1\n"
+                                      for i in range(300))).encode())
+        handle.truncate(200 * 2**20)  # a hole: no disk is used
+    tracemalloc.start()
+    try:
+        err = refused(capsys, tmp_path / "ledger.sqlite3", path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "a line runs over 32 MB without a line break" in err
+    assert peak < 150 * 2**20, f"{peak / 2**20:.0f} MB"
+
+
+# ---- the terminal: file contents and names are printed escaped ----------------------------------
+
+def test_escape_sequences_from_a_file_or_its_name_are_printed_escaped(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "ledger.sqlite3"
+    path = write(tmp_path / "g\x1b]0;owned\x07.csv",
+                 GIFTS + "2026-08-03 10:00:00,ann\x1b[2J,5655,Rose,1\n"
+                 "2026-08-03 10:00:01,bob\x9b1m,5655,Rose,x\x1b[31m\u202e\n")
+    outputs = [cli(capsys, db, "import", path), cli(capsys, db, "imports"),
+               cli(capsys, db, "rejected", "1"),
+               cli(capsys, db, "import", tmp_path / "no\x1b[2Jsuch.csv")]
+    printed = "".join(out + err for _, out, err in outputs)
+    assert [code for code, _, _ in outputs] == [0, 0, 0, 1]
+    for control in ("\x1b", "\x07", "\x9b", "\u202e"):
+        assert control not in printed
+    assert "g\\x1b]0;owned\\x07.csv" in outputs[1][1]  # the imports list names the file
+    assert "bob\\x9b1m" in outputs[2][1] and "x\\x1b[31m\\u202e" in outputs[2][1]
+    assert "no\\x1b[2Jsuch.csv: no such file" in outputs[3][2]

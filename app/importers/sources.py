@@ -65,11 +65,19 @@ def first_rows(table: Table, count: int = 20) -> list[list[str]]:
             close()
 
 
+MAX_LINE_BYTES = 32 * 1024 * 1024  # twice csv's field limit: no record line is longer
+
+
 class _HashingReader(io.RawIOBase):
+    """The file's bytes on their way to the text decoder: hashed, counted, and refused when
+    MAX_LINE_BYTES pass without a line break. The decoder would gather such a line whole
+    (a 2 GB sparse file is one line of NULs: 4 GB of memory), so it never gets one."""
+
     def __init__(self, raw: BinaryIO) -> None:
         self._raw = raw
         self.digest = hashlib.sha256()
         self.done = 0
+        self._since_break = 0  # bytes read since the last line break
 
     def readable(self) -> bool:
         return True
@@ -80,6 +88,11 @@ class _HashingReader(io.RawIOBase):
         buffer[:n] = data
         self.digest.update(data)
         self.done += n
+        last = max(data.rfind(b"\n"), data.rfind(b"\r"))  # UTF-16 breaks hold one too
+        self._since_break = n - 1 - last if last >= 0 else self._since_break + n
+        if self._since_break > MAX_LINE_BYTES:
+            raise ImportRefused(f"a line runs over {MAX_LINE_BYTES // 2**20} MB without a line "
+                                f"break (at byte {self.done:,}): not a table of records")
         return n
 
 

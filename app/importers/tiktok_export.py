@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import lzma
 import math
 import os
 import re
@@ -25,11 +26,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePath
 
-from app.importers.base import ImportRefused
+from app.importers.base import ImportRefused, storable
 from app.importers.fields import SYNONYMS, norm
+from app.importers.files import open_regular, read_capped, read_regular, regular_size
 from app.importers.sources import RecordTable
 
 MAX_BYTES = 512 * 1024 * 1024  # a file or zip member larger than this is refused
+MAX_ZIP_TOTAL = 2 * 1024**3  # uncompressed bytes read out of one zip, all members together
+MAX_RATIO = 200  # a member inflating more than this many times its compressed size is a bomb
+RATIO_FLOOR = 1024 * 1024  # below this size any ratio is harmless (a small file of spaces)
 MAX_FOLDER_DEPTH = 5  # TikTok_Data_<n>/Tiktok/TikTok Live/Go Live History.txt is 3 deep
 MAX_FOLDER_ENTRIES = 20_000
 
@@ -216,9 +221,9 @@ def read_export(path: Path) -> list[tuple[str, RecordTable]]:
     """
     if path.is_dir():
         return _read_folder(path)
+    size = regular_size(path)
     try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
             magic = handle.read(4)
     except OSError as exc:
         raise ImportRefused(f"cannot read {path.name}: {exc.strerror or exc}") from None
@@ -230,23 +235,13 @@ def read_export(path: Path) -> list[tuple[str, RecordTable]]:
         if section is None:
             raise ImportRefused(f"{path.name} is not a TikTok export section file: expected "
                                 "Go Live History.txt or Transaction History.txt")
-        data = _read_file(path, size)
-        source = _Source(path.name, _sha256(data), size, "TikTok export (TXT)", {})
+        data = read_regular(path, MAX_BYTES)
+        source = _Source(path.name, _sha256(data), len(data), "TikTok export (TXT)", {})
         return _finish(*_tables_from_txt([(section, path.name, data, source)]), path.name,
                        _LOOKED_FOR_TXT)
-    data = _read_file(path, size)
-    source = _Source(path.name, _sha256(data), size, "TikTok export (JSON)", {})
+    data = read_regular(path, MAX_BYTES)
+    source = _Source(path.name, _sha256(data), len(data), "TikTok export (JSON)", {})
     return _tables_from_json(_parse_json(data, path.name), source)
-
-
-def _read_file(path: Path, size: int) -> bytes:
-    if size > MAX_BYTES:
-        raise ImportRefused(f"{path.name} is {size // 2**20} MB; files over "
-                            f"{MAX_BYTES // 2**20} MB are refused")
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise ImportRefused(f"cannot read {path.name}: {exc.strerror or exc}") from None
 
 
 def _sha256(data: bytes) -> str:
@@ -255,63 +250,92 @@ def _sha256(data: bytes) -> str:
 
 def _sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
 
 
 def _read_zip(path: Path, size: int) -> list[tuple[str, RecordTable]]:
-    found: list[tuple[_Section, str, bytes, _Source]] = []
     try:
         digest = _sha256_file(path)
     except OSError as exc:
         raise ImportRefused(f"cannot read {path.name}: {exc.strerror or exc}") from None
     try:
-        with zipfile.ZipFile(path) as archive:
-            members = [m for m in archive.infolist() if not m.is_dir()]
-            by_base = {PurePath(m.filename.replace("\\", "/")).name.lower(): m
-                       for m in reversed(members)}  # reversed: the first of a name wins
-            json_member = next((by_base[n] for n in JSON_NAMES if n in by_base), None)
-            if json_member is not None:
-                data = _read_member(archive, json_member, path.name)
-                source = _Source(path.name, digest, size, "TikTok export (zip of JSON)",
-                                 {"member": json_member.filename})
-                shown = f"{json_member.filename} in {path.name}"
-                return _tables_from_json(_parse_json(data, shown), source)
-            for member in members:
-                base = PurePath(member.filename.replace("\\", "/")).name
-                section = _txt_section(base) if base.lower().endswith(".txt") else None
-                if section is None or any(f[0] is section for f in found):
-                    continue
-                data = _read_member(archive, member, path.name)
-                source = _Source(path.name, digest, size, "TikTok export (zip of TXT)",
-                                 {"member": member.filename})
-                found.append((section, member.filename, data, source))
-    except (zipfile.BadZipFile, NotImplementedError, OSError) as exc:
-        # OSError too: a damaged directory makes zipfile seek to a negative offset
-        raise ImportRefused(f"{path.name} is not a readable zip archive ({exc})") from None
-    except (zlib.error, EOFError) as exc:
+        with open_regular(path) as handle, zipfile.ZipFile(handle) as archive:
+            return _zip_tables(archive, _Budget(path.name, size), digest)
+    except (zipfile.BadZipFile, NotImplementedError, OSError, UnicodeDecodeError,
+            RuntimeError) as exc:
+        # OSError too: a damaged directory makes zipfile seek to a negative offset;
+        # UnicodeDecodeError: a member name flagged UTF-8 that is not
+        raise ImportRefused(f"{path.name} is not a readable zip archive "
+                            f"({storable(str(exc))})") from None
+    except (zlib.error, lzma.LZMAError, EOFError) as exc:
         raise ImportRefused(f"{path.name} is not a readable zip archive (damaged data: "
                             f"{exc or 'unexpected end'})") from None
+
+
+def _zip_tables(archive: zipfile.ZipFile, budget: _Budget,
+                digest: str) -> list[tuple[str, RecordTable]]:
+    shown = budget.archive
+    members = [m for m in archive.infolist() if not m.is_dir()]
+    by_base = {PurePath(m.filename.replace("\\", "/")).name.lower(): m
+               for m in reversed(members)}  # reversed: the first of a name wins
+    json_member = next((by_base[n] for n in JSON_NAMES if n in by_base), None)
+    if json_member is not None:
+        data = budget.read(archive, json_member)
+        source = _Source(shown, digest, budget.size, "TikTok export (zip of JSON)",
+                         {"member": storable(json_member.filename)})
+        name = f"{storable(json_member.filename)} in {shown}"
+        return _tables_from_json(_parse_json(data, name), source)
+    found: list[tuple[_Section, str, bytes, _Source]] = []
+    for member in members:
+        base = PurePath(member.filename.replace("\\", "/")).name
+        section = _txt_section(base) if base.lower().endswith(".txt") else None
+        if section is None or any(f[0] is section for f in found):
+            continue
+        data = budget.read(archive, member)
+        source = _Source(shown, digest, budget.size, "TikTok export (zip of TXT)",
+                         {"member": storable(member.filename)})
+        found.append((section, storable(member.filename), data, source))
     if not found:
-        raise ImportRefused(f"{path.name} is not a TikTok data export: no "
+        raise ImportRefused(f"{shown} is not a TikTok data export: no "
                             f"{_LOOKED_FOR_FILES} inside")
-    return _finish(*_tables_from_txt(found), path.name, _LOOKED_FOR_TXT)
+    return _finish(*_tables_from_txt(found), shown, _LOOKED_FOR_TXT)
 
 
-def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, shown: str) -> bytes:
-    too_big = (f"{shown}: {member.filename} is over {MAX_BYTES // 2**20} MB uncompressed; "
-               "members that large are refused")
-    if member.file_size > MAX_BYTES:
-        raise ImportRefused(too_big)
-    if member.flag_bits & 0x1:
-        raise ImportRefused(f"{shown}: {member.filename} is encrypted (password-protected zip)")
-    with archive.open(member) as handle:
-        data = handle.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise ImportRefused(too_big)
-    return data
+class _Budget:
+    """What may be read out of one zip: each member at most MAX_BYTES, at most MAX_ZIP_TOTAL
+    in all, and none that inflates more than MAX_RATIO times (a zip bomb) or claims more
+    compressed bytes than the archive has. Checked on the sizes the directory states before
+    a member is opened, and on the bytes as they come (zipfile stops at the stated size)."""
+
+    def __init__(self, archive: str, size: int) -> None:
+        self.archive, self.size, self.left = archive, size, MAX_ZIP_TOTAL
+
+    def read(self, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
+        name = f"{self.archive}: {storable(member.filename)}"
+        if member.flag_bits & 0x1:
+            raise ImportRefused(f"{name} is encrypted (password-protected zip)")
+        self._check(name, member.file_size, member.compress_size)
+        with archive.open(member) as handle:
+            data = read_capped(handle, min(MAX_BYTES, self.left), self._too_big(name))
+        self.left -= len(data)
+        return data
+
+    def _check(self, name: str, size: int, compressed: int) -> None:
+        if size > MAX_BYTES or size > self.left:
+            raise ImportRefused(self._too_big(name))
+        if compressed > self.size:
+            raise ImportRefused(f"{name} claims {compressed:,} compressed bytes in an archive "
+                                f"of {self.size:,}: the zip is damaged")
+        if size > RATIO_FLOOR and size > MAX_RATIO * max(compressed, 1):
+            raise ImportRefused(f"{name} would inflate {size // max(compressed, 1):,} times "
+                                f"(over {MAX_RATIO}:1): refused as a zip bomb")
+
+    def _too_big(self, name: str) -> str:
+        return (f"{name} is over the cap of {MAX_BYTES // 2**20} MB uncompressed for a member "
+                f"({MAX_ZIP_TOTAL // 2**30} GB for all members read from one zip)")
 
 
 def _read_folder(folder: Path) -> list[tuple[str, RecordTable]]:
@@ -319,9 +343,8 @@ def _read_folder(folder: Path) -> list[tuple[str, RecordTable]]:
     by_name = {p.name.lower(): p for p in reversed(files)}
     json_path = next((by_name[n] for n in JSON_NAMES if n in by_name), None)
     if json_path is not None:
-        size = json_path.stat().st_size
-        data = _read_file(json_path, size)
-        source = _Source(json_path.name, _sha256(data), size, "TikTok export (JSON)",
+        data = read_regular(json_path, MAX_BYTES)
+        source = _Source(json_path.name, _sha256(data), len(data), "TikTok export (JSON)",
                          {"file": json_path.relative_to(folder).as_posix()})
         return _tables_from_json(_parse_json(data, json_path.name), source)
     found: list[tuple[_Section, str, bytes, _Source]] = []
@@ -329,10 +352,10 @@ def _read_folder(folder: Path) -> list[tuple[str, RecordTable]]:
         section = _txt_section(file.name) if file.name.lower().endswith(".txt") else None
         if section is None or any(f[0] is section for f in found):
             continue
-        size = file.stat().st_size
-        data = _read_file(file, size)
+        data = read_regular(file, MAX_BYTES)
         rel = file.relative_to(folder).as_posix()
-        source = _Source(file.name, _sha256(data), size, "TikTok export (TXT)", {"file": rel})
+        source = _Source(file.name, _sha256(data), len(data), "TikTok export (TXT)",
+                         {"file": rel})
         found.append((section, rel, data, source))
     if not found:
         raise ImportRefused(f"no TikTok data export in folder {folder.name}: looked for "

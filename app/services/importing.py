@@ -31,6 +31,7 @@ from app.importers.fields import (
     guess_mapping,
     header_signature,
 )
+from app.importers.files import open_regular, regular_size
 from app.importers.readers import READERS, ReadContext
 from app.importers.sources import CsvTable, Table, first_rows
 from app.services import accounts
@@ -129,15 +130,13 @@ def open_tables(path: Path, header_line: int | None = None) -> list[tuple[str | 
     `header_line` (1-based) is the user's choice of header line for a CSV."""
     if path.is_dir():
         return [(k, t) for k, t in tiktok_export.read_export(path)]
-    if not path.exists():
-        raise ImportRefused("no such file")
-    with path.open("rb") as handle:
+    size = regular_size(path)  # a FIFO, device or socket is refused before it is opened
+    with open_regular(path) as handle:
         head = handle.read(4096)
     # every zip goes to the export reader: it refuses a zip that is not one, clearly
     if head.startswith(b"PK\x03\x04") or tiktok_export.looks_like_export(str(path), head):
         return [(k, t) for k, t in tiktok_export.read_export(path)]
-    size = path.stat().st_size
-    return [(None, CsvTable(path.name, lambda: path.open("rb"), size, header_line))]
+    return [(None, CsvTable(path.name, lambda: open_regular(path), size, header_line))]
 
 
 def stored_mapping(stored: dict[str, Any]) -> Mapping:
@@ -286,7 +285,7 @@ def run(db: Database, item: Prepared, account: dict[str, Any], *,
                         result.skipped, result.folded, reported, details, dry_run)
 
 
-def import_files(db: Database, paths: list[Path], *, kind: str = "auto",
+def import_files(db: Database, paths: list[Path] | list[str], *, kind: str = "auto",
                  account: str | None = None, profile: str | None = None,
                  overrides: dict[str, str] | None = None, options: dict[str, str] | None = None,
                  save_as: str | None = None, dry_run: bool = False,
@@ -298,19 +297,22 @@ def import_files(db: Database, paths: list[Path], *, kind: str = "auto",
     acct = accounts.resolve_for_import(db, account)
     prepared: list[Prepared] = []
     skipped: list[SkippedFile] = []
-    for path, in_folder in expand_paths(paths):
+    if any(str(name) == "" for name in paths):  # Path("") is the current folder
+        raise ImportRefused("empty file name")
+    for path, in_folder in expand_paths([Path(name) for name in paths]):
         try:
             prepared.extend(prepare(db, path, acct, kind=kind, profile=profile,
                                     overrides=overrides, options=options, progress=progress,
                                     cancel=cancel))
         except NoMoneyInFile as exc:
-            skipped.append(SkippedFile(str(path), str(exc)))
+            skipped.append(SkippedFile(storable(str(path)), str(exc)))
         except ImportRefused as exc:
             if not in_folder:
-                raise ImportRefused(f"{path}: {exc}") from None
-            skipped.append(SkippedFile(str(path), f"not imported: {exc}"))
+                raise ImportRefused(f"{storable(str(path))}: {exc}") from None
+            skipped.append(SkippedFile(storable(str(path)), f"not imported: {exc}"))
         except OSError as exc:
-            raise ImportRefused(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+            raise ImportRefused(f"{storable(str(path))}: cannot read the file "
+                                f"({exc.strerror or exc})") from None
     if save_as and len(prepared) != 1:
         raise ImportRefused("--save-profile needs exactly one file with one table")
     if not prepared:
