@@ -1,7 +1,9 @@
 """diamond-ledger: the same services as the window, from a terminal, with --json output.
 
 Exit codes: 0 done (rejected rows are reported, not failures), 1 the command failed and
-nothing was written (one line on stderr), 2 usage error.
+nothing was written (one line on stderr), 2 usage error, 3 an import of several files where
+some went in and some did not (each file is all in or not at all; the output, text or JSON,
+says which).
 """
 
 from __future__ import annotations
@@ -19,6 +21,12 @@ from typing import Any
 from app import __version__
 
 SUPPRESS = argparse.SUPPRESS
+
+
+PARTLY_DONE = 3  # some files went in, others did not: the output says which
+EXIT_CODES = ("exit codes: 0 done (rejected rows are reported); 1 failed, nothing was written; "
+              "2 usage error; 3 import: some files went in and some did not (each file is all "
+              "in or not at all; the output says which)")
 
 
 class Failure(Exception):
@@ -62,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="diamond-ledger",
         description="A local ledger of TikTok LIVE gifts, diamonds and payouts. "
-                    "With no command it opens the window.")
+                    "With no command it opens the window.", epilog=EXIT_CODES)
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _common(p, top=True)
     p.add_argument("--demo", action="store_true", help="open the window on a copy of the demo")
@@ -75,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         return sp
 
     sp = cmd("import", "import gift logs, LIVE lists, payouts or a TikTok data export")
+    sp.epilog = EXIT_CODES
     sp.add_argument("paths", nargs="+", metavar="PATH")  # str: Path("") would be "."
     sp.add_argument("--kind", default="auto", choices=["auto", "gifts", "sessions", "payouts"])
     sp.add_argument("--account", metavar="HANDLE")
@@ -219,15 +228,20 @@ def _open(args: argparse.Namespace) -> Any:
 # ---- commands ------------------------------------------------------------------------------
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from app.services.importing import import_files
+    from app.services.importing import PartlyImported, import_files
     options = {k: v for k, v in (("date_format", args.date_format), ("decimal", args.decimal),
                                  ("timezone", args.timezone)) if v}
     progress = _progress_printer() if sys.stderr.isatty() and not args.json else None
+    partly: PartlyImported | None = None
     with _open(args) as db:
-        reports = import_files(db, list(args.paths), kind=args.kind, account=args.account,
-                               profile=args.profile, overrides=dict(args.map) or None,
-                               options=options or None, save_as=args.save_profile,
-                               dry_run=args.dry_run, progress=progress)
+        try:
+            reports = import_files(db, list(args.paths), kind=args.kind, account=args.account,
+                                   profile=args.profile, overrides=dict(args.map) or None,
+                                   options=options or None, save_as=args.save_profile,
+                                   dry_run=args.dry_run, progress=progress)
+        except PartlyImported as exc:
+            partly, reports = exc, exc.reports
+    skipped = reports.skipped
     if progress:
         sys.stderr.write("\r" + " " * 40 + "\r")
 
@@ -251,11 +265,26 @@ def cmd_import(args: argparse.Namespace) -> int:
             if r.rejected > 20:
                 lines.append(f"  ... {r.rejected - 20} more: diamond-ledger rejected "
                              f"{r.import_id}" if r.import_id else f"  ... {r.rejected - 20} more")
-        lines.extend(f"skipped: {s.file}: {s.reason}" for s in reports.skipped)
-        return "\n".join(lines)
-    _emit(args, {"imports": [r.to_json() for r in reports],
-                 "skipped": [s.to_json() for s in reports.skipped]}, text)
+        lines.extend(f"skipped: {terminal(s.file)}: {terminal(s.reason)}" for s in skipped)
+        return "\n".join(lines + _not_imported(partly))
+    data: dict[str, Any] = {"imports": [r.to_json() for r in reports],
+                            "skipped": [s.to_json() for s in skipped]}
+    if partly:
+        data |= {"failed": [f.to_json() for f in partly.failures],
+                 "not_tried": partly.not_tried}
+    _emit(args, data, text)
+    if partly:
+        print(f"diamond-ledger: {len(reports)} part(s) imported, "
+              f"{len(partly.failures)} file(s) not: {terminal(partly)}", file=sys.stderr)
+        return PARTLY_DONE
     return 0
+
+
+def _not_imported(partly: Any) -> list[str]:
+    if partly is None:
+        return []
+    return ([f"not imported: {f.file}: {f.reason}" for f in partly.failures]
+            + [f"not tried: {name}" for name in partly.not_tried])
 
 
 def _progress_printer() -> Callable[[int, int], None]:

@@ -233,3 +233,26 @@ def test_a_ledger_path_that_cannot_be_used_is_one_line(
         assert err.count("\n") == 1 and "Traceback" not in err, (target, err)
         assert f"cannot use {target}" in err or "cannot open the ledger" in err, err
         assert reason.split()[0] in err or target == read_only / "ledger.sqlite3", (target, err)
+
+
+def test_a_ledger_on_read_only_media_can_be_read_and_refuses_writes_in_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "card"
+    with mounted(folder, "size=8m") as ok:
+        if not ok:
+            return  # needs a filesystem that can be made read-only (root)
+        path = folder / "ledger.sqlite3"
+        db = open_db(path)
+        load_demo(db)
+        db.execute("PRAGMA user_version = 0")  # as ledgers made before it was kept are
+        db.close()
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        before = path.read_bytes()
+        code, out, err = run(capsys, "--db", path, "summary", "--json")
+        assert code == 0 and '"diamonds": "203208"' in out, err
+        csv = tmp_path / "more.csv"
+        csv.write_text("time,sender,gift,coins\n2026-10-01T10:00:00Z,ann,Rose,1\n")
+        code, out, err = run(capsys, "--db", path, "import", csv)
+        assert (code, out) == (1, "") and err.count("\n") == 1, err
+        assert "readonly" in err or "read-only" in err, err
+        assert path.read_bytes() == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,6 +17,7 @@ from app.importers import tiktok_export
 from app.importers.base import (
     CancelFn,
     Feedback,
+    ImportCancelled,
     ImportRefused,
     NoMoneyInFile,
     ProgressFn,
@@ -285,25 +287,48 @@ def run(db: Database, item: Prepared, account: dict[str, Any], *,
                         result.skipped, result.folded, reported, details, dry_run)
 
 
+@dataclass(frozen=True)
+class FileFailure:
+    file: str
+    reason: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"file": self.file, "error": self.reason}
+
+
+class PartlyImported(Exception):
+    """Some files went in (`reports`), others did not (`failures`), the rest was not tried:
+    each file is one transaction, so each of them is all in or not at all."""
+
+    def __init__(self, reports: Reports, failures: list[FileFailure],
+                 not_tried: list[str]) -> None:
+        super().__init__("; ".join(f"{f.file}: {f.reason}" for f in failures))
+        self.reports, self.failures, self.not_tried = reports, failures, not_tried
+
+
 def import_files(db: Database, paths: list[Path] | list[str], *, kind: str = "auto",
                  account: str | None = None, profile: str | None = None,
                  overrides: dict[str, str] | None = None, options: dict[str, str] | None = None,
                  save_as: str | None = None, dry_run: bool = False,
                  progress: ProgressFn | None = None,
                  cancel: CancelFn | None = None) -> Reports:
-    """Import each file as its own batch. Every file is detected before anything is written,
-    so a file that cannot be read stops the command with the ledger untouched; a file that
-    holds no money (a likes log) is skipped, with its reason, and the others go on."""
+    """Import each file in one transaction: all its parts (a TikTok export's LIVEs and
+    payouts) and, on a first import, its new account, or none of them. Every file is detected
+    before anything is written, so a file that cannot be read stops the command with the
+    ledger untouched; a file that holds no money (a likes log) is skipped, with its reason,
+    and the others go on. A file that fails later is rolled back alone: when earlier files
+    went in, PartlyImported says which (a refused file lets the others go on; any other error
+    stops there)."""
     acct = accounts.resolve_for_import(db, account)
-    prepared: list[Prepared] = []
+    files: list[tuple[Path, list[Prepared]]] = []
     skipped: list[SkippedFile] = []
     if any(str(name) == "" for name in paths):  # Path("") is the current folder
         raise ImportRefused("empty file name")
     for path, in_folder in expand_paths([Path(name) for name in paths]):
         try:
-            prepared.extend(prepare(db, path, acct, kind=kind, profile=profile,
-                                    overrides=overrides, options=options, progress=progress,
-                                    cancel=cancel))
+            files.append((path, prepare(db, path, acct, kind=kind, profile=profile,
+                                        overrides=overrides, options=options,
+                                        progress=progress, cancel=cancel)))
         except NoMoneyInFile as exc:
             skipped.append(SkippedFile(storable(str(path)), str(exc)))
         except ImportRefused as exc:
@@ -313,25 +338,49 @@ def import_files(db: Database, paths: list[Path] | list[str], *, kind: str = "au
         except OSError as exc:
             raise ImportRefused(f"{storable(str(path))}: cannot read the file "
                                 f"({exc.strerror or exc})") from None
-    if save_as and len(prepared) != 1:
+    if save_as and (len(files) != 1 or len(files[0][1]) != 1):
         raise ImportRefused("--save-profile needs exactly one file with one table")
-    if not prepared:
-        return Reports([], skipped)
-    new_account = acct["id"] is None
-    if new_account:
-        acct = accounts.create(db, acct)
-    try:
-        reports = [run(db, item, acct, dry_run=dry_run) for item in prepared]
-    except BaseException:
-        if new_account:
-            queries.delete_account_if_empty(db, acct["id"])
-        raise
-    if dry_run and new_account:
-        queries.delete_account_if_empty(db, acct["id"])
-    if save_as and not dry_run:
-        save_profile(db, save_as, prepared[0])
-        reports[0].details["profile"] = save_as
+    reports: list[ImportReport] = []
+    failures: list[FileFailure] = []
+    for index, (path, items) in enumerate(files):
+        try:
+            reports.extend(_import_file(db, items, account, save_as, dry_run))
+        except ImportRefused as exc:
+            failures.append(FileFailure(storable(str(path)), str(exc)))
+        except Exception as exc:
+            if not reports:
+                raise
+            failures.append(FileFailure(storable(str(path)), _one_line(exc)))
+            raise PartlyImported(Reports(reports, skipped), failures,
+                                 [storable(str(p)) for p, _ in files[index + 1:]]) from exc
+    if failures and not reports:
+        raise ImportRefused("; ".join(f"{f.file}: {f.reason}" for f in failures))
+    if failures:
+        raise PartlyImported(Reports(reports, skipped), failures, [])
     return Reports(reports, skipped)
+
+
+def _import_file(db: Database, items: list[Prepared], account: str | None,
+                 save_as: str | None, dry_run: bool) -> list[ImportReport]:
+    """The parts of one file, its new account and its saved profile: one transaction."""
+    with batches.transaction(db, keep=not dry_run):
+        acct = accounts.resolve_for_import(db, account)
+        if acct["id"] is None:
+            acct = accounts.create(db, acct)
+        reports = [run(db, item, acct, dry_run=dry_run) for item in items]
+        if save_as and not dry_run:
+            save_profile(db, save_as, items[0])
+            reports[0].details["profile"] = save_as
+    return reports
+
+
+def _one_line(exc: Exception) -> str:
+    if isinstance(exc, ImportCancelled):
+        return "cancelled; nothing of this file was written"
+    if isinstance(exc, sqlite3.Error):
+        return f"the ledger could not be written ({exc}); nothing of this file was written"
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__) + "; nothing of this file was written"
 
 
 def undo(db: Database, import_id: int) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import json
 import operator
+import secrets
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -84,6 +85,37 @@ def _now() -> str:
 Rows = Iterable[tuple[Any, ...]]
 
 
+@contextmanager
+def transaction(db: Database, *, keep: bool = True) -> Iterator[None]:
+    """One write transaction around the block: BEGIN IMMEDIATE (so a second writer is waited
+    for up front, within the busy timeout), or a savepoint inside a transaction already open,
+    so that several batches (the parts of one file) go in together or not at all. Kept when
+    the block ends without error and `keep`; rolled back otherwise."""
+    conn = db.conn
+    nested = conn.in_transaction
+    name = f"part_{secrets.token_hex(4)}"
+    conn.execute(f"SAVEPOINT {name}" if nested else "BEGIN IMMEDIATE")
+    try:
+        yield
+        if keep:
+            conn.execute(f"RELEASE {name}" if nested else "COMMIT")
+    except BaseException:
+        _roll_back(conn, nested, name)
+        raise
+    if not keep:
+        _roll_back(conn, nested, name)
+
+
+def _roll_back(conn: Any, nested: bool, name: str) -> None:
+    if not conn.in_transaction:  # an error that ended the transaction already
+        return
+    if nested:
+        conn.execute(f"ROLLBACK TO {name}")
+        conn.execute(f"RELEASE {name}")
+    else:
+        conn.execute("ROLLBACK")
+
+
 def save_batch(db: Database, meta: BatchMeta, rows: Rows,
                drain: Callable[[], list[Rejected]], sha256: Callable[[], str],
                counts: Callable[[], tuple[int, int, int]], *, dry_run: bool = False,
@@ -122,8 +154,7 @@ def _save_batch(db: Database, meta: BatchMeta, rows: Rows,
                 after_chunk: Callable[[], None] | None) -> BatchResult:
     table = _TABLES[meta.kind][0]
     conn = db.conn
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(db, keep=not dry_run):
         import_id = conn.execute(
             "INSERT INTO imports (account_id, file, sha256, kind, profile, details, started_at)"
             " VALUES (?, ?, '', ?, ?, ?, ?)",
@@ -157,11 +188,6 @@ def _save_batch(db: Database, meta: BatchMeta, rows: Rows,
             (sha256(), staged + rejected + folded, inserted, staged - inserted, rejected, skipped,
              folded, first if inserted else None, last if inserted else None, _now(),
              import_id))
-        conn.execute("ROLLBACK" if dry_run else "COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
     return BatchResult(import_id, staged + rejected + folded, inserted, staged - inserted, rejected,
                        skipped, folded, not dry_run)
 
@@ -330,8 +356,7 @@ class UndoError(Exception):
 def undo_batch(db: Database, import_id: int) -> int:
     """Remove a batch's rows (and their rollup) in one transaction; returns rows removed."""
     conn = db.conn
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(db):
         row = conn.execute("SELECT kind, first_row_id, last_row_id, undone_at, account_id"
                            " FROM imports WHERE id = ?", (import_id,)).fetchone()
         if row is None:
@@ -348,11 +373,6 @@ def undo_batch(db: Database, import_id: int) -> int:
             removed = conn.execute(f"DELETE FROM {table} WHERE id BETWEEN ? AND ?"
                                    " AND import_id = ?", (first, last, import_id)).rowcount
         conn.execute("UPDATE imports SET undone_at = ? WHERE id = ?", (_now(), import_id))
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
     return removed
 
 

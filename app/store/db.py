@@ -90,13 +90,13 @@ def _update_schema(db: Database, path: Path, tables: set[str]) -> None:
             # before the first table: 8 KiB pages made the store's part of a 1M-row import
             # ~20% faster than SQLite's default 4 KiB (bench_sql_floor.py); it cannot change
             db.execute("PRAGMA page_size = 8192")
-        elif pending(db):
+        changes = pending(db)
+        if tables and changes:
             # a schema change is the one write that touches every table: keep a copy first
-            backup_ledger(path, "before-" + pending(db)[0])
+            backup_ledger(path, "before-" + changes[0])
         migrate(db)
-        version = schema_version()
-        if db.execute("PRAGMA user_version").fetchone()[0] != version:
-            db.execute(f"PRAGMA user_version = {version}")
+        if changes:  # only then: a ledger up to date opens from read-only media too
+            db.execute(f"PRAGMA user_version = {schema_version()}")
     except (sqlite3.DatabaseError, OSError, BackupError) as exc:
         raise LedgerError(f"cannot update the ledger schema in {path}: {exc}") from exc
 

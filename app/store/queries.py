@@ -34,14 +34,6 @@ def add_account(db: Database, handle: str, region: str, timezone: str) -> int:
     return cursor.lastrowid
 
 
-def delete_account_if_empty(db: Database, account_id: int) -> None:
-    """Remove an account that holds nothing (a dry run or a failed first import made it)."""
-    with db.atomic():
-        db.execute("DELETE FROM accounts WHERE id = ? AND NOT EXISTS (SELECT 1 FROM imports"
-                   " WHERE account_id = ?) AND NOT EXISTS (SELECT 1 FROM payouts WHERE"
-                   " account_id = ?)", (account_id, account_id, account_id))
-
-
 def update_account(db: Database, account_id: int, region: str, timezone: str) -> None:
     with db.atomic():
         db.execute("UPDATE accounts SET region = ?, timezone = ? WHERE id = ?",

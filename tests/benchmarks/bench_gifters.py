@@ -24,6 +24,7 @@ and a gifter's history are on screen, on a 1M-gift ledger. A script, not a pytes
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import statistics
@@ -52,10 +53,14 @@ def ensure_ledger(rows: int, seed: int) -> Path:
     from app.services import accounts
     from app.services.importing import import_files
     from app.store.db import open_db
+    from app.store.schema import known
 
     csv_path, _facts = bench_import.ensure_csv(rows, seed)
+    # named after the schema too: a ledger cached by a build with other migrations (another
+    # branch) is refused by open_db as "of a newer Diamond Ledger"
+    schema = hashlib.sha1("|".join(known()).encode()).hexdigest()[:8]
     path = csv_path.with_name(f"ledger_{rows}_s{seed}_v{bench_import.GENERATOR_VERSION}"
-                              f".{LEDGER_VERSION}.sqlite3")
+                              f".{LEDGER_VERSION}_{schema}.sqlite3")
     if path.exists():
         migrate_quietly(path)
         return path
