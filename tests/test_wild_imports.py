@@ -327,3 +327,34 @@ def test_rows_rejected_for_a_missing_gift_go_in_after_the_gift_is_added_and_retr
     assert cli("summary")["coins"] == 0
     assert main(["retry", import_id, *db_arg]) == 1
     assert "was undone" in capsys.readouterr().err
+
+
+# ---- imported before -------------------------------------------------------------------------
+
+def test_the_dialog_knows_a_file_imported_before_and_offers_its_mapping(tmp_path: Path) -> None:
+    from app.services import preview as pv
+    db = ledger(tmp_path)  # a US account: month first unless told
+    path = FIXTURES / "reimport" / "day_first_dates.csv"
+    [first] = import_files(db, [path], options={"date_format": "dmy"})
+    again = pv.preview(db, path, pv.Choices())
+    assert again.before is not None and again.before.import_id == first.import_id
+    assert again.before.text().startswith(f"imported before as #{first.import_id} on 20")
+    assert again.choices.options == {"date_format": "dmy"}
+    assert again.sections[0].mapping.date_format == "dmy" and again.warning == ""
+    counts = pv.dry_run(db, path, again.choices, lambda _d, _t: None, lambda: False)
+    assert (counts.new, counts.duplicate) == (0, 3)
+    other = pv.preview(db, path, pv.Choices(options={"date_format": "mdy"}))
+    assert other.warning.startswith(f"This file was imported before as #{first.import_id}")
+    assert "would count its rows a second time" in other.warning
+    counts = pv.dry_run(db, path, other.choices, lambda _d, _t: None, lambda: False)
+    assert counts.new == 3  # what the warning is about
+
+
+def test_the_command_line_notes_the_same_earlier_import(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    db = ["--db", str(tmp_path / "l.sqlite3")]
+    path = str(FIXTURES / "reimport" / "day_first_dates.csv")
+    assert main(["import", path, "--date-format", "dmy", *db]) == 0
+    assert main(["import", path, *db]) == 0
+    assert "note: this file was imported before (import #1)" in capsys.readouterr().out
