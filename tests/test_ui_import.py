@@ -362,3 +362,37 @@ def test_a_file_imported_before_is_said_so_with_its_mapping_chosen_and_a_warning
     assert gift_count(ledger) == 3  # nothing imported a second time
     assert dialog.setup_page.isVisible()
     dialog.close()
+
+
+def test_dates_no_value_decides_are_asked_about_with_an_example(qtbot, ledger, db_path):
+    path = Path(__file__).parent / "fixtures" / "reimport" / "day_first_dates.csv"
+    dialog = open_dialog(qtbot, db_path, path)
+    assert dialog.date_question.isVisibleTo(dialog)
+    assert dialog.date_question.text() == "03/08/2026 20:15 = 3 Aug or 8 Mar?"
+    assert [b.text() for b in dialog.date_buttons] == ["3 Aug (day first)",
+                                                        "8 Mar (month first)"]
+    assert dialog.rows.index(0, 1).data().startswith("2026-03-08")  # the region's way
+    with qtbot.waitSignal(dialog.counts_updated, timeout=20_000):
+        dialog.date_buttons[0].click()
+    assert dialog.date_format.currentData() == "dmy"
+    assert not dialog.date_question.isVisibleTo(dialog)
+    assert dialog.rows.index(0, 1).data() == "2026-08-03 20:15:00"
+    dialog.close()
+
+
+def test_the_date_answer_is_saved_in_the_profile_the_file_was_read_with(qtbot, ledger,
+                                                                         db_path):
+    import json
+
+    from app.services import preview as pv
+    path = Path(__file__).parent / "fixtures" / "reimport" / "day_first_dates.csv"
+    pv.save_profile(ledger, "gift report", path, pv.Choices())
+    dialog = open_dialog(qtbot, db_path, path)
+    assert dialog.date_question.isVisibleTo(dialog)
+    with qtbot.waitSignal(dialog.profile_saved, timeout=20_000):
+        dialog.date_buttons[1].click()
+    qtbot.waitUntil(dialog.idle, timeout=20_000)
+    saved = json.loads(queries.profile(ledger, "gift report")["mapping"])
+    assert saved["date_format"] == "mdy"
+    assert not dialog.date_question.isVisibleTo(dialog)
+    dialog.close()

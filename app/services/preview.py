@@ -7,6 +7,8 @@ dialog promises is what the import does.
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -58,6 +60,8 @@ class Section:
     rows: list[tuple[str, ...]]  # the first records as they will be stored, as text
     samples: dict[str, str]  # column -> its first non-empty value in the file
     notes: tuple[str, ...] = ()  # how the reader read the file ("Coins are row totals: ...")
+    date_question: str = ""  # "03/11/2026 = 3 Nov or 11 Mar?" when no value decides
+    date_answers: tuple[tuple[str, str], ...] = ()  # (button text, date_format)
 
 
 @dataclass(frozen=True)
@@ -228,9 +232,19 @@ def _section(item: importing.Prepared, timezone: str) -> Section:
     zone = ZoneInfo(timezone)
     rows = [tuple(_cell(names[i], row[i], zone) for i in shown)
             for row in islice(item.rows, PREVIEW_ROWS)]
+    example = item.feedback.decided.get("ambiguous_date", "")
+    question, answers = date_question(example) if example else ("", ())
     return Section(item.kind, dict(item.table.info), list(item.table.header), item.mapping,
                    tuple(names[i] for i in shown), rows, _samples(item.table),
-                   tuple(dict.fromkeys(item.feedback.notes)))
+                   tuple(dict.fromkeys(item.feedback.notes)), question, answers)
+
+
+def date_question(example: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """'03/11/2026 = 3 Nov or 11 Mar?' and its two answers, for a date no value decides."""
+    a, b = (int(n) for n in re.findall(r"\d+", example)[:2])
+    day_first, month_first = f"{a} {calendar.month_abbr[b]}", f"{b} {calendar.month_abbr[a]}"
+    return (f"{example} = {day_first} or {month_first}?",
+            ((f"{day_first} (day first)", "dmy"), (f"{month_first} (month first)", "mdy")))
 
 
 def _bare_sections(db: Database, path: Path, choices: Choices) -> list[Section]:

@@ -325,6 +325,15 @@ class ImportDialog(QDialog):
         self.notes.setWordWrap(True)
         self.before = named(QLabel(), "cardDetail")
         self.before.setWordWrap(True)
+        self.date_question = named(QLabel(), "cardDetail")
+        self.date_buttons = [QPushButton(), QPushButton()]
+        self._date_answers: tuple[tuple[str, str], ...] = ()
+        self._date_profile = ""
+        question = QHBoxLayout()
+        question.addWidget(self.date_question, 1)
+        for index, button in enumerate(self.date_buttons):
+            button.clicked.connect(partial(self._date_answered, index))
+            question.addWidget(button)
         self.counts = named(QLabel(), "cardHeading")
         self.counts.setWordWrap(True)
         layout = QVBoxLayout(card)
@@ -333,6 +342,7 @@ class ImportDialog(QDialog):
                                       "stored"), "cardHeading"))
         layout.addWidget(self.table, 1)
         layout.addWidget(self.before)
+        layout.addLayout(question)
         layout.addWidget(self.problem)
         layout.addWidget(self.notes)
         layout.addWidget(self.counts)
@@ -485,12 +495,35 @@ class ImportDialog(QDialog):
             "not hold are added." if result.before else ""))
         self.before.setProperty("tone", "bad" if result.warning else "")
         self.before.setVisible(bool(self.before.text()))
+        self._show_date_question(result.sections[0] if result.sections else None)
         self.notes.setText("\n".join(note for sec in result.sections for note in sec.notes))
         self.notes.setVisible(bool(self.notes.text()))
         self.counts.setText("" if not result.error else "Nothing from this file can be "
                             "imported as it is mapped now.")
         self.save_button.setEnabled(not result.error and len(result.sections) == 1)
         self.mapping.setEnabled(len(result.sections) <= 1)
+
+    def _show_date_question(self, section: pv.Section | None) -> None:
+        """Ask which order dates like 03/11/2026 are in when no value in the file tells."""
+        self._date_answers = section.date_answers if section else ()
+        self._date_profile = section.mapping.name if section else ""  # the profile read with
+        self.date_question.setText(section.date_question if section else "")
+        self.date_question.setVisible(bool(self._date_answers))
+        for button, answer in zip(self.date_buttons, self._date_answers or (("", ""),) * 2,
+                                  strict=True):
+            button.setText(answer[0])
+            button.setVisible(bool(self._date_answers))
+
+    def _date_answered(self, index: int) -> None:
+        """The creator's answer becomes the file's date format, and its profile's if it has
+        one (so the next file of that shape is not asked again)."""
+        self._choose(options={**self.choices().options,
+                              "date_format": self._date_answers[index][1]})
+        path, choices, name = self.current, self.choices(), self._date_profile
+        if name:
+            self.save_worker = self._run(
+                lambda db, _p, _c: pv.save_profile(db, name, path, choices),
+                self._profile_saved, self._show_failure)
 
     def _show_facts(self, result: pv.Preview) -> None:
         section = result.sections[0] if result.sections else None
