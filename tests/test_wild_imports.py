@@ -358,3 +358,34 @@ def test_the_command_line_notes_the_same_earlier_import(tmp_path: Path,
     assert main(["import", path, "--date-format", "dmy", *db]) == 0
     assert main(["import", path, *db]) == 0
     assert "note: this file was imported before (import #1)" in capsys.readouterr().out
+
+
+@settings(max_examples=12, deadline=None)
+@given(names=st.lists(st.sampled_from(["Rose", "Moon Castle", "Star Pie"]), min_size=1,
+                      max_size=12))
+def test_retry_adds_exactly_the_rows_that_now_pass_once_and_undo_takes_them_all(
+        names: list[str]) -> None:
+    import tempfile
+
+    from app.services.catalogue import add_gift
+    from app.services.importing import undo
+    from app.services.retrying import retry
+    with tempfile.TemporaryDirectory() as folder:
+        db = ledger(Path(folder))
+        lines = [f"2026-09-05 19:{i:02d}:00,fan{i},{name},2" for i, name in enumerate(names)]
+        path = write(Path(folder) / "log.csv", "time,sender,gift,count\n" + "\n".join(lines))
+        [report] = import_files(db, [path])
+        add_gift(db, "Moon Castle", 300, 990100)
+        first = retry(db, report.import_id)
+        assert first.inserted == names.count("Moon Castle")
+        assert first.rejected == names.count("Star Pie")
+        coins = sum(g["coins_total"] for g in gifts(db))
+        assert coins == 2 * names.count("Rose") + 600 * names.count("Moon Castle")
+        assert retry(db, report.import_id).inserted == 0
+        assert sum(g["coins_total"] for g in gifts(db)) == coins
+        hourly = db.execute("SELECT coalesce(sum(coins), 0) FROM gift_hourly").fetchone()[0]
+        assert hourly == coins  # the rollups the charts read moved with the rows
+        undo(db, report.import_id)
+        assert gifts(db) == []
+        assert db.execute("SELECT count(*) FROM gift_hourly").fetchone()[0] == 0
+        db.close()
