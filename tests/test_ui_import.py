@@ -340,3 +340,59 @@ def test_the_dialog_shows_how_the_coins_are_read_and_with_what_evidence(qtbot, l
             in dialog.notes.text())
     assert dialog.counts.text() == "48 new \u00b7 0 duplicate \u00b7 2 rejected"
     dialog.close()
+
+
+def test_a_file_imported_before_is_said_so_with_its_mapping_chosen_and_a_warning_before_another(
+        qtbot, ledger, db_path, monkeypatch):
+    from app.ui.dialogs import confirm
+    path = Path(__file__).parent / "fixtures" / "reimport" / "day_first_dates.csv"
+    [first] = import_files(ledger, [path], options={"date_format": "dmy"})
+    dialog = open_dialog(qtbot, db_path, path)
+    assert dialog.before.text().startswith(
+        f"This file was imported before as #{first.import_id} on 20")
+    assert dialog.date_format.currentData() == "dmy"  # that import's mapping, preselected
+    assert dialog.counts.text().startswith("0 new \u00b7 3 duplicate")
+    with qtbot.waitSignal(dialog.counts_updated, timeout=20_000):
+        dialog.date_format.setCurrentIndex(dialog.date_format.findData("mdy"))
+    assert "would count its rows a second time" in dialog.before.text()
+    asked: list[str] = []
+    monkeypatch.setattr(confirm, "ask", lambda _p, _t, text, _a="": asked.append(text) or False)
+    dialog.import_button.click()
+    assert len(asked) == 1 and "day_first_dates.csv: This file was imported before" in asked[0]
+    assert gift_count(ledger) == 3  # nothing imported a second time
+    assert dialog.setup_page.isVisible()
+    dialog.close()
+
+
+def test_dates_no_value_decides_are_asked_about_with_an_example(qtbot, ledger, db_path):
+    path = Path(__file__).parent / "fixtures" / "reimport" / "day_first_dates.csv"
+    dialog = open_dialog(qtbot, db_path, path)
+    assert dialog.date_question.isVisibleTo(dialog)
+    assert dialog.date_question.text() == "03/08/2026 20:15 = 3 Aug or 8 Mar?"
+    assert [b.text() for b in dialog.date_buttons] == ["3 Aug (day first)",
+                                                        "8 Mar (month first)"]
+    assert dialog.rows.index(0, 1).data().startswith("2026-03-08")  # the region's way
+    with qtbot.waitSignal(dialog.counts_updated, timeout=20_000):
+        dialog.date_buttons[0].click()
+    assert dialog.date_format.currentData() == "dmy"
+    assert not dialog.date_question.isVisibleTo(dialog)
+    assert dialog.rows.index(0, 1).data() == "2026-08-03 20:15:00"
+    dialog.close()
+
+
+def test_the_date_answer_is_saved_in_the_profile_the_file_was_read_with(qtbot, ledger,
+                                                                         db_path):
+    import json
+
+    from app.services import preview as pv
+    path = Path(__file__).parent / "fixtures" / "reimport" / "day_first_dates.csv"
+    pv.save_profile(ledger, "gift report", path, pv.Choices())
+    dialog = open_dialog(qtbot, db_path, path)
+    assert dialog.date_question.isVisibleTo(dialog)
+    with qtbot.waitSignal(dialog.profile_saved, timeout=20_000):
+        dialog.date_buttons[1].click()
+    qtbot.waitUntil(dialog.idle, timeout=20_000)
+    saved = json.loads(queries.profile(ledger, "gift report")["mapping"])
+    assert saved["date_format"] == "mdy"
+    assert not dialog.date_question.isVisibleTo(dialog)
+    dialog.close()

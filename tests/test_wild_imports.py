@@ -327,3 +327,65 @@ def test_rows_rejected_for_a_missing_gift_go_in_after_the_gift_is_added_and_retr
     assert cli("summary")["coins"] == 0
     assert main(["retry", import_id, *db_arg]) == 1
     assert "was undone" in capsys.readouterr().err
+
+
+# ---- imported before -------------------------------------------------------------------------
+
+def test_the_dialog_knows_a_file_imported_before_and_offers_its_mapping(tmp_path: Path) -> None:
+    from app.services import preview as pv
+    db = ledger(tmp_path)  # a US account: month first unless told
+    path = FIXTURES / "reimport" / "day_first_dates.csv"
+    [first] = import_files(db, [path], options={"date_format": "dmy"})
+    again = pv.preview(db, path, pv.Choices())
+    assert again.before is not None and again.before.import_id == first.import_id
+    assert again.before.text().startswith(f"imported before as #{first.import_id} on 20")
+    assert again.choices.options == {"date_format": "dmy"}
+    assert again.sections[0].mapping.date_format == "dmy" and again.warning == ""
+    counts = pv.dry_run(db, path, again.choices, lambda _d, _t: None, lambda: False)
+    assert (counts.new, counts.duplicate) == (0, 3)
+    other = pv.preview(db, path, pv.Choices(options={"date_format": "mdy"}))
+    assert other.warning.startswith(f"This file was imported before as #{first.import_id}")
+    assert "would count its rows a second time" in other.warning
+    counts = pv.dry_run(db, path, other.choices, lambda _d, _t: None, lambda: False)
+    assert counts.new == 3  # what the warning is about
+
+
+def test_the_command_line_notes_the_same_earlier_import(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    db = ["--db", str(tmp_path / "l.sqlite3")]
+    path = str(FIXTURES / "reimport" / "day_first_dates.csv")
+    assert main(["import", path, "--date-format", "dmy", *db]) == 0
+    assert main(["import", path, *db]) == 0
+    assert "note: this file was imported before (import #1)" in capsys.readouterr().out
+
+
+@settings(max_examples=12, deadline=None)
+@given(names=st.lists(st.sampled_from(["Rose", "Moon Castle", "Star Pie"]), min_size=1,
+                      max_size=12))
+def test_retry_adds_exactly_the_rows_that_now_pass_once_and_undo_takes_them_all(
+        names: list[str]) -> None:
+    import tempfile
+
+    from app.services.catalogue import add_gift
+    from app.services.importing import undo
+    from app.services.retrying import retry
+    with tempfile.TemporaryDirectory() as folder:
+        db = ledger(Path(folder))
+        lines = [f"2026-09-05 19:{i:02d}:00,fan{i},{name},2" for i, name in enumerate(names)]
+        path = write(Path(folder) / "log.csv", "time,sender,gift,count\n" + "\n".join(lines))
+        [report] = import_files(db, [path])
+        add_gift(db, "Moon Castle", 300, 990100)
+        first = retry(db, report.import_id)
+        assert first.inserted == names.count("Moon Castle")
+        assert first.rejected == names.count("Star Pie")
+        coins = sum(g["coins_total"] for g in gifts(db))
+        assert coins == 2 * names.count("Rose") + 600 * names.count("Moon Castle")
+        assert retry(db, report.import_id).inserted == 0
+        assert sum(g["coins_total"] for g in gifts(db)) == coins
+        hourly = db.execute("SELECT coalesce(sum(coins), 0) FROM gift_hourly").fetchone()[0]
+        assert hourly == coins  # the rollups the charts read moved with the rows
+        undo(db, report.import_id)
+        assert gifts(db) == []
+        assert db.execute("SELECT count(*) FROM gift_hourly").fetchone()[0] == 0
+        db.close()

@@ -25,6 +25,7 @@ from app.importers.fields import Mapping, norm
 from app.importers.sources import Block, Table, table_blocks
 from app.importers.values import (
     INT64_MAX,
+    NUMERIC_RE,
     DateFormat,
     detect_date_format,
     detect_decimal_mark,
@@ -120,6 +121,9 @@ class _Frame:
         if fmt.note:
             self.fb.notes.append(f"dates: {fmt.note}")
         self.fb.decided["date_format"] = fmt.kind
+        example = _undecided_example(values) if fmt.ambiguous else None
+        if example:
+            self.fb.decided["ambiguous_date"] = example  # to ask the creator about
         tz = self.mapping.timezone or self.ctx.timezone
         self.time_format = (fmt, tz)
         return make_time_parser(fmt, tz)
@@ -200,6 +204,15 @@ class _Frame:
     def cell(self, cells: list[str], fld: str) -> str:
         i = self.index.get(fld)
         return "" if i is None else _text(cells[i].strip())
+
+
+def _undecided_example(values: list[str]) -> str | None:
+    """A date such as 03/11/2026 when no value decides day/month order (none has a number
+    above 12 in either place); None when one does, or none is written so."""
+    found = [(v.strip(), m) for v in values if (m := NUMERIC_RE.match(v.strip()))]
+    if not found or any(int(m["a"]) > 12 or int(m["b"]) > 12 for _v, m in found):
+        return None
+    return next((v for v, m in found if m["a"] != m["b"]), found[0][0])
 
 
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -274,8 +275,8 @@ def run(db: Database, item: Prepared, account: dict[str, Any], *,
     details["header"] = list(item.table.header)
     details["mapping"] = json.loads(item.mapping.to_json())
     details["decided"] = dict(fb.decided)
-    earlier = [i for i in batches.find_by_sha(db, item.table.sha256(), account["id"], item.kind)
-               if i != result.import_id]
+    earlier = [i["id"] for i in earlier_imports(db, item.table.sha256(), account["id"],
+                                                 item.kind) if i["id"] != result.import_id]
     if earlier:
         details["imported_before"] = earlier
     if not dry_run:
@@ -285,6 +286,33 @@ def run(db: Database, item: Prepared, account: dict[str, Any], *,
     return ImportReport(None if dry_run else result.import_id, file, item.kind,
                         result.rows, result.inserted, result.duplicates, result.rejected,
                         result.skipped, result.folded, reported, details, dry_run)
+
+
+def earlier_imports(db: Database, sha256: str, account_id: int | None,
+                    kind: str | None = None) -> list[dict[str, Any]]:
+    """The live batches of the same bytes (a zip's table: of the same table) for the account,
+    oldest first: the CLI notes them after an import, the dialog before one."""
+    if account_id is None:
+        return []
+    return [b for b in batches.list_batches(db, account_id)
+            if b["sha256"] == sha256 and b["undone_at"] is None
+            and (kind is None or b["kind"] == kind)]
+
+
+def batch_mapping(batch: dict[str, Any]) -> Mapping:
+    """The mapping a batch was imported with (older batches kept only its columns)."""
+    details = json.loads(batch["details"] or "{}")
+    if isinstance(details.get("mapping"), dict):
+        return Mapping.from_json(json.dumps(details["mapping"]))
+    return Mapping(batch["kind"], dict(details.get("columns", {})), name=batch["profile"] or "")
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open_regular(path) as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ dialog promises is what the import does.
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,7 +21,7 @@ from sqlite_utils import Database
 
 from app.core.records import FIELDS
 from app.importers.base import CancelFn, ImportCancelled, ImportRefused, ProgressFn
-from app.importers.fields import Mapping, guess_mapping
+from app.importers.fields import SYNONYMS, Mapping, guess_mapping
 from app.importers.sources import Table
 from app.services import accounts, importing
 from app.store import queries
@@ -58,6 +60,20 @@ class Section:
     rows: list[tuple[str, ...]]  # the first records as they will be stored, as text
     samples: dict[str, str]  # column -> its first non-empty value in the file
     notes: tuple[str, ...] = ()  # how the reader read the file ("Coins are row totals: ...")
+    date_question: str = ""  # "03/11/2026 = 3 Nov or 11 Mar?" when no value decides
+    date_answers: tuple[tuple[str, str], ...] = ()  # (button text, date_format)
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """The latest live import of the same file (same bytes) into this account."""
+
+    import_id: int
+    day: str
+    mapping: Mapping
+
+    def text(self) -> str:
+        return f"imported before as #{self.import_id} on {self.day}"
 
 
 @dataclass(frozen=True)
@@ -68,6 +84,9 @@ class Preview:
     sections: list[Section]
     profiles: list[str]
     error: str = ""  # why the file cannot be imported as chosen ('' = it can)
+    before: Earlier | None = None
+    choices: Choices = field(default_factory=lambda: Choices())  # what the preview used
+    warning: str = ""  # importing as chosen would count the earlier import's rows twice
 
 
 @dataclass(frozen=True)
@@ -141,18 +160,62 @@ def preview(db: Database, path: Path, choices: Choices) -> Preview:
     """Detection, mapping and the first records of `path`; a refusal comes back as `error`."""
     account = accounts.resolve_for_import(db, None)
     names = [p["name"] for p in queries.profiles(db)]
+    before = earlier_import(db, path, account)
+    if before is not None and choices == Choices():
+        choices = choices_of(db, before.mapping)  # the mapping that import used
     try:
         prepared = _prepare(db, path, account, choices)
     except ImportRefused as exc:
         return Preview(path, account["handle"], account["timezone"],
-                       _bare_sections(db, path, choices), names, str(exc))
+                       _bare_sections(db, path, choices), names, str(exc), before, choices)
     sections = []
     for item in prepared:
         try:
             sections.append(_section(item, account["timezone"]))
         finally:
             _close(item.rows)
-    return Preview(path, account["handle"], account["timezone"], sections, names)
+    return Preview(path, account["handle"], account["timezone"], sections, names,
+                   before=before, choices=choices, warning=twice_warning(before, sections))
+
+
+def earlier_import(db: Database, path: Path, account: dict[str, Any]) -> Earlier | None:
+    """The latest import of this file's bytes (found as the CLI finds it after importing)."""
+    if not path.is_file():
+        return None
+    try:
+        sha = importing.file_sha256(path)
+    except OSError:
+        return None
+    found = importing.earlier_imports(db, sha, account["id"])
+    if not found:
+        return None
+    latest = found[-1]
+    return Earlier(latest["id"], str(latest["started_at"])[:10], importing.batch_mapping(latest))
+
+
+def choices_of(db: Database, mapping: Mapping) -> Choices:
+    """Choices that map a file as `mapping` does: its profile while it exists, else its
+    columns (the fields it left out unmapped) and reading options."""
+    options = {k: v for k, v in (("date_format", mapping.date_format),
+                                 ("decimal", mapping.decimal)) if v != "auto"}
+    if mapping.name and queries.profile(db, mapping.name) is not None:
+        return Choices(mapping.kind, mapping.name)
+    overrides = {f: mapping.columns.get(f, "") for f in SYNONYMS[mapping.kind]}
+    return Choices(mapping.kind, "", overrides, options)
+
+
+def twice_warning(before: Earlier | None, sections: list[Section]) -> str:
+    """A warning when the chosen mapping reads the file differently from the import it had:
+    its rows would not match the earlier ones and would be counted a second time."""
+    if before is None or not sections:
+        return ""
+    chosen, earlier = sections[0].mapping, before.mapping
+    if (chosen.kind, chosen.columns, chosen.date_format, chosen.decimal) == (
+            earlier.kind, earlier.columns, earlier.date_format, earlier.decimal):
+        return ""
+    return (f"This file was {before.text()} with another mapping: importing it with this one "
+            "would count its rows a second time. Undo #"
+            f"{before.import_id} first, or keep that import's mapping.")
 
 
 def _prepare(db: Database, path: Path, account: dict[str, Any], choices: Choices,
@@ -169,9 +232,19 @@ def _section(item: importing.Prepared, timezone: str) -> Section:
     zone = ZoneInfo(timezone)
     rows = [tuple(_cell(names[i], row[i], zone) for i in shown)
             for row in islice(item.rows, PREVIEW_ROWS)]
+    example = item.feedback.decided.get("ambiguous_date", "")
+    question, answers = date_question(example) if example else ("", ())
     return Section(item.kind, dict(item.table.info), list(item.table.header), item.mapping,
                    tuple(names[i] for i in shown), rows, _samples(item.table),
-                   tuple(dict.fromkeys(item.feedback.notes)))
+                   tuple(dict.fromkeys(item.feedback.notes)), question, answers)
+
+
+def date_question(example: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """'03/11/2026 = 3 Nov or 11 Mar?' and its two answers, for a date no value decides."""
+    a, b = (int(n) for n in re.findall(r"\d+", example)[:2])
+    day_first, month_first = f"{a} {calendar.month_abbr[b]}", f"{b} {calendar.month_abbr[a]}"
+    return (f"{example} = {day_first} or {month_first}?",
+            ((f"{day_first} (day first)", "dmy"), (f"{month_first} (month first)", "mdy")))
 
 
 def _bare_sections(db: Database, path: Path, choices: Choices) -> list[Section]:

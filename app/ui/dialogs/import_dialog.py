@@ -47,6 +47,7 @@ from sqlite_utils import Database
 
 from app.importers.fields import REQUIRED, SYNONYMS
 from app.services import preview as pv
+from app.ui.dialogs import confirm
 from app.ui.widgets.named import named
 from app.ui.worker import Worker, wait_for_workers
 
@@ -206,6 +207,7 @@ class ImportDialog(QDialog):
         self._ledger = ledger
         self._paths = [Path(p) for p in paths]
         self._choices: dict[Path, pv.Choices] = {p: pv.Choices() for p in self._paths}
+        self._warnings: dict[Path, str] = {}  # from each file's latest preview
         self._filling = False
         self.preview_worker: Worker | None = None
         self.count_worker: Worker | None = None
@@ -321,6 +323,17 @@ class ImportDialog(QDialog):
         self.problem.setWordWrap(True)
         self.notes = named(QLabel(), "cardDetail")
         self.notes.setWordWrap(True)
+        self.before = named(QLabel(), "cardDetail")
+        self.before.setWordWrap(True)
+        self.date_question = named(QLabel(), "cardDetail")
+        self.date_buttons = [QPushButton(), QPushButton()]
+        self._date_answers: tuple[tuple[str, str], ...] = ()
+        self._date_profile = ""
+        question = QHBoxLayout()
+        question.addWidget(self.date_question, 1)
+        for index, button in enumerate(self.date_buttons):
+            button.clicked.connect(partial(self._date_answered, index))
+            question.addWidget(button)
         self.counts = named(QLabel(), "cardHeading")
         self.counts.setWordWrap(True)
         layout = QVBoxLayout(card)
@@ -328,6 +341,8 @@ class ImportDialog(QDialog):
         layout.addWidget(named(QLabel(f"First {pv.PREVIEW_ROWS} records as they will be "
                                       "stored"), "cardHeading"))
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.before)
+        layout.addLayout(question)
         layout.addWidget(self.problem)
         layout.addWidget(self.notes)
         layout.addWidget(self.counts)
@@ -429,6 +444,8 @@ class ImportDialog(QDialog):
             self._show_failure)
 
     def _preview_ready(self, result: pv.Preview) -> None:
+        self._choices[result.path] = result.choices  # an earlier import's mapping, preselected
+        self._warnings[result.path] = result.warning
         self._show_preview(result)
         self.preview_updated.emit()
         if not result.error:
@@ -473,12 +490,40 @@ class ImportDialog(QDialog):
             self._filling = False
         self.problem.setText(result.error)
         self.problem.setVisible(bool(result.error))
+        self.before.setText(result.warning or (
+            f"This file was {result.before.text()}: its mapping is chosen, so only rows it did "
+            "not hold are added." if result.before else ""))
+        self.before.setProperty("tone", "bad" if result.warning else "")
+        self.before.setVisible(bool(self.before.text()))
+        self._show_date_question(result.sections[0] if result.sections else None)
         self.notes.setText("\n".join(note for sec in result.sections for note in sec.notes))
         self.notes.setVisible(bool(self.notes.text()))
         self.counts.setText("" if not result.error else "Nothing from this file can be "
                             "imported as it is mapped now.")
         self.save_button.setEnabled(not result.error and len(result.sections) == 1)
         self.mapping.setEnabled(len(result.sections) <= 1)
+
+    def _show_date_question(self, section: pv.Section | None) -> None:
+        """Ask which order dates like 03/11/2026 are in when no value in the file tells."""
+        self._date_answers = section.date_answers if section else ()
+        self._date_profile = section.mapping.name if section else ""  # the profile read with
+        self.date_question.setText(section.date_question if section else "")
+        self.date_question.setVisible(bool(self._date_answers))
+        for button, answer in zip(self.date_buttons, self._date_answers or (("", ""),) * 2,
+                                  strict=True):
+            button.setText(answer[0])
+            button.setVisible(bool(self._date_answers))
+
+    def _date_answered(self, index: int) -> None:
+        """The creator's answer becomes the file's date format, and its profile's if it has
+        one (so the next file of that shape is not asked again)."""
+        self._choose(options={**self.choices().options,
+                              "date_format": self._date_answers[index][1]})
+        path, choices, name = self.current, self.choices(), self._date_profile
+        if name:
+            self.save_worker = self._run(
+                lambda db, _p, _c: pv.save_profile(db, name, path, choices),
+                self._profile_saved, self._show_failure)
 
     def _show_facts(self, result: pv.Preview) -> None:
         section = result.sections[0] if result.sections else None
@@ -528,6 +573,10 @@ class ImportDialog(QDialog):
     # ---- import ----------------------------------------------------------------------------------
 
     def start_import(self) -> None:
+        warnings = [f"{p.name}: {self._warnings[p]}" for p in self._paths if self._warnings.get(p)]
+        if warnings and not confirm.ask(self, "Count rows twice?", "\n\n".join(warnings),
+                                        "Import anyway"):
+            return
         self._timer.stop()
         self._discard(self.preview_worker, self.count_worker)
         items = [(path, self.choices(path)) for path in self._paths]
