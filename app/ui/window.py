@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QGuiApplication,
     QHideEvent,
     QKeySequence,
     QShowEvent,
@@ -42,12 +43,13 @@ from app.ui import format as fmt
 from app.ui.charts import export as chart_export
 from app.ui.dialogs import errors
 from app.ui.dialogs.settings_dialog import SettingsChoice, SettingsDialog
+from app.ui.geometry import fit_on_screen
 from app.ui.pages.overview import OverviewPage
 from app.ui.resources import apply_theme, icon, pixmap, theme_charts
 from app.ui.settings import Settings
 from app.ui.widgets.elided import ElidedLabel
 from app.ui.widgets.named import named
-from app.ui.worker import Latest, Worker
+from app.ui.worker import Latest
 
 if TYPE_CHECKING:  # the import dialog and its services load on first use: start-up time
     from app.services.preview import Outcome
@@ -270,8 +272,8 @@ class MainWindow(QMainWindow):
         self._poll = QTimer(self, interval=WATCH_MS)
         self._poll.timeout.connect(self._look)
         watch = self._watch
-        if watch is not None:  # its connection closes on the worker, where it is used
-            self.destroyed.connect(lambda: Worker(lambda _p, _c: watch.close()).start())
+        if watch is not None:
+            self.destroyed.connect(lambda: watch.close())
 
     def _look(self, absorb: bool = False) -> None:
         """Ask the watch (on the worker). `absorb`: take the ledger as it is now as seen,
@@ -374,12 +376,23 @@ class MainWindow(QMainWindow):
         geometry = settings.get("window/geometry")
         if not geometry.isEmpty():
             self.restoreGeometry(geometry)
+            self.keep_on_screen()
         state = settings.get("window/state")
         if not state.isEmpty():
             self.restoreState(state)
         page = settings.get("window/last_page")
         if page in PAGES:
             self.show_page(PAGES.index(page))
+
+    def keep_on_screen(self) -> None:
+        """Bring a restored window inside the screen it is on (or the main one)."""
+        if self.isMaximized() or self.isFullScreen():
+            return
+        screen = (QGuiApplication.screenAt(self.geometry().center()) or self.screen()
+                  or QGuiApplication.primaryScreen())
+        fitted = fit_on_screen(self.geometry(), screen.availableGeometry())
+        if fitted != self.geometry():
+            self.setGeometry(fitted)
 
     def save_state(self, settings: Settings) -> None:
         settings.set("window/geometry", self.saveGeometry())

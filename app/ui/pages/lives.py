@@ -266,10 +266,12 @@ class Page(QWidget):
         self.bars_chart = LiveBarsChart()
         self.heatmap_chart = HeatmapChart()
         self.best = named(QLabel(), "chartLegend")
+        legend = named(QLabel(legend_html()), "chartLegend")
+        for label in (self.best, legend):
+            label.setWordWrap(True)  # a narrow window wraps the legends, the charts shrink
         row = QHBoxLayout()
         row.setSpacing(16)
-        row.addWidget(_card("Diamonds per LIVE", named(QLabel(legend_html()), "chartLegend"),
-                            self.bars_chart), 1)
+        row.addWidget(_card("Diamonds per LIVE", legend, self.bars_chart), 1)
         row.addWidget(_card("When going live pays", self.best, self.heatmap_chart), 1)
         return row
 

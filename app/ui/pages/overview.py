@@ -22,7 +22,7 @@ from app.core.planner import PACE_WINDOW_DAYS
 from app.services.dashboard import Dashboard, accounts_for_picker, overview
 from app.ui import format as fmt
 from app.ui.charts.earnings_chart import EarningsChartWidget, legend_html
-from app.ui.widgets.cards import ProgressCard, StatCard
+from app.ui.widgets.cards import CardRow, ProgressCard, StatCard
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
 from app.ui.widgets.page import empty_or_content, rates_line
@@ -57,11 +57,8 @@ class OverviewPage(QWidget):
         self.threshold_card = ProgressCard("Withdrawal threshold")
         self.period_card = StatCard("Last 30 days")
         self.forecast_card = StatCard("Threshold forecast")
-        cards = QHBoxLayout()
-        cards.setSpacing(16)
-        for card in (self.balance_card, self.threshold_card, self.period_card,
-                     self.forecast_card):
-            cards.addWidget(card, 1)
+        self.cards = CardRow([self.balance_card, self.threshold_card, self.period_card,
+                              self.forecast_card])
         layout = QVBoxLayout(content)
         layout.setContentsMargins(28, 24, 28, 24)
         layout.setSpacing(16)
@@ -74,7 +71,7 @@ class OverviewPage(QWidget):
         header.addLayout(titles, 1)
         header.addWidget(self._account_picker(), 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addLayout(header)
-        layout.addLayout(cards)
+        layout.addWidget(self.cards)
         layout.addWidget(self._chart_card(), 1)
         return content
 

@@ -40,7 +40,7 @@ from app.ui.charts.axes import DayAxis, UsdAxis
 from app.ui.charts.earnings_chart import COLORS, ThresholdLine, style_plot
 from app.ui.dialogs import confirm
 from app.ui.tablemodels import ROW_HEIGHT, Column, RowsModel, table_view
-from app.ui.widgets.cards import StatCard
+from app.ui.widgets.cards import CardRow, StatCard
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
 from app.ui.widgets.page import page_layout, rates_line, title_block
@@ -230,29 +230,23 @@ class Page(QWidget):
         content = named(QWidget(), "plannerContent")
         layout, self.subtitle = page_layout(content, "Planner")
         self.rates = rates_line(title_block(layout))
-        layout.addLayout(self._cards())
+        layout.addWidget(self._cards())
         middle = self.middle = QHBoxLayout()
         middle.setSpacing(16)
         middle.addWidget(self._chart_card(), 3)
         middle.addWidget(self._methods_card(), 8)
         layout.addLayout(middle, 1)
-        bottom = QHBoxLayout()
-        bottom.setSpacing(16)
-        for card in (self._wait_card(), self._goal_card(), self._calibrate_card()):
-            bottom.addWidget(card, 1)
-        layout.addLayout(bottom)
+        layout.addWidget(CardRow([self._wait_card(), self._goal_card(),
+                                  self._calibrate_card()]))
         return content
 
-    def _cards(self) -> QHBoxLayout:
+    def _cards(self) -> CardRow:
         self.balance_card = StatCard("Balance")
         self.minimum_card = StatCard("Minimum and daily cap")
         self.pending_card = StatCard("Pending payouts")
         self.when_card = StatCard("Withdraw")
-        row = QHBoxLayout()
-        row.setSpacing(16)
-        for card in (self.balance_card, self.minimum_card, self.pending_card, self.when_card):
-            row.addWidget(card, 1)
-        return row
+        return CardRow([self.balance_card, self.minimum_card, self.pending_card,
+                        self.when_card])
 
     def _chart_card(self) -> QFrame:
         card, layout = _card("When")

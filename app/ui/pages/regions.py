@@ -216,6 +216,8 @@ class Page(QWidget):
             self.fan_grid.addWidget(value, i, 1)
             self.fan_grid.addWidget(detail, i, 2)
         self.fan_grid.setColumnStretch(2, 1)
+        for _title, _value, detail in self.fan_labels:
+            detail.setWordWrap(True)  # a narrow window wraps the details, not the page
         self.fan_message = named(QLabel(), "tableNote")
         self.fan_message.setWordWrap(True)
         self.packs_note = named(QLabel(), "cardDetail")
@@ -230,7 +232,9 @@ class Page(QWidget):
         self.chart.setMinimumHeight(CHART_HEIGHT - 20)
         chart_column = QVBoxLayout()
         chart_column.setSpacing(4)
-        chart_column.addWidget(named(QLabel(legend_html()), "chartLegend"))
+        legend = named(QLabel(legend_html()), "chartLegend")
+        legend.setWordWrap(True)
+        chart_column.addWidget(legend)
         chart_column.addWidget(self.chart, 1)
         body = QWidget()
         row = QHBoxLayout(body)
