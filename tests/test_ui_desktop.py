@@ -22,6 +22,7 @@ from app.ui.geometry import fit_on_screen
 from app.ui.header_tips import TIPS
 from app.ui.resources import apply_theme
 from app.ui.settings import Settings
+from app.ui.widgets.empty_state import EmptyState
 from app.ui.window import PAGES, WATCH_MS, MainWindow
 from app.ui.worker import busy
 
@@ -232,3 +233,25 @@ def test_every_page_fits_1024_by_600_without_scrolling_sideways(qtbot, qapp, dem
         assert page.width() >= page.minimumSizeHint().width(), f"{name} is cut"
     assert window.overview.cards.columns == 2  # the four cards wrap into two rows
     apply_theme(qapp, "light")
+
+
+# ---- empty states --------------------------------------------------------------------------
+
+def test_an_empty_ledgers_pages_offer_import_and_the_demo_as_buttons(qtbot, db, monkeypatch):
+    from app.ui import window as window_module
+    from app.ui.dialogs import import_dialog
+    chosen, demos = [], []
+    monkeypatch.setattr(import_dialog, "choose_files", lambda parent: chosen.append(1) or [])
+    monkeypatch.setattr(window_module, "start_demo", lambda: demos.append(1) or True)
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.show()
+    for name in ("Overview", "Gifts", "Gifters", "Imports", "Planner", "Regions"):
+        window.show_page(PAGES.index(name))
+        empty = next(e for e in window.page(PAGES.index(name)).findChildren(EmptyState)
+                     if e.isVisible())
+        assert "diamond-ledger" not in empty.text()  # no command to type
+        qtbot.mouseClick(empty.import_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(empty.demo_button, Qt.MouseButton.LeftButton)
+    assert len(chosen) == len(demos) == 6
+

@@ -37,7 +37,6 @@ EMPTY_HEADING = "No earnings in this ledger yet"
 EMPTY_BODY = ("Import a gift log, LIVE list or payout file with <b>File \u203a Import</b> "
               "(Ctrl+I) or drop it on this window, or try the app on sample data, without "
               "touching this ledger:")
-EMPTY_COMMAND = "diamond-ledger --demo"
 
 
 class OverviewPage(QWidget):
@@ -46,7 +45,7 @@ class OverviewPage(QWidget):
         self._db = db
         self.dashboard: Dashboard | None = None
         self.account: str | None = None  # the handle shown; None until the first refresh
-        self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, EMPTY_COMMAND)
+        self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, demo=True)
         self.stack = empty_or_content(self, self.empty, self._content())
 
     def _content(self) -> QWidget:

@@ -50,7 +50,6 @@ EMPTY_HEADING = "Nothing to plan yet"
 EMPTY_BODY = ("Import a gift log, LIVE list or payout file with <b>File \u203a Import</b> "
               "(Ctrl+I); the planner then shows when and how to withdraw. Or try it on "
               "sample data:")
-EMPTY_COMMAND = "diamond-ledger --demo"
 FIXED_FEE_NOTE = "fixed fees apply to each withdrawal"
 SPREAD_COLUMN, LOCAL_COLUMN, SCHEDULE_LOCAL_COLUMN = 2, 6, 5
 
@@ -213,7 +212,7 @@ class Page(QWidget):
         self.today = today  # None: the real today (tests fix it)
         self.plan: Planner | None = None
         self._cal_default: QDate | None = None  # the payout day shown until one is chosen
-        self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, EMPTY_COMMAND)
+        self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, demo=True)
         self.content = self._content()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)

@@ -42,7 +42,6 @@ EMPTY_HEADING = "Nothing to compare yet"
 EMPTY_BODY = ("Import a gift log or LIVE list with <b>File \u203a Import</b> (Ctrl+I); this "
               "page then values your gifts under every region's rates. Or try it on sample "
               "data:")
-EMPTY_COMMAND = "diamond-ledger --demo"
 PERIOD_BUTTONS = {"30d": "30 days", "90d": "90 days", "year": "This year", "all": "All"}
 PAID, PAID_MORE, RECEIVED = "#94a3b8", "#cbd5e1", "#4338ca"
 BAR = 0.34  # of a month's slot, per bar
@@ -165,7 +164,7 @@ class Page(QWidget):
         self.today = today  # None: the real today (tests fix it)
         self.period_key = service.DEFAULT_PERIOD
         self.comparison: Comparison | None = None
-        self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, EMPTY_COMMAND)
+        self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, demo=True)
         # a scroll area: on a short window the table keeps its rows instead of being squeezed
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
