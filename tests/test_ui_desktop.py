@@ -7,15 +7,22 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from helpers import GIFT_HEADER, write
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QTableView
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QApplication, QLineEdit, QScrollArea, QTableView
 
 from app.services import importing
 from app.services.money_views import summary
 from app.ui import format as fmt
 from app.ui.dialogs import confirm
+from app.ui.geometry import fit_on_screen
 from app.ui.header_tips import TIPS
+from app.ui.resources import apply_theme
+from app.ui.settings import Settings
+from app.ui.widgets.empty_state import EmptyState
 from app.ui.window import PAGES, WATCH_MS, MainWindow
 from app.ui.worker import busy
 
@@ -165,3 +172,86 @@ def test_a_change_made_while_the_window_is_closed_shows_when_it_opens_again(
     balance = window.balance_label.text()
     window.show()
     qtbot.waitUntil(lambda: window.balance_label.text() != balance, timeout=2000)
+
+
+# ---- any screen ----------------------------------------------------------------------------
+
+@settings(max_examples=150, deadline=None)
+@given(x=st.integers(-5000, 5000), y=st.integers(-5000, 5000), w=st.integers(1, 6000),
+       h=st.integers(1, 6000), ax=st.integers(-2000, 2000), ay=st.integers(-2000, 2000),
+       aw=st.integers(640, 4000), ah=st.integers(480, 3000))
+def test_a_fitted_window_lies_inside_the_screen_and_one_already_inside_stays_put(
+        x, y, w, h, ax, ay, aw, ah):
+    available, frame = QRect(ax, ay, aw, ah), QRect(x, y, w, h)
+    fitted = fit_on_screen(frame, available)
+    assert available.contains(fitted)
+    assert fitted.width() == min(w, aw) and fitted.height() == min(h, ah)
+    if available.contains(frame):
+        assert fitted == frame
+
+
+def test_a_window_saved_off_screen_comes_back_on_the_screen(qtbot, demo_db):
+    settings = Settings()
+    first = MainWindow(demo_db, settings=settings)
+    qtbot.addWidget(first)
+    first.setGeometry(6000, 4000, 2600, 1900)  # on a big screen since unplugged
+    first.close()
+    second = MainWindow(demo_db, settings=settings)
+    qtbot.addWidget(second)
+    second.show()
+    available = second.screen().availableGeometry()
+    placed = second.geometry()
+    assert available.contains(placed.topLeft())
+    assert placed.width() <= max(available.width(), second.minimumSizeHint().width())
+    assert placed.height() <= max(available.height(), second.minimumSizeHint().height())
+    second.setGeometry(available.right() + 500, available.bottom() + 500, 900, 500)
+    second.keep_on_screen()  # what restoring does after Qt's own placement
+    assert available.contains(second.geometry().topLeft())
+    assert available.contains(second.geometry().bottomLeft())
+    second.close()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_every_page_fits_1024_by_600_without_scrolling_sideways(qtbot, qapp, demo_db, theme):
+    apply_theme(qapp, theme)  # as the app starts: the theme's padding and fonts count
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    window.show()
+    for index in range(len(PAGES)):
+        window.page(index)  # built: the narrowest the window can be counts every page
+    assert window.minimumSizeHint().width() <= 1024
+    assert window.minimumSizeHint().height() <= 600
+    window.resize(1024, 600)
+    qtbot.waitUntil(lambda: window.width() == 1024 and window.height() == 600)
+    for index, name in enumerate(PAGES):
+        window.show_page(index)
+        page = window.page(index)
+        qtbot.wait(20)  # layouts settle (cards re-wrap) after the page is shown
+        areas = page.findChildren(QScrollArea)
+        for area in areas:
+            assert not area.horizontalScrollBar().isVisible(), f"{name} scrolls sideways"
+        assert page.width() >= page.minimumSizeHint().width(), f"{name} is cut"
+    assert window.overview.cards.columns == 2  # the four cards wrap into two rows
+    apply_theme(qapp, "light")
+
+
+# ---- empty states --------------------------------------------------------------------------
+
+def test_an_empty_ledgers_pages_offer_import_and_the_demo_as_buttons(qtbot, db, monkeypatch):
+    from app.ui import window as window_module
+    from app.ui.dialogs import import_dialog
+    chosen, demos = [], []
+    monkeypatch.setattr(import_dialog, "choose_files", lambda parent: chosen.append(1) or [])
+    monkeypatch.setattr(window_module, "start_demo", lambda: demos.append(1) or True)
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.show()
+    for name in ("Overview", "Gifts", "Gifters", "Imports", "Planner", "Regions"):
+        window.show_page(PAGES.index(name))
+        empty = next(e for e in window.page(PAGES.index(name)).findChildren(EmptyState)
+                     if e.isVisible())
+        assert "diamond-ledger" not in empty.text()  # no command to type
+        qtbot.mouseClick(empty.import_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(empty.demo_button, Qt.MouseButton.LeftButton)
+    assert len(chosen) == len(demos) == 6
+

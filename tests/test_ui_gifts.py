@@ -243,7 +243,7 @@ def test_empty_ledger_pages_say_what_to_do(qtbot, db_path):
         for page_class in (gifts.Page, gifters.Page):
             page = _shown(qtbot, page_class(db))
             assert page.showing_empty_state
-            assert "diamond-ledger --demo" in page.empty.text()
+            assert "Open the demo" in page.empty.text()
             page.close()
     finally:
         db.close()

@@ -95,7 +95,7 @@ def test_empty_ledger_shows_what_to_do(qtbot, db_path):
         page = win.overview
         assert page.showing_empty_state
         assert page.stack.currentWidget().isVisibleTo(win)
-        assert "diamond-ledger --demo" in page.empty.text()
+        assert "Open the demo" in page.empty.text()
         assert "Import" in page.empty.text()
         win.close()
     finally:

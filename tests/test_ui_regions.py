@@ -116,7 +116,7 @@ def test_an_empty_ledger_shows_what_to_do(qtbot, db):
     qtbot.addWidget(empty)
     empty.refresh()
     assert empty.showing_empty_state
-    assert "diamond-ledger --demo" in empty.empty.text()
+    assert "Open the demo" in empty.empty.text()
 
 
 def test_the_window_lists_regions_after_the_planner(qtbot, demo_db):

@@ -27,7 +27,7 @@ from app.ui.reports.pdf import write_pdf  # noqa: E402
 from app.ui.window import MainWindow  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("no_leaked_windows")
-BAR = np.array([0x81, 0x8C, 0xF8])  # the charts' bar colour (#818cf8); nothing else uses it
+BAR = np.array([0x78, 0x80, 0xF5])  # the charts' bar colour (#7880f5); nothing else uses it
 
 
 def render_pages(pdf: Path, folder: Path, scale: float = 1.5) -> list[np.ndarray]:

@@ -8,6 +8,7 @@ microseconds, so the window can ask twice a second (on its worker, off the GUI t
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -16,10 +17,14 @@ from app.store.db import data_version, db_file, watch_connection
 
 
 class LedgerWatch:
+    """Looks on the worker, closes from any thread (the window's end): a lock keeps the two
+    apart."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self._conn: sqlite3.Connection | None = None
         self._seen: int | None = None
+        self._lock = threading.Lock()
 
     @classmethod
     def of(cls, db: Database) -> LedgerWatch | None:
@@ -30,14 +35,18 @@ class LedgerWatch:
 
     def changed(self) -> bool:
         """True when a commit happened since the last look (never on the first look)."""
-        if self._conn is None:
-            self._conn = watch_connection(self.path)
-        version = data_version(self._conn)
-        moved = self._seen is not None and version != self._seen
-        self._seen = version
-        return moved
+        with self._lock:
+            if self._conn is None:
+                self._conn = watch_connection(self.path)
+            version = data_version(self._conn)
+            moved = self._seen is not None and version != self._seen
+            self._seen = version
+            return moved
 
     def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        """Let go of the file; a later look opens it again and starts over."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+                self._seen = None  # another connection's counts are not comparable

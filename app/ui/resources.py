@@ -136,7 +136,7 @@ def theme_charts(root: QWidget, theme: str | None = None) -> None:
                 _theme_text(item, theme, colors)
             elif isinstance(item, pg.ColorBarItem):
                 _theme_colorbar(item, theme)
-            elif isinstance(item, pg.PlotCurveItem | pg.BarGraphItem):
+            elif _is_series(item):
                 _theme_series(item, theme)
     for legend in root.findChildren(QLabel, "chartLegend"):
         _theme_legend(legend, theme)
@@ -186,8 +186,26 @@ def _theme_text(item: pg.TextItem, theme: str, colors: ChartColors) -> None:
 DARK_SERIES = {"#4338ca": "#a5b4fc", "#cbd5e1": "#4b5563"}
 
 
+def _is_series(item: Any) -> bool:
+    """A data line or bars; a curve inside a PlotDataItem is themed through its owner."""
+    if isinstance(item, pg.PlotDataItem | pg.BarGraphItem):
+        return True
+    return isinstance(item, pg.PlotCurveItem) and not isinstance(item.parentItem(),
+                                                                 pg.PlotDataItem)
+
+
 def _theme_series(item: Any, theme: str) -> None:
-    """A curve's pen or a bar's brush whose light colour is listed in DARK_SERIES."""
+    """A curve's pen or a bar's brush whose light colour is listed in DARK_SERIES. A line
+    drawn through a PlotDataItem gets its pen there: the curve inside takes that pen again
+    at every setData (a range button, a refresh), so a pen set on the curve alone is lost."""
+    if isinstance(item, pg.PlotDataItem):
+        light = _remember(item, lambda d: pg.mkPen(d.opts["pen"]))
+        swap = DARK_SERIES.get(light.color().name())
+        if swap is not None:
+            dark = pg.mkPen(light)
+            dark.setColor(QColor(swap))
+            item.setPen(dark if theme == "dark" else light)
+        return
     if isinstance(item, pg.PlotCurveItem):
         pen = _remember(item, lambda c: pg.mkPen(c.opts["pen"]))
         swap = DARK_SERIES.get(pen.color().name())

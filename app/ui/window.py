@@ -6,16 +6,18 @@ Given its Settings, it comes back where it was closed (geometry, page) and keeps
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData, QSize, Qt, QTimer
+from PySide6.QtCore import QMimeData, QProcess, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QGuiApplication,
     QHideEvent,
     QKeySequence,
     QShowEvent,
@@ -42,12 +44,14 @@ from app.ui import format as fmt
 from app.ui.charts import export as chart_export
 from app.ui.dialogs import errors
 from app.ui.dialogs.settings_dialog import SettingsChoice, SettingsDialog
+from app.ui.geometry import fit_on_screen
 from app.ui.pages.overview import OverviewPage
 from app.ui.resources import apply_theme, icon, pixmap, theme_charts
 from app.ui.settings import Settings
 from app.ui.widgets.elided import ElidedLabel
+from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
-from app.ui.worker import Latest, Worker
+from app.ui.worker import Latest
 
 if TYPE_CHECKING:  # the import dialog and its services load on first use: start-up time
     from app.services.preview import Outcome
@@ -65,6 +69,11 @@ def build_page(name: str, db: Database) -> QWidget:
     return page
 DEFAULT_SIZE = QSize(1280, 800)
 WATCH_MS = 500  # how often the ledger is asked about changes made elsewhere
+
+
+def start_demo() -> bool:
+    """`diamond-ledger --demo` as a process of its own (this window's ledger is untouched)."""
+    return QProcess.startDetached(sys.executable, ["-m", "app", "--demo"])[0]
 
 
 def dropped_files(mime: QMimeData) -> list[Path]:
@@ -91,6 +100,7 @@ class MainWindow(QMainWindow):
         self.import_dialog: ImportDialog | None = None
         self.setAcceptDrops(True)
         self.overview = OverviewPage(db)
+        self._connect_empty_states(self.overview)
         chart_export.install(self.overview)  # right-click a chart: export as PNG or SVG
         # pages other than the Overview are built when first shown (start-up time: building
         # them all cost 160 ms of a 1.3 s cold start); until then the stack holds a stand-in
@@ -212,6 +222,7 @@ class MainWindow(QMainWindow):
             changed = getattr(built, "ledger_changed", None)  # a page that writes says so
             if changed is not None:
                 changed.connect(self.refresh_all)
+            self._connect_empty_states(built)
             refresh = getattr(built, "refresh", None)
             if refresh is not None:
                 refresh()
@@ -270,8 +281,8 @@ class MainWindow(QMainWindow):
         self._poll = QTimer(self, interval=WATCH_MS)
         self._poll.timeout.connect(self._look)
         watch = self._watch
-        if watch is not None:  # its connection closes on the worker, where it is used
-            self.destroyed.connect(lambda: Worker(lambda _p, _c: watch.close()).start())
+        if watch is not None:
+            self.destroyed.connect(lambda: watch.close())
 
     def _look(self, absorb: bool = False) -> None:
         """Ask the watch (on the worker). `absorb`: take the ledger as it is now as seen,
@@ -286,6 +297,17 @@ class MainWindow(QMainWindow):
         if changed and not absorbed:
             self.refresh_all()
 
+
+    def _connect_empty_states(self, page: QWidget) -> None:
+        """A page's "nothing here yet" buttons: File > Import, or the demo in a new window."""
+        for empty in page.findChildren(EmptyState):
+            empty.import_requested.connect(self.open_import)
+            empty.demo_requested.connect(self.open_demo)
+
+    def open_demo(self) -> None:
+        """A second window on the sample data, in its own process and temporary ledger."""
+        if not start_demo():
+            self.statusBar().showMessage("The demo could not be started", 5000)
 
     def open_report(self) -> None:
         """File > Save Report: imported on first use (the PDF writer is not needed to start)."""
@@ -374,12 +396,23 @@ class MainWindow(QMainWindow):
         geometry = settings.get("window/geometry")
         if not geometry.isEmpty():
             self.restoreGeometry(geometry)
+            self.keep_on_screen()
         state = settings.get("window/state")
         if not state.isEmpty():
             self.restoreState(state)
         page = settings.get("window/last_page")
         if page in PAGES:
             self.show_page(PAGES.index(page))
+
+    def keep_on_screen(self) -> None:
+        """Bring a restored window inside the screen it is on (or the main one)."""
+        if self.isMaximized() or self.isFullScreen():
+            return
+        screen = (QGuiApplication.screenAt(self.geometry().center()) or self.screen()
+                  or QGuiApplication.primaryScreen())
+        fitted = fit_on_screen(self.geometry(), screen.availableGeometry())
+        if fitted != self.geometry():
+            self.setGeometry(fitted)
 
     def save_state(self, settings: Settings) -> None:
         settings.set("window/geometry", self.saveGeometry())

@@ -24,7 +24,7 @@ from app.ui.charts.crosshair import Crosshair
 
 AXIS_WIDTH = 64
 COLORS: dict[str, Any] = {
-    "bars": "#818cf8", "balance": "#4338ca", "fill": (67, 56, 202, 30),
+    "bars": "#7880f5", "balance": "#4338ca", "fill": (67, 56, 202, 30),
     "band": (67, 56, 202, 22), "band_edge": (67, 56, 202, 70), "threshold": "#d97706",
     "payout": "#e11d48", "axis": "#6b7280", "line": "#d1d5db", "crosshair": "#9ca3af",
     "text": "#111827"}

@@ -40,7 +40,6 @@ EMPTY_HEADING = "No gifters yet"
 EMPTY_BODY = ("Once a gift log is imported, everyone who sent you a gift is ranked here: "
               "coins, diamonds and dollars sent, LIVEs joined, first and last gift. Or try "
               "the app on sample data, without touching this ledger:")
-EMPTY_COMMAND = "diamond-ledger --demo"
 COLUMN_WIDTHS = (56, 0, 96, 96, 96, 72, 66, 118, 118)  # the gifter's name takes the rest
 HISTORY_HEIGHT = 230
 # Below this many gifts the page reads on the GUI thread: the leaderboard of 10,000 gifts
@@ -123,7 +122,7 @@ class Page(LoadsWhenShown, QWidget):
         self.histories.finished.connect(self._history_ready)
         self.histories.failed.connect(self._history_failed)
         self.model = GifterTableModel(self)
-        self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, EMPTY_COMMAND)
+        self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, demo=True)
         self.stack = empty_or_content(self, self.empty, self._content())
         self.busy = named(QLabel(), "busyLabel")
         self.busy.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -46,7 +46,6 @@ EMPTY_HEADING = "No gifts in this ledger yet"
 EMPTY_BODY = ("Import a gift log (a gift logger's CSV or TikTok's data download) and every "
               "gift shows up here, searchable by day, gifter and gift. Or try the app on "
               "sample data, without touching this ledger:")
-EMPTY_COMMAND = "diamond-ledger --demo"
 ANY_DAY = QDate(2000, 1, 1)  # a date edit at its minimum shows "Any day"
 SEARCH_DELAY_MS = 250
 COPY_LIMIT = 10_000
@@ -177,7 +176,7 @@ class Page(LoadsWhenShown, QWidget):
         self._db = db
         self._sender: tuple[str, str] | None = None  # (key, name) of the sender filter
         self.model = GiftTableModel(db, self)
-        self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, EMPTY_COMMAND)
+        self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, demo=True)
         self.stack = empty_or_content(self, self.empty, self._content())
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_filters)

@@ -33,7 +33,6 @@ EMPTY_HEADING = "Nothing imported yet"
 EMPTY_BODY = ("Import a gift log, TikTok's LIVE list or payout history with <b>File \u203a "
               "Import</b> (Ctrl+I) or by dropping files on the window: each file becomes a "
               "batch here that you can inspect and undo. To try it on sample data:")
-EMPTY_COMMAND = "diamond-ledger --demo"
 
 
 def count(n: int, kind: str) -> str:
@@ -105,7 +104,7 @@ class Page(QWidget):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
-        self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, EMPTY_COMMAND)
+        self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, demo=True)
         self.stack = empty_or_content(self, self.empty, self._content())
 
     def _content(self) -> QWidget:

@@ -30,7 +30,7 @@ from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
 from app.ui.widgets.page import empty_or_content, page_layout, rates_line, title_block
 
-COLORS = {"caught": "#818cf8", "missed": "#e11d48", "axis": "#6b7280", "line": "#d1d5db"}
+COLORS = {"caught": "#7880f5", "missed": "#e11d48", "axis": "#6b7280", "line": "#d1d5db"}
 # Stops crowd the low end: one big gift would otherwise leave every other slot pale (the
 # colour bar shows the same scale, so the map stays honest).
 HEAT_STOPS = [0.0, 0.03, 0.12, 0.4, 1.0]
@@ -266,10 +266,12 @@ class Page(QWidget):
         self.bars_chart = LiveBarsChart()
         self.heatmap_chart = HeatmapChart()
         self.best = named(QLabel(), "chartLegend")
+        legend = named(QLabel(legend_html()), "chartLegend")
+        for label in (self.best, legend):
+            label.setWordWrap(True)  # a narrow window wraps the legends, the charts shrink
         row = QHBoxLayout()
         row.setSpacing(16)
-        row.addWidget(_card("Diamonds per LIVE", named(QLabel(legend_html()), "chartLegend"),
-                            self.bars_chart), 1)
+        row.addWidget(_card("Diamonds per LIVE", legend, self.bars_chart), 1)
         row.addWidget(_card("When going live pays", self.best, self.heatmap_chart), 1)
         return row
 

@@ -22,7 +22,7 @@ from app.core.money import ZERO
 from app.services.dashboard import Dashboard, accounts_for_picker, overview
 from app.ui import format as fmt
 from app.ui.charts.earnings_chart import EarningsChartWidget, legend_html
-from app.ui.widgets.cards import ProgressCard, StatCard
+from app.ui.widgets.cards import CardRow, ProgressCard, StatCard
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
 from app.ui.widgets.page import empty_or_content, rates_line
@@ -37,7 +37,6 @@ EMPTY_HEADING = "No earnings in this ledger yet"
 EMPTY_BODY = ("Import a gift log, LIVE list or payout file with <b>File \u203a Import</b> "
               "(Ctrl+I) or drop it on this window, or try the app on sample data, without "
               "touching this ledger:")
-EMPTY_COMMAND = "diamond-ledger --demo"
 
 
 class OverviewPage(QWidget):
@@ -46,7 +45,7 @@ class OverviewPage(QWidget):
         self._db = db
         self.dashboard: Dashboard | None = None
         self.account: str | None = None  # the handle shown; None until the first refresh
-        self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, EMPTY_COMMAND)
+        self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, demo=True)
         self.stack = empty_or_content(self, self.empty, self._content())
 
     def _content(self) -> QWidget:
@@ -57,11 +56,8 @@ class OverviewPage(QWidget):
         self.threshold_card = ProgressCard("Withdrawal threshold")
         self.period_card = StatCard("Last 30 days")
         self.forecast_card = StatCard("Threshold forecast")
-        cards = QHBoxLayout()
-        cards.setSpacing(16)
-        for card in (self.balance_card, self.threshold_card, self.period_card,
-                     self.forecast_card):
-            cards.addWidget(card, 1)
+        self.cards = CardRow([self.balance_card, self.threshold_card, self.period_card,
+                              self.forecast_card])
         layout = QVBoxLayout(content)
         layout.setContentsMargins(28, 24, 28, 24)
         layout.setSpacing(16)
@@ -74,7 +70,7 @@ class OverviewPage(QWidget):
         header.addLayout(titles, 1)
         header.addWidget(self._account_picker(), 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addLayout(header)
-        layout.addLayout(cards)
+        layout.addWidget(self.cards)
         layout.addWidget(self._chart_card(), 1)
         return content
 

@@ -40,7 +40,7 @@ from app.ui.charts.axes import DayAxis, UsdAxis
 from app.ui.charts.earnings_chart import COLORS, ThresholdLine, style_plot
 from app.ui.dialogs import confirm
 from app.ui.tablemodels import ROW_HEIGHT, Column, RowsModel, table_view
-from app.ui.widgets.cards import StatCard
+from app.ui.widgets.cards import CardRow, StatCard
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
 from app.ui.widgets.page import page_layout, rates_line, title_block
@@ -50,7 +50,6 @@ EMPTY_HEADING = "Nothing to plan yet"
 EMPTY_BODY = ("Import a gift log, LIVE list or payout file with <b>File \u203a Import</b> "
               "(Ctrl+I); the planner then shows when and how to withdraw. Or try it on "
               "sample data:")
-EMPTY_COMMAND = "diamond-ledger --demo"
 FIXED_FEE_NOTE = "fixed fees apply to each withdrawal"
 SPREAD_COLUMN, LOCAL_COLUMN, SCHEDULE_LOCAL_COLUMN = 2, 6, 5
 
@@ -213,7 +212,7 @@ class Page(QWidget):
         self.today = today  # None: the real today (tests fix it)
         self.plan: Planner | None = None
         self._cal_default: QDate | None = None  # the payout day shown until one is chosen
-        self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, EMPTY_COMMAND)
+        self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, demo=True)
         self.content = self._content()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -230,29 +229,23 @@ class Page(QWidget):
         content = named(QWidget(), "plannerContent")
         layout, self.subtitle = page_layout(content, "Planner")
         self.rates = rates_line(title_block(layout))
-        layout.addLayout(self._cards())
+        layout.addWidget(self._cards())
         middle = self.middle = QHBoxLayout()
         middle.setSpacing(16)
         middle.addWidget(self._chart_card(), 3)
         middle.addWidget(self._methods_card(), 8)
         layout.addLayout(middle, 1)
-        bottom = QHBoxLayout()
-        bottom.setSpacing(16)
-        for card in (self._wait_card(), self._goal_card(), self._calibrate_card()):
-            bottom.addWidget(card, 1)
-        layout.addLayout(bottom)
+        layout.addWidget(CardRow([self._wait_card(), self._goal_card(),
+                                  self._calibrate_card()]))
         return content
 
-    def _cards(self) -> QHBoxLayout:
+    def _cards(self) -> CardRow:
         self.balance_card = StatCard("Balance")
         self.minimum_card = StatCard("Minimum and daily cap")
         self.pending_card = StatCard("Pending payouts")
         self.when_card = StatCard("Withdraw")
-        row = QHBoxLayout()
-        row.setSpacing(16)
-        for card in (self.balance_card, self.minimum_card, self.pending_card, self.when_card):
-            row.addWidget(card, 1)
-        return row
+        return CardRow([self.balance_card, self.minimum_card, self.pending_card,
+                        self.when_card])
 
     def _chart_card(self) -> QFrame:
         card, layout = _card("When")

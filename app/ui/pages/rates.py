@@ -195,6 +195,7 @@ class Page(QWidget):
         layout.setSpacing(4)
         layout.addWidget(named(QLabel("In force today"), "cardTitle"))
         self.in_force = named(QLabel(), "rateInForce")
+        self.in_force.setWordWrap(True)  # a narrow window wraps it
         self.in_force_source = named(QLabel(), "cardDetail")
         self.in_force_source.setWordWrap(True)
         layout.addWidget(self.in_force)

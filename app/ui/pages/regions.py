@@ -42,7 +42,6 @@ EMPTY_HEADING = "Nothing to compare yet"
 EMPTY_BODY = ("Import a gift log or LIVE list with <b>File \u203a Import</b> (Ctrl+I); this "
               "page then values your gifts under every region's rates. Or try it on sample "
               "data:")
-EMPTY_COMMAND = "diamond-ledger --demo"
 PERIOD_BUTTONS = {"30d": "30 days", "90d": "90 days", "year": "This year", "all": "All"}
 PAID, PAID_MORE, RECEIVED = "#94a3b8", "#cbd5e1", "#4338ca"
 BAR = 0.34  # of a month's slot, per bar
@@ -165,7 +164,7 @@ class Page(QWidget):
         self.today = today  # None: the real today (tests fix it)
         self.period_key = service.DEFAULT_PERIOD
         self.comparison: Comparison | None = None
-        self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, EMPTY_COMMAND)
+        self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, demo=True)
         # a scroll area: on a short window the table keeps its rows instead of being squeezed
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -216,6 +215,8 @@ class Page(QWidget):
             self.fan_grid.addWidget(value, i, 1)
             self.fan_grid.addWidget(detail, i, 2)
         self.fan_grid.setColumnStretch(2, 1)
+        for _title, _value, detail in self.fan_labels:
+            detail.setWordWrap(True)  # a narrow window wraps the details, not the page
         self.fan_message = named(QLabel(), "tableNote")
         self.fan_message.setWordWrap(True)
         self.packs_note = named(QLabel(), "cardDetail")
@@ -230,7 +231,9 @@ class Page(QWidget):
         self.chart.setMinimumHeight(CHART_HEIGHT - 20)
         chart_column = QVBoxLayout()
         chart_column.setSpacing(4)
-        chart_column.addWidget(named(QLabel(legend_html()), "chartLegend"))
+        legend = named(QLabel(legend_html()), "chartLegend")
+        legend.setWordWrap(True)
+        chart_column.addWidget(legend)
         chart_column.addWidget(self.chart, 1)
         body = QWidget()
         row = QHBoxLayout(body)

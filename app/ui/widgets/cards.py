@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 
 class StatCard(QFrame):
@@ -50,3 +52,49 @@ class ProgressCard(StatCard):
 
     def set_progress(self, percent: int) -> None:
         self.bar.setValue(max(0, min(100, percent)))
+
+
+class CardRow(QWidget):
+    """Cards side by side while they fit, else in two (or more) rows: a narrow window wraps
+    them instead of scrolling sideways. Each card keeps an equal share of the width."""
+
+    def __init__(self, cards: list[QWidget], spacing: int = 16,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cards = cards
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(spacing)
+        self.columns = 0
+        self._arrange(len(cards))
+
+    def _widest(self) -> int:
+        return max(card.minimumSizeHint().width() for card in self.cards)
+
+    def columns_for(self, width: int) -> int:
+        """The most columns that fit in `width`, among those that divide the cards evenly."""
+        fitting = [c for c in range(len(self.cards), 0, -1)
+                   if len(self.cards) % c == 0 or c == 1]
+        spacing = self.grid.spacing()
+        return next((c for c in fitting if c * self._widest() + (c - 1) * spacing <= width), 1)
+
+    def _arrange(self, columns: int) -> None:
+        if columns == self.columns:
+            return
+        for card in self.cards:
+            self.grid.removeWidget(card)
+        for i in range(self.grid.columnCount()):
+            self.grid.setColumnStretch(i, 0)
+        for i, card in enumerate(self.cards):
+            self.grid.addWidget(card, i // columns, i % columns)
+        for i in range(columns):
+            self.grid.setColumnStretch(i, 1)
+        self.columns = columns
+        self.updateGeometry()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return QSize(self._widest(), super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._arrange(self.columns_for(event.size().width()))

@@ -1,20 +1,30 @@
-"""What a page shows when there is nothing to show yet: what to do next, never a blank."""
+"""What a page shows when there is nothing to show yet: what to do next, never a blank.
+
+The buttons say what they do (Import files, Open the demo) instead of a command to type; the
+window connects their signals for every page."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.ui.resources import pixmap
 from app.ui.widgets.named import named
 
 BODY_WIDTH = 520
+IMPORT_TEXT = "Import files\u2026"
+DEMO_TEXT = "Open the demo"
+DEMO_TIP = "A second window on sample data, in a temporary ledger: this one is not touched"
 
 
 class EmptyState(QWidget):
-    """An icon, a heading, a paragraph and, when given, a command to copy."""
+    """An icon, a heading, a paragraph and the buttons: Import, and Open the demo when
+    `demo`."""
 
-    def __init__(self, heading: str, body: str, command: str = "",
+    import_requested = Signal()
+    demo_requested = Signal()
+
+    def __init__(self, heading: str, body: str, demo: bool = False,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("emptyState")
@@ -24,17 +34,13 @@ class EmptyState(QWidget):
         art.setPixmap(pixmap("diamond"))
         self.heading = named(QLabel(heading, column), "emptyHeading")
         self.body = named(QLabel(body, column), "emptyBody")
-        self.command = named(QLabel(command, column), "emptyCommand")
-        self.command.setVisible(bool(command))
-        self.command.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        for label in (self.heading, self.body):
-            label.setWordWrap(True)
         inner = QVBoxLayout(column)
         inner.setSpacing(10)
-        for label in (art, self.heading, self.body, self.command):
+        for label in (art, self.heading, self.body):
+            label.setWordWrap(label is not art)
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             inner.addWidget(label)
-        inner.setAlignment(self.command, Qt.AlignmentFlag.AlignHCenter)
+        inner.addLayout(self._buttons(demo))
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(column)
@@ -44,5 +50,20 @@ class EmptyState(QWidget):
         layout.addLayout(row)
         layout.addStretch(2)
 
+    def _buttons(self, demo: bool) -> QHBoxLayout:
+        self.import_button = named(QPushButton(IMPORT_TEXT), "primaryButton")
+        self.import_button.clicked.connect(self.import_requested)
+        self.demo_button = named(QPushButton(DEMO_TEXT), "secondaryButton")
+        self.demo_button.setToolTip(DEMO_TIP)
+        self.demo_button.clicked.connect(self.demo_requested)
+        self.demo_button.setVisible(demo)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.demo_button)
+        buttons.addStretch(1)
+        return buttons
+
     def text(self) -> str:
-        return "\n".join(label.text() for label in (self.heading, self.body, self.command))
+        shown = [b.text() for b in (self.import_button, self.demo_button) if not b.isHidden()]
+        return "\n".join([self.heading.text(), self.body.text(), *shown])
