@@ -258,3 +258,13 @@ def m005_gift_mix_rollup(db: Database) -> None:
              GROUP BY 1, 2, 3;
         """
     )
+
+
+@migrations()
+def m006_rate_net_of_method(db: Database) -> None:
+    # A rate calibrated from a real payout by a method already has that method's fee taken
+    # off (cash received / diamonds): the planner must not charge the fee again by it.
+    columns = {c.name for c in db["user_region_rates"].columns}
+    if "net_of_method" not in columns:
+        db.execute("ALTER TABLE user_region_rates ADD COLUMN net_of_method TEXT NOT NULL"
+                   " DEFAULT ''")
