@@ -55,7 +55,7 @@ class Forecast:
             return f"no earnings for {self.quiet_days} days: no forecast"
         if self.last_day is None:
             return "no earnings yet: no forecast"
-        return "no earnings in the recent weeks: no forecast"
+        return "not reached within a year at the recent pace: no forecast"
 
 
 def _crossing(balance: Decimal, threshold: Decimal, start: date,

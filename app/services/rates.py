@@ -151,6 +151,7 @@ class RateForm:
     min_withdrawal_usd: str
     daily_cap_usd: str
     source: str = ""
+    net_of_method: str = ""  # calibrated from a payout by this method: its fee is in the rate
 
 
 FIELDS = (("diamonds_per_coin", "Diamonds per coin"), ("usd_per_diamond", "USD per diamond"),
@@ -197,7 +198,8 @@ def save_region_rate(db: Database, region: str, form: RateForm) -> RegionRates:
     currency = effective_book(db).region(region, form.valid_from).currency
     values: dict[str, Any] = {attr: decimal(getattr(form, attr)) for attr, _ in FIELDS}
     entry = RegionRates(region=region, currency=currency, valid_from=form.valid_from,
-                        source=form.source.strip() or "edited by you", **values)
+                        source=form.source.strip() or "edited by you",
+                        net_of_method=form.net_of_method, **values)
     store.save_region_rate(db, entry)
     return entry
 
@@ -256,15 +258,18 @@ CALIBRATED_PLACES = 8  # far finer than a payout in cents can tell apart
 
 
 def calibration_form(db: Database, region: str, day: date, diamonds: int,
-                     cash_usd: Decimal) -> RateForm:
+                     cash_usd: Decimal, method: str = "") -> RateForm:
     """The region's entry in force on `day` with the USD per diamond a real payout of that day
-    gave (cash received / diamonds withdrawn), to save as the rate from `day` on."""
+    gave (cash received / diamonds withdrawn), to save as the rate from `day` on. With the
+    payout's `method`, the entry says it is net of that method's fee, which the planner then
+    does not charge again."""
     nominal = effective_book(db).region(region, day)
     rate = round_money(calibrate(diamonds, cash_usd, nominal).usd_per_diamond, CALIBRATED_PLACES)
     base = form_for(db, region, day)
     return RateForm(day, base.diamonds_per_coin, plain(rate), base.min_withdrawal_usd,
                     base.daily_cap_usd, f"calibrated from my payout of {day.isoformat()}: "
-                    f"{diamonds:,} diamonds, ${plain(cash_usd)} received")
+                    f"{diamonds:,} diamonds, ${plain(cash_usd)} received"
+                    + (f" by {method}" if method else ""), method)
 
 
 # ---- exchange rates from a CSV ----------------------------------------------------------------

@@ -26,10 +26,10 @@ TABLES = ("user_region_rates", "user_payout_methods", "user_exchange_rates", "us
 def region_rates(db: Database) -> list[RegionRates]:
     cursor = db.execute(
         "SELECT region, currency, valid_from, diamonds_per_coin, usd_per_diamond,"
-        " min_withdrawal_usd, daily_cap_usd, source FROM user_region_rates"
+        " min_withdrawal_usd, daily_cap_usd, source, net_of_method FROM user_region_rates"
         " ORDER BY region, valid_from")
     return [RegionRates(str(r[0]), str(r[1]), date.fromisoformat(r[2]), Decimal(r[3]),
-                        Decimal(r[4]), Decimal(r[5]), Decimal(r[6]), str(r[7]))
+                        Decimal(r[4]), Decimal(r[5]), Decimal(r[6]), str(r[7]), str(r[8]))
             for r in cursor.fetchall()]
 
 
@@ -37,11 +37,12 @@ def save_region_rate(db: Database, entry: RegionRates) -> None:
     with db.atomic():
         db.execute(
             "INSERT OR REPLACE INTO user_region_rates (region, valid_from, currency,"
-            " diamonds_per_coin, usd_per_diamond, min_withdrawal_usd, daily_cap_usd, source)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " diamonds_per_coin, usd_per_diamond, min_withdrawal_usd, daily_cap_usd, source,"
+            " net_of_method) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (entry.region, entry.valid_from.isoformat(), entry.currency,
              str(entry.diamonds_per_coin), str(entry.usd_per_diamond),
-             str(entry.min_withdrawal_usd), str(entry.daily_cap_usd), entry.source))
+             str(entry.min_withdrawal_usd), str(entry.daily_cap_usd), entry.source,
+             entry.net_of_method))
 
 
 def delete_region_rate(db: Database, region: str, valid_from: date) -> bool:

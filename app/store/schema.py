@@ -271,6 +271,16 @@ def m006_user_gift_valid_to(db: Database) -> None:
         db.execute("ALTER TABLE user_gifts ADD COLUMN valid_to TEXT NOT NULL DEFAULT ''")
 
 
+@migrations()
+def m008_rate_net_of_method(db: Database) -> None:
+    # A rate calibrated from a real payout by a method already has that method's fee taken
+    # off (cash received / diamonds): the planner must not charge the fee again by it.
+    columns = {c.name for c in db["user_region_rates"].columns}
+    if "net_of_method" not in columns:
+        db.execute("ALTER TABLE user_region_rates ADD COLUMN net_of_method TEXT NOT NULL"
+                   " DEFAULT ''")
+
+
 # ---- which files are ours, and of which version -------------------------------------------------
 
 def known() -> list[str]:

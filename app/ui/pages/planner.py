@@ -320,10 +320,14 @@ class Page(QWidget):
         self.cal_cash.setPrefix("$")
         self.cal_cash.setGroupSeparatorShown(True)
         self.cal_day = _date_edit()
+        self.cal_method = QComboBox()  # the payout's method: its fee is in the rate it gives
+        self.cal_method.setToolTip("The saved rate is net of this method's fee: the plan does "
+                                   "not charge that fee again when withdrawing by it")
         form = QGridLayout()
         for row, (label, field) in enumerate((("Diamonds withdrawn", self.cal_diamonds),
                                               ("Cash received (USD)", self.cal_cash),
-                                              ("Paid on", self.cal_day))):
+                                              ("Paid on", self.cal_day),
+                                              ("Paid by", self.cal_method))):
             form.addWidget(named(QLabel(label), "filterLabel"), row, 0)
             form.addWidget(field, row, 1)
         self.cal_result = _detail("Enter a real payout to see the rate you were paid.")
@@ -442,6 +446,11 @@ class Page(QWidget):
         self.wait_method.addItems([m.method.name for m in p.methods])
         if chosen:
             self.wait_method.setCurrentText(chosen)
+        paid_by = self.cal_method.currentText()
+        self.cal_method.clear()
+        self.cal_method.addItems([m.method.name for m in p.methods])
+        if paid_by:
+            self.cal_method.setCurrentText(paid_by)
         self.cal_day.blockSignals(True)
         self.cal_day.setMaximumDate(_to_qdate(p.today))  # a payout already made
         if self._cal_default in (None, self.cal_day.date()):  # not chosen by hand: today
@@ -504,10 +513,12 @@ class Page(QWidget):
             return
         region, day = self.plan.rates.region, _to_day(self.cal_day.date())
         diamonds, cash = self.cal_diamonds.value(), self._cash()
-        form = rates_service.calibration_form(self._db, region, day, diamonds, cash)
+        form = rates_service.calibration_form(self._db, region, day, diamonds, cash,
+                                              self.cal_method.currentText())
         if not confirm.ask(self, "Save calibrated rate", calibration_question(
                 region, day, diamonds, cash, form.usd_per_diamond,
-                rates_service.form_for(self._db, region, day).usd_per_diamond), "Save rate"):
+                rates_service.form_for(self._db, region, day).usd_per_diamond,
+                form.net_of_method), "Save rate"):
             return
         try:
             rates_service.save_region_rate(self._db, region, form)
@@ -518,12 +529,18 @@ class Page(QWidget):
 
 
 def calibration_question(region: str, day: date, diamonds: int, cash: Decimal, rate: str,
-                         before: str) -> str:
+                         before: str, method: str = "") -> str:
     return (f"From {fmt.day(day)} on, value every day's diamonds in {region} at ${rate} per "
             f"diamond (until then ${before}), as this payout paid: {diamonds:,} diamonds for "
             f"{fmt.usd(cash)}. Earlier days keep their rates; a later entry still takes over "
-            "from its own day. The payout methods' fees still apply on top in the plan. You "
-            "can delete the entry on the Rates page.")
+            f"from its own day. {fee_note(method)} You can delete the entry on the Rates page.")
+
+
+def fee_note(method: str) -> str:
+    if not method:
+        return "The payout methods' fees still apply on top in the plan."
+    return (f"The rate is net of {method}'s fee: the plan charges no {method} fee again "
+            "(other methods' fees still apply).")
 
 
 def how_text(p: Planner) -> str:
