@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from app.core.catalogue import Gift
 from app.core.conversion import fan_spend
+from app.core.money import round_money
 from app.services import catalogue as service
 from app.services import importing
 from app.services import rates as rates_service
@@ -183,8 +184,8 @@ def web_pack(coins: str = "1000", price: str = "5.00", day: str = "2026-10-01",
 def test_coin_packs_change_what_fans_paid(db: Database) -> None:
     def spend(day: date | None = None) -> tuple[Decimal, Decimal]:
         packs = rates_service.effective_book(db).coin_packs("US", day)
-        s = fan_spend(6_607, packs)
-        return s.low, s.high
+        s = fan_spend(6_607, packs)  # exact; shown rounded once, after any conversion
+        return round_money(s.low), round_money(s.high)
 
     # 6,607 coins: cheapest per coin 70 for $0.74 (69.845 -> 69.85), dearest 65 for $0.99
     assert spend() == (Decimal("69.85"), Decimal("100.63"))
