@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +31,7 @@ from app.ui.widgets.page import empty_or_content, rates_line
 RANGES: list[tuple[str, int | None]] = [("7 d", 7), ("30 d", 30), ("90 d", 90), ("1 y", 365),
                                         ("All", None)]
 DEFAULT_RANGE = 2  # 90 days
+CHART_MIN_HEIGHT = 260
 BUCKET_NAMES = {"day": "Day", "week": "Week", "month": "Month"}
 FORECAST_CAPTION = (f"Forecast from today's balance: weekday means of the last {WEEKS} weeks "
                     f"with earnings; band: 10th-90th percentile of {SAMPLES} resampled futures")
@@ -46,7 +48,7 @@ class OverviewPage(QWidget):
         self.dashboard: Dashboard | None = None
         self.account: str | None = None  # the handle shown; None until the first refresh
         self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, demo=True)
-        self.stack = empty_or_content(self, self.empty, self._content())
+        self.stack = empty_or_content(self, self.empty, self._scrolling(self._content()))
 
     def _content(self) -> QWidget:
         content = QWidget()
@@ -73,6 +75,16 @@ class OverviewPage(QWidget):
         layout.addWidget(self.cards)
         layout.addWidget(self._chart_card(), 1)
         return content
+
+    def _scrolling(self, content: QWidget) -> QScrollArea:
+        """On a low screen (1,024 x 600) the wrapped cards leave the chart too little height:
+        it keeps CHART_MIN_HEIGHT and the page scrolls down instead."""
+        self.chart.setMinimumHeight(CHART_MIN_HEIGHT)
+        scroll = named(QScrollArea(), "overviewScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        return scroll
 
     def _account_picker(self) -> QWidget:
         self.account_box = QWidget()

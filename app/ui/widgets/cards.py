@@ -71,12 +71,17 @@ class CardRow(QWidget):
     def _widest(self) -> int:
         return max(card.minimumSizeHint().width() for card in self.cards)
 
+    def needed(self, columns: int) -> int:
+        """The width the cards take in `columns` columns (each as wide as its widest card)."""
+        mins = [card.minimumSizeHint().width() for card in self.cards]
+        widest = [max(mins[j::columns]) for j in range(columns)]
+        return sum(widest) + (columns - 1) * self.grid.spacing()
+
     def columns_for(self, width: int) -> int:
         """The most columns that fit in `width`, among those that divide the cards evenly."""
         fitting = [c for c in range(len(self.cards), 0, -1)
                    if len(self.cards) % c == 0 or c == 1]
-        spacing = self.grid.spacing()
-        return next((c for c in fitting if c * self._widest() + (c - 1) * spacing <= width), 1)
+        return next((c for c in fitting if self.needed(c) <= width), 1)
 
     def _arrange(self, columns: int) -> None:
         if columns == self.columns:
