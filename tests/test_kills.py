@@ -4,7 +4,8 @@ Like the killed import of test_safety.py, a child process does one write and is 
 random moment of it; each kill is made on a fresh copy of the same ledger, so every outcome is
 compared with the two states the write may leave: the one before and the one after (measured
 by running it once to the end). Covered here: a first import into a new --account (the
-account goes with the batch), an undo, a schema migration at start-up, and payout edits.
+account goes with the batch), an undo, a retry of a batch's rejected rows, a schema migration
+at start-up, and payout edits.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ else:
         importing.import_files(db, [Path(sys.argv[3])], account="newbie")
     elif action == "undo":
         importing.undo(db, int(sys.argv[3]))
+    elif action == "retry":
+        from app.services.retrying import retry
+        retry(db, int(sys.argv[3]))
     elif action == "edit":
         pid = int(sys.argv[3])
         for k in range(1, 80):
@@ -123,8 +127,10 @@ def run_driver(ledger: Path, action: str, *args: str,
 
 
 def kill_at_random(prepared: Path, tmp_path: Path, action: str, *args: str,
-                   check: Callable[[Path, object, object], None] | None = None) -> None:
-    """Kill the write at KILLS random moments, each on a fresh copy of `prepared`."""
+                   check: Callable[[Path, object, object], None] | None = None,
+                   window: tuple[float, float] = (0.05, 0.95)) -> None:
+    """Kill the write at KILLS random moments, each on a fresh copy of `prepared`, within
+    `window` (fractions of the time the whole write took)."""
     before = state(prepared)
     finished = tmp_path / "finished" / prepared.name
     finished.parent.mkdir()
@@ -138,7 +144,7 @@ def kill_at_random(prepared: Path, tmp_path: Path, action: str, *args: str,
         copy = tmp_path / f"try{attempt}" / prepared.name
         copy.parent.mkdir()
         shutil.copy(prepared, copy)
-        killed, _ = run_driver(copy, action, *args, kill_after=took * rnd.uniform(0.05, 0.95))
+        killed, _ = run_driver(copy, action, *args, kill_after=took * rnd.uniform(*window))
         journal = copy.with_name(copy.name + "-journal")
         mid_write += killed and journal.exists() and journal.stat().st_size > 0
         kills += killed
@@ -150,6 +156,16 @@ def kill_at_random(prepared: Path, tmp_path: Path, action: str, *args: str,
         open_db(copy).close()  # and the next start works
     assert kills >= 2, f"the write ({took:.2f} s) finished before most kills"
     assert mid_write >= 1, "no kill landed inside the write transaction"
+
+
+def unknown_gifts_csv(path: Path) -> Path:
+    """ROWS gifts named after a gift the catalogue does not know yet: all rejected at first."""
+    with path.open("w", encoding="utf-8") as out:
+        out.write("time,sender,gift,count\n")
+        for i in range(ROWS):
+            out.write(f"2026-09-{1 + i // 4000:02d} {(i // 60) % 24:02d}:{i % 60:02d}:"
+                      f"{(i * 7) % 60:02d},fan{i % 3000},Moon Castle,{1 + i % 3}\n")
+    return path
 
 
 @pytest.fixture(scope="module")
@@ -174,6 +190,19 @@ def test_a_killed_first_import_into_a_new_account_leaves_no_account(tmp_path: Pa
 
 def test_a_killed_undo_leaves_the_batch_whole_or_gone(big_ledger: Path, tmp_path: Path) -> None:
     kill_at_random(big_ledger, tmp_path, "undo", "4")
+
+
+def test_a_killed_retry_adds_all_the_rows_that_now_pass_or_none(tmp_path: Path) -> None:
+    from app.services.catalogue import add_gift
+    path = tmp_path / "ledger.sqlite3"
+    db = open_db(path)
+    load_demo(db)
+    [report] = import_files(db, [unknown_gifts_csv(tmp_path / "unknown.csv")])
+    assert report.inserted == 0 and report.rejected == ROWS
+    add_gift(db, "Moon Castle", 300, 990100)  # now every rejected row passes
+    db.close()
+    # the rows are read and checked first; the one write transaction is the last part
+    kill_at_random(path, tmp_path, "retry", str(report.import_id), window=(0.5, 0.98))
 
 
 def test_a_killed_migration_leaves_the_old_schema_or_the_new(big_ledger: Path,
