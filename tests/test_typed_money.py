@@ -127,6 +127,7 @@ def test_the_payout_dialog_reads_the_regions_way_and_asks_above_the_balance(
     monkeypatch.setattr(confirm, "tell", lambda *a: pytest.fail(f"unexpected notice {a}"))
     page = page_module.Page(demo_db)
     qtbot.addWidget(page)
+    page.ledger_changed.connect(page.refresh)  # the window's part: reload after a change
     page.refresh()
     rows = page.model.rowCount()
     page.add_button.click()

@@ -116,6 +116,7 @@ class OverviewPage(QWidget):
         for button in self.range_buttons.buttons():
             header.addWidget(button)
         self.caption = named(QLabel(FORECAST_CAPTION), "cardDetail")
+        self.caption.setWordWrap(True)  # a long method line must not widen the page
         layout = QVBoxLayout(card)
         layout.setContentsMargins(18, 14, 18, 12)
         layout.addLayout(header)
