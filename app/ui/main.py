@@ -130,5 +130,6 @@ def run_window(db_path: str | None = None, demo: bool = False,
             return 0
         stack.callback(setattr, sys, "excepthook", errors.install_excepthook())
         window.show()
+        window.offer_setup()  # a new ledger asks whose account it keeps, before anything else
         tune_gc()
         return app.exec()
