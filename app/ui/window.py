@@ -45,6 +45,7 @@ from app.ui.charts import export as chart_export
 from app.ui.dialogs import errors
 from app.ui.dialogs.settings_dialog import SettingsChoice, SettingsDialog
 from app.ui.geometry import fit_on_screen
+from app.ui.ledger_files import LedgerFiles
 from app.ui.pages.overview import OverviewPage
 from app.ui.resources import apply_theme, icon, pixmap, theme_charts
 from app.ui.settings import Settings
@@ -174,6 +175,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Import\u2026", "Ctrl+I", self.open_import)
         self.setup_action = self._action(file_menu, "Set &Up Account\u2026", "",
                                          self.open_setup)
+        self.ledger_files = LedgerFiles(self, file_menu)  # New, Open, Recent, Backup...
         self._action(file_menu, "Save &Report\u2026", "",
                      self.open_report)
         self._action(file_menu, "&Quit", "Ctrl+Q", self.close)
