@@ -50,6 +50,7 @@ def test_a_new_ledger_shows_the_setup_first_and_the_empty_pages_offer_it(qtbot, 
     dialog = new_window.offer_setup()
     assert isinstance(dialog, SetupDialog) and dialog.isVisible() and dialog.isModal()
     assert "Set up your account" in new_window.overview.empty.text()
+    assert new_window.setup_action.isEnabled()
     assert "GBP" in dialog.region.itemText(dialog.region.findData("GB"))  # its currency
     dialog.reject()
 
@@ -72,6 +73,7 @@ def test_the_account_it_creates_is_what_an_import_then_uses(qtbot, new_window, n
     [luna] = queries.accounts(new_ledger)
     assert (luna["handle"], luna["region"], luna["timezone"]) == ("luna", "GB", "Europe/London")
     assert "Set up your account" not in new_window.overview.empty.text()
+    assert not new_window.setup_action.isEnabled()  # File > Set Up Account makes no second one
     path = tmp_path / "gifts.csv"
     path.write_text(GIFTS, encoding="utf-8")
     imported = new_window.import_paths([path])

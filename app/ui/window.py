@@ -175,6 +175,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Import\u2026", "Ctrl+I", self.open_import)
         self.setup_action = self._action(file_menu, "Set &Up Account\u2026", "",
                                          self.open_setup)
+        self.setup_action.setEnabled(self.needs_setup())  # one account per first run
         self.ledger_files = LedgerFiles(self, file_menu)  # New, Open, Recent, Backup...
         self._action(file_menu, "Save &Report\u2026", "",
                      self.open_report)
@@ -332,6 +333,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _account_created(self) -> None:
+        self.setup_action.setEnabled(False)
         for page in self._built:
             if page is not None:
                 self._show_setup_buttons(page)
