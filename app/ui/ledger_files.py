@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
+from sqlite_utils import Database
 
 from app.services import backups, exporting
 from app.services.accounts import AccountError
@@ -65,6 +66,12 @@ def remember(settings: Settings, path: Path) -> None:
     settings.set(RECENT_KEY, "\n".join([name, *(p for p in recent(settings) if p != name)]
                                        [:RECENT_COUNT]))
     settings.sync()
+
+
+def _closed(window: MainWindow, db: Database) -> None:
+    """A window opened from the menu is gone: its ledger connection goes with it."""
+    db.close()
+    _OPEN.discard(window)
 
 
 class LedgerFiles:
@@ -135,7 +142,7 @@ class LedgerFiles:
         opened = MainWindow(db, f"Ledger: {path}", settings=self.window.settings)
         opened.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         _OPEN.add(opened)
-        opened.destroyed.connect(lambda: (db.close(), _OPEN.discard(opened)))
+        opened.destroyed.connect(lambda: _closed(opened, db))
         remember(self.settings(), path)
         opened.setGeometry(self.window.geometry())
         opened.show()
