@@ -125,3 +125,19 @@ def add(db: Database, handle: str, region: str = "US", timezone: str | None = No
     found = queries.account_by_handle(db, handle.lstrip("@"))
     assert found is not None
     return found
+
+
+def set_up(db: Database, handle: str, region: str, timezone: str) -> dict[str, Any]:
+    """The first-run setup: create the creator's account and make it the one every later
+    import (and the window) uses. Nothing is written when any field is refused."""
+    handle = handle.strip().lstrip("@").strip()
+    if not handle:
+        raise AccountError("Enter your TikTok handle, such as @yourname.")
+    if queries.account_by_handle(db, handle):
+        raise AccountError(f"@{handle} is already in this ledger.")
+    problem = timezone_problem(timezone)
+    if problem:
+        raise AccountError(problem)
+    account = add(db, handle, region, timezone)
+    queries.set_setting(db, "default_account", handle)
+    return account

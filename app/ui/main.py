@@ -123,6 +123,9 @@ def run_window(db_path: str | None = None, demo: bool = False,
                                  interactive=not screenshot)
         if opened is None:
             return 1
+        if not (demo or screenshot):  # File > Open Recent lists the ledger opened at start too
+            from app.ui.ledger_files import remember
+            remember(settings, ledger_path(settings, db_path))
         window = MainWindow(*opened, settings=None if screenshot else settings)
         stack.callback(dispose, window)
         if screenshot:
@@ -130,5 +133,6 @@ def run_window(db_path: str | None = None, demo: bool = False,
             return 0
         stack.callback(setattr, sys, "excepthook", errors.install_excepthook())
         window.show()
+        window.offer_setup()  # a new ledger asks whose account it keeps, before anything else
         tune_gc()
         return app.exec()

@@ -45,6 +45,7 @@ from app.ui.charts import export as chart_export
 from app.ui.dialogs import errors
 from app.ui.dialogs.settings_dialog import SettingsChoice, SettingsDialog
 from app.ui.geometry import fit_on_screen
+from app.ui.ledger_files import LedgerFiles
 from app.ui.pages.overview import OverviewPage
 from app.ui.resources import apply_theme, icon, pixmap, theme_charts
 from app.ui.settings import Settings
@@ -56,6 +57,7 @@ from app.ui.worker import Latest
 if TYPE_CHECKING:  # the import dialog and its services load on first use: start-up time
     from app.services.preview import Outcome
     from app.ui.dialogs.import_dialog import ImportDialog
+    from app.ui.dialogs.setup_dialog import SetupDialog
 
 PAGES = ("Overview", "Gifts", "Gifters", "LIVEs", "Payouts", "Imports", "Planner", "Regions",
          "Rates")
@@ -171,6 +173,10 @@ class MainWindow(QMainWindow):
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "&Import\u2026", "Ctrl+I", self.open_import)
+        self.setup_action = self._action(file_menu, "Set &Up Account\u2026", "",
+                                         self.open_setup)
+        self.setup_action.setEnabled(self.needs_setup())  # one account per first run
+        self.ledger_files = LedgerFiles(self, file_menu)  # New, Open, Recent, Backup...
         self._action(file_menu, "Save &Report\u2026", "",
                      self.open_report)
         self._action(file_menu, "&Quit", "Ctrl+Q", self.close)
@@ -299,10 +305,44 @@ class MainWindow(QMainWindow):
 
 
     def _connect_empty_states(self, page: QWidget) -> None:
-        """A page's "nothing here yet" buttons: File > Import, or the demo in a new window."""
+        """A page's "nothing here yet" buttons: Set up (while the ledger has no account),
+        File > Import, or the demo in a new window."""
         for empty in page.findChildren(EmptyState):
+            empty.setup_requested.connect(self.open_setup)
             empty.import_requested.connect(self.open_import)
             empty.demo_requested.connect(self.open_demo)
+        self._show_setup_buttons(page)
+
+    # ---- first run: the creator's account -------------------------------------------------
+
+    def needs_setup(self) -> bool:
+        return account_settings.current_account(self.db) is None
+
+    def offer_setup(self) -> SetupDialog | None:
+        """On a new ledger (no account yet) the setup dialog, before anything else."""
+        return self.open_setup() if self.needs_setup() else None
+
+    def open_setup(self) -> SetupDialog:
+        from app.ui.dialogs.setup_dialog import SetupDialog
+
+        dialog = SetupDialog(self.db, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.account_created.connect(self._account_created)
+        dialog.open()
+        self.setup_dialog = dialog
+        return dialog
+
+    def _account_created(self) -> None:
+        self.setup_action.setEnabled(False)
+        for page in self._built:
+            if page is not None:
+                self._show_setup_buttons(page)
+        self.refresh_all()
+
+    def _show_setup_buttons(self, page: QWidget) -> None:
+        needed = self.needs_setup()
+        for empty in page.findChildren(EmptyState):
+            empty.setup_button.setVisible(needed)
 
     def open_demo(self) -> None:
         """A second window on the sample data, in its own process and temporary ledger."""

@@ -129,8 +129,8 @@ class SettingsDialog(QDialog):
         form.addRow("Time zone", self.timezone)
         self._note(form, "The region's rates value every diamond of this account; the time "
                          "zone decides which day a gift belongs to." if self.account else
-                         "No account yet: import a file first, then set its region and "
-                         "time zone here.")
+                         "No account yet: set it up with File > Set Up Account\u2026 (handle, "
+                         "region and time zone), then change them here.")
         self._heading(form, "Appearance")
         form.addRow("Theme", self.theme)
         self._heading(form, "Ledger")

@@ -1,6 +1,6 @@
 """What a page shows when there is nothing to show yet: what to do next, never a blank.
 
-The buttons say what they do (Import files, Open the demo) instead of a command to type; the
+The buttons say what they do (Set up, Import files, Open the demo) instead of a command to type; the
 window connects their signals for every page."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from app.ui.resources import pixmap
 from app.ui.widgets.named import named
 
 BODY_WIDTH = 520
+SETUP_TEXT = "Set up your account\u2026"
 IMPORT_TEXT = "Import files\u2026"
 DEMO_TEXT = "Open the demo"
 DEMO_TIP = "A second window on sample data, in a temporary ledger: this one is not touched"
@@ -21,6 +22,7 @@ class EmptyState(QWidget):
     """An icon, a heading, a paragraph and the buttons: Import, and Open the demo when
     `demo`."""
 
+    setup_requested = Signal()
     import_requested = Signal()
     demo_requested = Signal()
 
@@ -51,6 +53,9 @@ class EmptyState(QWidget):
         layout.addStretch(2)
 
     def _buttons(self, demo: bool) -> QHBoxLayout:
+        self.setup_button = named(QPushButton(SETUP_TEXT), "primaryButton")
+        self.setup_button.clicked.connect(self.setup_requested)
+        self.setup_button.setVisible(False)  # the window shows it while there is no account
         self.import_button = named(QPushButton(IMPORT_TEXT), "primaryButton")
         self.import_button.clicked.connect(self.import_requested)
         self.demo_button = named(QPushButton(DEMO_TEXT), "secondaryButton")
@@ -59,11 +64,13 @@ class EmptyState(QWidget):
         self.demo_button.setVisible(demo)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.setup_button)
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.demo_button)
         buttons.addStretch(1)
         return buttons
 
     def text(self) -> str:
-        shown = [b.text() for b in (self.import_button, self.demo_button) if not b.isHidden()]
+        buttons = (self.setup_button, self.import_button, self.demo_button)
+        shown = [b.text() for b in buttons if not b.isHidden()]
         return "\n".join([self.heading.text(), self.body.text(), *shown])
