@@ -650,7 +650,7 @@ def _gift_text(item: dict[str, Any]) -> str:
 
 
 def cmd_profiles(args: argparse.Namespace) -> int:
-    from app.importers.fields import Mapping
+    from app.services.importing import read_profile
     from app.store import queries
     with _open(args) as db:
         if args.action == "list":
@@ -672,12 +672,7 @@ def cmd_profiles(args: argparse.Namespace) -> int:
                 raise Failure(f"no profile {args.name!r}")
             _emit(args, {"deleted": args.name}, lambda: f"deleted {args.name}")
             return 0
-        try:
-            mapping = Mapping.from_json(Path(args.name).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise Failure(f"cannot read profile {args.name}: {exc}") from None
-        if not mapping.name:
-            raise Failure("the profile JSON has no name")
+        mapping = read_profile(Path(args.name))
         queries.save_profile(db, mapping.name, mapping.kind,
                              mapping.options.get("signature", ""), mapping.to_json())
         _emit(args, {"imported": mapping.name}, lambda: f"imported profile {mapping.name}")

@@ -287,3 +287,17 @@ def test_the_console_script_runs_for_real(tmp_path: Path) -> None:
     usage = cli("frobnicate", "--db", db)
     assert usage.returncode == 2 and "usage:" in usage.stderr
     assert not (tmp_path / "stray.sqlite3").exists()
+
+
+def test_profiles_import_refuses_a_fifo_and_a_file_that_is_not_a_profile(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "l.sqlite3"
+    fifo = tmp_path / "odd.json"
+    os.mkfifo(fifo)  # read_text() waited here for a writer forever
+    junk = write(tmp_path / "junk.json", b"\xff\xfe{")
+    for path, reason in ((fifo, "(a named pipe)"), (junk, "cannot read profile"),
+                         (tmp_path / "none.json", "no such file")):
+        code, out, err = run(capsys, "profiles", "import", path, "--db", db)
+        assert (code, out) == (1, ""), err
+        assert err.count("\n") == 1 and reason in err and str(path) in err, err
+    assert run_json(capsys, "profiles", "--db", db) == []

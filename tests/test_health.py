@@ -111,7 +111,7 @@ def test_the_window_offers_the_restore_in_words_for_a_damaged_ledger(
     reported: list[str] = []
     monkeypatch.setattr(errors, "ask_restore", lambda _p, text, found: (
         asked.append((text, found)) or True))
-    monkeypatch.setattr(errors, "report", lambda _p, title, text, details="": (
+    monkeypatch.setattr(errors, "report", lambda _p, title, text, details="", **_: (
         reported.append(text)))
     with ExitStack() as stack:
         opened = ui_main.open_or_recover(stack, path)

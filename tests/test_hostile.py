@@ -23,6 +23,8 @@ from app.cli import main
 from app.importers.values import (
     INT64_MAX,
     MAX_AMOUNT,
+    DateFormat,
+    make_time_parser,
     parse_amount,
     parse_count,
     parse_duration,
@@ -142,6 +144,22 @@ def test_a_huge_number_in_a_json_export_is_a_rejected_record(
     assert bad["line"] == 1 and reason in bad["reason"]
 
 
+@pytest.mark.parametrize("fmt", ["epoch_s", "epoch_ms"])
+def test_an_epoch_date_of_thousands_of_digits_is_a_rejected_row_with_a_short_reason(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    db = tmp_path / "ledger.sqlite3"
+    first = "1785751201" + ("000" if fmt == "epoch_ms" else "")  # 2026-08-03 10:00:01 UTC
+    path = write(tmp_path / "gifts.csv", GIFTS + f"{first},bob,5655,Rose,1\n"
+                 + "9" * 4000 + ",ann,5655,Rose,1\n")
+    code, data, err = cli(capsys, db, "import", path, "--date-format", fmt, "--json")
+    assert code == 0, err
+    [report] = data["imports"]
+    assert (report["inserted"], report["rejected"]) == (1, 1)
+    [bad] = rejected(capsys, db, report["import_id"])
+    assert bad["line"] == 3 and "(4,000 characters) has more than 28 digits" in bad["reason"]
+    assert len(bad["reason"]) < 120
+
+
 # ---- text: a lone surrogate is kept escaped, never an encoding error --------------------------
 
 @pytest.mark.parametrize(("old", "new", "kind"), [
@@ -192,6 +210,9 @@ _PIECES = st.sampled_from(["0", "1", "9", "99999", "-", "+", ".", ",", "e", "E",
                            "\ud800", "9" * 40, "0" * 40, "inf", "NaN"])
 
 
+EPOCH_S, EPOCH_MS = (make_time_parser(DateFormat(kind)) for kind in ("epoch_s", "epoch_ms"))
+
+
 @settings(max_examples=300, deadline=2000)
 @given(st.lists(_PIECES, max_size=8).map("".join))
 def test_parsers_return_a_storable_value_or_a_one_line_reason(text: str) -> None:
@@ -200,7 +221,9 @@ def test_parsers_return_a_storable_value_or_a_one_line_reason(text: str) -> None
     for parse, fits in ((parse_count, lambda v: -INT64_MAX - 1 <= v <= INT64_MAX),
                         (parse_id, lambda v: -INT64_MAX - 1 <= v <= INT64_MAX),
                         (parse_amount, lambda v: v.is_finite() and abs(v) <= MAX_AMOUNT),
-                        (parse_duration, lambda v: isinstance(v, int) and abs(v) < 10**40)):
+                        (parse_duration, lambda v: isinstance(v, int) and abs(v) < 10**40),
+                        (EPOCH_S, lambda v: isinstance(v, int)),
+                        (EPOCH_MS, lambda v: isinstance(v, int))):
         try:
             value = parse(text)
         except ValueError as exc:
@@ -334,6 +357,18 @@ def test_a_sparse_csv_is_read_as_a_stream_not_gathered_as_one_line(
         tracemalloc.stop()
     assert "a line runs over 32 MB without a line break" in err
     assert peak < 150 * 2**20, f"{peak / 2**20:.0f} MB"
+
+
+def test_an_over_long_line_far_into_a_file_refuses_that_file_by_name_and_writes_none_of_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """20,000 good rows (far past the sample the reader looks at first), then a 33 MB line:
+    the file is refused naming it, and none of its rows went in."""
+    rows = "".join(f"2026-08-03 1{i // 3600 % 10}:{i // 60 % 60:02d}:{i % 60:02d},fan{i},5655,"
+                   "Rose,1\n" for i in range(20_000))
+    path = write(tmp_path / "long lines.csv",
+                 GIFTS + rows + "2026-08-03 11:00:00,bob,5655,Rose," + "7" * (33 * 2**20))
+    err = refused(capsys, tmp_path / "ledger.sqlite3", path)
+    assert err.startswith(f"diamond-ledger: {path}: a line runs over 32 MB"), err
 
 
 # ---- the terminal: file contents and names are printed escaped ----------------------------------

@@ -4,6 +4,7 @@ shipped rates back; exchange rates import from the ECB's CSV format."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -221,3 +222,38 @@ def test_a_calibrated_rate_is_kept_to_eight_places(demo: Database) -> None:
     assert form.usd_per_diamond == "0.00333322"  # 100 / 30,001 = 0.0033332222...
     no_cash = service.calibration_form(demo, "GB", OCT_1, 30_001, Decimal("0"))
     assert service.problem(no_cash) == "USD per diamond must be more than 0."
+
+
+# ---- hostile files -------------------------------------------------------------------------------
+
+def test_a_fifo_chosen_as_exchange_rates_is_refused_not_waited_on(demo: Database,
+                                                                   tmp_path: Path) -> None:
+    fifo = tmp_path / "eurofxref-hist.csv"
+    os.mkfifo(fifo)  # opened to read, it would wait for a writer forever
+    with pytest.raises(ValueError, match=r"eurofxref-hist.csv: not a regular file: .*named pipe"):
+        service.import_exchange_rates(demo, fifo)
+    assert service.view(demo).user_entries == 0
+
+
+@pytest.mark.parametrize(("data", "reason"), [
+    (b"Date,USD\n2026-10-01,\xff\xfe\n", "is not UTF-8 text"),
+    (b"", "Not a table of exchange rates per EUR"),
+])
+def test_an_unreadable_rates_file_is_one_line_and_changes_nothing(
+        demo: Database, tmp_path: Path, data: bytes, reason: str) -> None:
+    path = tmp_path / "rates.csv"
+    path.write_bytes(data)
+    with pytest.raises(ValueError) as raised:
+        service.import_exchange_rates(demo, path)
+    assert reason in str(raised.value) and "\n" not in str(raised.value)
+    assert service.view(demo).user_entries == 0
+
+
+def test_a_huge_rate_in_the_ecb_file_is_an_error_row_not_an_overflow(demo: Database,
+                                                                     tmp_path: Path) -> None:
+    path = tmp_path / "eurofxref-hist.csv"
+    path.write_text("Date,USD,GBP\n2026-10-02,1e9999999,0.87\n2026-10-01,1.17,1e9999999\n",
+                    encoding="utf-8")
+    result = service.import_exchange_rates(demo, path)
+    assert result.errors == [(2, "no USD rate on this day")]
+    assert result.currencies == ["EUR"]  # the day with a readable USD rate; its GBP skipped

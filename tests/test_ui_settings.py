@@ -293,7 +293,7 @@ def test_a_damaged_ledger_without_backup_is_reported_without_a_traceback(
     assert backups(db_path) == []
     reported: list[tuple[str, str]] = []
     monkeypatch.setattr(errors, "report",
-                        lambda parent, title, text, details="": reported.append((title, text)))
+                        lambda parent, title, text, details="", **_: reported.append((title, text)))
     monkeypatch.setattr(errors, "ask_restore", lambda *args: pytest.fail("no backup to offer"))
     assert main.run_window(db_path=str(db_path)) == 1
     assert reported == [(errors.LEDGER_TITLE, reported[0][1])]
@@ -309,7 +309,7 @@ def test_a_ledger_in_a_folder_that_cannot_be_made_is_reported(qapp, tmp_path, mo
     blocker.write_text("not a folder")
     reported: list[str] = []
     monkeypatch.setattr(errors, "report",
-                        lambda parent, title, text, details="": reported.append(text))
+                        lambda parent, title, text, details="", **_: reported.append(text))
     assert main.run_window(db_path=str(blocker / "ledger.sqlite3")) == 1
     assert reported and str(blocker) in reported[0]
     assert "Traceback" not in capsys.readouterr().err
@@ -317,9 +317,9 @@ def test_a_ledger_in_a_folder_that_cannot_be_made_is_reported(qapp, tmp_path, mo
 
 def test_an_error_in_a_slot_shows_a_short_box_and_logs_the_traceback(qtbot, monkeypatch,
                                                                      capsys):
-    shown: list[tuple[str, str, str]] = []
-    monkeypatch.setattr(errors, "report", lambda parent, title, text, details="":
-                        shown.append((title, text, details)))
+    shown: list[tuple[str, str, str, str]] = []
+    monkeypatch.setattr(errors, "report", lambda parent, title, text, details="", advice="":
+                        shown.append((title, text, details, advice)))
     button = QPushButton()
     qtbot.addWidget(button)
 
@@ -332,8 +332,10 @@ def test_an_error_in_a_slot_shows_a_short_box_and_logs_the_traceback(qtbot, monk
         button.click()
     finally:
         sys.excepthook = previous
-    (title, text, details), = shown
+    (title, text, details, advice), = shown
     assert title == "Something went wrong"
-    assert "RuntimeError: the planner divided by zero" in details
-    assert "second line" not in details and "Traceback" not in text + details
+    assert "RuntimeError: the planner divided by zero" in advice and "Try again" in advice
+    assert "second line" not in advice and "Traceback" not in text + advice
+    # the traceback only behind the box's Show Details button
+    assert details.startswith("Traceback") and "in broken" in details
     assert "Traceback" in capsys.readouterr().err

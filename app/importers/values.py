@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from zoneinfo import ZoneInfo
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -93,20 +93,8 @@ def make_time_parser(fmt: DateFormat, tz_name: str = "UTC") -> Callable[[str], i
     """A function from a cell to epoch seconds (UTC); ValueError with a readable message."""
     zone = ZoneInfo(tz_name)
     offset_of = _local_offset_cache(zone)
-    if fmt.kind == "epoch_s":
-        def parse_epoch_s(text: str) -> int:
-            try:
-                return _checked(int(float(text)))
-            except (ValueError, OverflowError):
-                raise ValueError(f"cannot read {text!r} as epoch seconds") from None
-        return parse_epoch_s
-    if fmt.kind == "epoch_ms":
-        def parse_epoch_ms(text: str) -> int:
-            try:
-                return _checked(int(text) // 1000)
-            except ValueError:
-                raise ValueError(f"cannot read {text!r} as epoch milliseconds") from None
-        return parse_epoch_ms
+    if fmt.kind in ("epoch_s", "epoch_ms"):
+        return partial(_parse_epoch, fmt.kind)
 
     regex = {"iso": ISO_RE, "dmy": NUMERIC_RE, "mdy": NUMERIC_RE, "text": TEXT_MONTH_RE}[fmt.kind]
     expect = {"iso": "YYYY-MM-DD[ HH:MM[:SS]][offset]", "dmy": "DD/MM/YYYY [HH:MM[:SS]]",
@@ -170,6 +158,19 @@ def make_time_parser(fmt: DateFormat, tz_name: str = "UTC") -> Callable[[str], i
             return value
         return parse_general(text)
     return parse_iso
+
+
+def _parse_epoch(kind: str, text: str) -> int:
+    """Epoch seconds ('1723456789', '1723456789.5') or whole milliseconds, through the
+    bounded number parser: a value of thousands of digits is refused in a short reason."""
+    unit = "seconds" if kind == "epoch_s" else "milliseconds"
+    try:
+        value = bounded_decimal(text.strip(), text)
+    except ValueError as exc:
+        raise ValueError(f"{exc} (epoch {unit})") from None
+    if kind == "epoch_ms" and value != value.to_integral_value():
+        raise ValueError(f"cannot read {shown(text)} as epoch milliseconds")
+    return _checked(int(value) if kind == "epoch_s" else int(value) // 1000)
 
 
 def make_block_time_parser(fmt: DateFormat, tz_name: str = "UTC"

@@ -34,7 +34,7 @@ from app.importers.fields import (
     guess_mapping,
     header_signature,
 )
-from app.importers.files import open_regular, regular_size
+from app.importers.files import open_regular, read_regular, regular_size
 from app.importers.readers import READERS, ReadContext
 from app.importers.sources import CsvTable, Table, first_rows
 from app.services import accounts
@@ -44,6 +44,7 @@ from app.services.reference import MONTH_FIRST_REGIONS
 from app.store import batches, queries
 
 MAX_REPORTED_ERRORS = 1000
+MAX_PROFILE_BYTES = 2**20  # a profile's JSON is a few hundred bytes
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt")  # what a folder of logger files is read for
 
 
@@ -236,6 +237,18 @@ def read_context(db: Database, account: dict[str, Any], feedback: Feedback,
     rates = effective_book(db).region(account["region"], date.today())  # the user's entries count
     return ReadContext(gifts or effective_catalogue(db), account["timezone"],
                        account["region"] not in MONTH_FIRST_REGIONS, feedback, rates.currency)
+
+
+def read_profile(path: Path) -> Mapping:
+    """A profile as `profiles show` prints it, from a regular file (a FIFO or device is
+    refused, not waited on); ImportRefused with one line when it cannot be used."""
+    try:
+        mapping = Mapping.from_json(read_regular(path, MAX_PROFILE_BYTES).decode("utf-8"))
+    except (ImportRefused, UnicodeDecodeError, ValueError, TypeError, AttributeError) as exc:
+        raise ImportRefused(f"cannot read profile {storable(str(path))}: {exc}") from None
+    if not mapping.name:
+        raise ImportRefused(f"the profile in {storable(str(path))} has no name")
+    return mapping
 
 
 def save_profile(db: Database, name: str, prepared: Prepared) -> None:

@@ -14,7 +14,7 @@ import io
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -30,6 +30,9 @@ from app.core.rates import (
     RegionRates,
     effective,
 )
+from app.importers.base import ImportRefused, storable
+from app.importers.files import read_regular
+from app.importers.values import bounded_decimal
 from app.services import settings
 from app.services.reference import rate_book
 from app.store import rates as store
@@ -161,11 +164,10 @@ FIELDS = (("diamonds_per_coin", "Diamonds per coin"), ("usd_per_diamond", "USD p
 def decimal(text: str) -> Decimal | None:
     """A plain decimal number ("0.004", "1,000"), or None when the text is not one."""
     cleaned = text.strip().replace(",", "").lstrip("$")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
+    try:  # bounded: '1e9999999' would overflow the first sum it meets
+        return bounded_decimal(cleaned, text)
+    except ValueError:
         return None
-    return value if value.is_finite() else None
 
 
 def problem(form: RateForm) -> str | None:
@@ -336,10 +338,25 @@ def _per_eur_row(row: list[str], usd_col: int, columns: list[tuple[int, str]],
     return rates
 
 
+MAX_RATES_BYTES = 64 * 2**20  # the ECB's whole history since 1999 is under 1 MB
+
+
+def read_rates_file(path: Path) -> str:
+    """The text of a rates CSV the creator chose, from a regular file only (a FIFO or a
+    device is refused, never waited on); ValueError with one line when it cannot be read."""
+    try:
+        return read_regular(path, MAX_RATES_BYTES).decode("utf-8-sig")
+    except ImportRefused as exc:
+        raise ValueError(f"{storable(path.name)}: {exc}") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{storable(path.name)} is not UTF-8 text: not a table of exchange "
+                         "rates; download eurofxref-hist.csv from the ECB again") from None
+
+
 def import_exchange_rates(db: Database, path: Path,
                           currencies: set[str] | None = None) -> FxImport:
     """Import a per-EUR CSV (the ECB's format) for the currencies the ledger can use."""
-    text = path.read_bytes().decode("utf-8-sig")
+    text = read_rates_file(path)
     wanted = wanted_currencies(db) if currencies is None else currencies
     rates, errors = parse_per_eur(text, wanted, f"imported from {path.name}")
     saved = store.save_exchange_rates(db, rates)

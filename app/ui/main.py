@@ -31,6 +31,9 @@ from app.ui.settings import APPLICATION, ORGANIZATION, Settings, ledger_path
 
 SIZE = (1280, 800)
 DEMO_LABEL = "Demo data in a temporary ledger: your own ledger is not touched."
+LEDGER_ADVICE = ("The file was left as it was. Start Diamond Ledger with --db PATH naming your "
+                 "own ledger file (a new name starts an empty ledger), or try the app with "
+                 "--demo.")
 
 
 def open_ledger(stack: ExitStack, path: Path | None) -> tuple[Database, str]:
@@ -61,7 +64,7 @@ def open_or_recover(stack: ExitStack, path: Path | None,
         sys.stderr.write(f"{errors.LEDGER_TITLE}: {problem}\n")
         return None
     if not found:
-        errors.report(None, errors.LEDGER_TITLE, problem)
+        errors.report(None, errors.LEDGER_TITLE, problem, advice=LEDGER_ADVICE)
         return None
     if not errors.ask_restore(None, problem, found[-1]):
         return None
@@ -69,7 +72,8 @@ def open_or_recover(stack: ExitStack, path: Path | None,
         restore(found[-1], path)
         return open_ledger(stack, path)
     except (BackupError, LedgerError, OSError, sqlite3.Error) as exc:
-        errors.report(None, "The backup could not be restored", str(exc))
+        errors.report(None, "The backup could not be restored", str(exc),
+                      advice=LEDGER_ADVICE)
         return None
 
 

@@ -15,6 +15,7 @@ import itertools
 import logging
 import sqlite3
 import threading
+import traceback
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QThreadPool, Signal
@@ -28,6 +29,8 @@ Job = Callable[[ProgressFn, CancelFn], object]
 EXPECTED: tuple[type[BaseException], ...] = (
     ImportRefused, ImportCancelled, LedgerError, AccountError, OSError, sqlite3.Error)
 log = logging.getLogger(__name__)
+UNEXPECTED = ("Something unexpected went wrong and this was not finished; what was already "
+              "saved is kept. Try again, and if it happens again, report it with its details.")
 _ids = itertools.count(1)
 
 
@@ -41,6 +44,7 @@ class Worker(QObject):
 
     def __init__(self, job: Job) -> None:
         super().__init__()
+        self.details = ""  # the traceback of an unexpected error, for a Show details button
         self._job = job
         self._stop = threading.Event()
         self._discarded = False
@@ -73,8 +77,9 @@ class Worker(QObject):
         if not self._discarded:
             self.finished.emit(result)
 
-    def _errored(self, message: str) -> None:
+    def _errored(self, message: str, details: str) -> None:
         self.running = False
+        self.details = details
         if self._discarded:
             return
         if self._stop.is_set():
@@ -128,7 +133,7 @@ class _Hub(QObject):
 
     progressed = Signal(int, int, int)
     completed = Signal(int, object)
-    errored = Signal(int, str)
+    errored = Signal(int, str, str)
 
     def __init__(self) -> None:
         super().__init__()
@@ -150,7 +155,9 @@ class _Hub(QObject):
         try:
             result = job(progress, stop.is_set)
         except Exception as exc:
-            self.errored.emit(job_id, one_line(exc))
+            details = "" if isinstance(exc, EXPECTED) else "".join(
+                traceback.format_exception(exc))
+            self.errored.emit(job_id, one_line(exc), details)
         else:
             self.completed.emit(job_id, result)
 
@@ -164,10 +171,10 @@ class _Hub(QObject):
         if worker is not None:
             worker._completed(result)
 
-    def _on_errored(self, job_id: int, message: str) -> None:
+    def _on_errored(self, job_id: int, message: str, details: str) -> None:
         worker = self.workers.pop(job_id, None)
         if worker is not None:
-            worker._errored(message)
+            worker._errored(message, details)
 
 
 _the_hub: _Hub | None = None
@@ -181,12 +188,12 @@ def _hub() -> _Hub:
 
 
 def one_line(exc: BaseException) -> str:
-    """What the user reads: the message, never a traceback (that goes to the log)."""
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    if isinstance(exc, EXPECTED):
-        return text
-    log.error("background job failed", exc_info=exc)
-    return f"Unexpected error ({type(exc).__name__}): {text}"
+    """What the user reads: the message of an error they can meet, else a plain sentence;
+    never a traceback (that goes to the log, and to the worker's details)."""
+    if not isinstance(exc, EXPECTED):
+        log.error("background job failed", exc_info=exc)
+        return UNEXPECTED
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def busy() -> int:

@@ -20,12 +20,22 @@ LEDGER_TITLE = "The ledger cannot be opened"
 MAX_MESSAGE = 300
 
 
-def report(parent: QWidget | None, title: str, text: str, details: str = "") -> None:
+def report(parent: QWidget | None, title: str, text: str, details: str = "",
+           advice: str = "") -> None:
+    """A box with the one-line `text`, what to do (`advice`) under it, and `details` (a
+    traceback) only behind its Show Details button."""
+    message_box(parent, title, text, details, advice).exec()
+
+
+def message_box(parent: QWidget | None, title: str, text: str, details: str = "",
+                advice: str = "") -> QMessageBox:
     box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok,
                       parent)
+    if advice:
+        box.setInformativeText(advice)
     if details:
-        box.setInformativeText(details)
-    box.exec()
+        box.setDetailedText(details)
+    return box
 
 
 def ask_restore(parent: QWidget | None, message: str, backup: Path) -> bool:
@@ -57,7 +67,9 @@ def unexpected(exc_type: type[BaseException], exc: BaseException,
         return
     report(QApplication.activeWindow(), "Something went wrong",
            "Diamond Ledger hit an unexpected error; your ledger was not changed by it.",
-           short_message(exc) + "\n\nThe details were written to the terminal (stderr).")
+           details="".join(traceback.format_exception(exc_type, exc, tb)),
+           advice=f"{short_message(exc)}. Try again; if it happens again, report it with "
+                  "the details.")
 
 
 _showing = False

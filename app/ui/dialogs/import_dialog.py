@@ -47,7 +47,7 @@ from sqlite_utils import Database
 
 from app.importers.fields import REQUIRED, SYNONYMS
 from app.services import preview as pv
-from app.ui.dialogs import confirm
+from app.ui.dialogs import confirm, errors
 from app.ui.widgets.named import named
 from app.ui.worker import Worker, wait_for_workers
 
@@ -59,6 +59,9 @@ AUTOMATIC = "Automatic"
 DEBOUNCE_MS = 250
 DIALOG_SIZE = (1280, 800)
 HEADER_LINES = 200  # the lines of a file's sample the header can be chosen from
+REFUSED_ADVICE = ("Nothing of it is written. Check that it is the file you exported (a gift "
+                  "log, a LIVE list, payouts, or TikTok's zip), or export it again.")
+UNEXPECTED_TITLE = "Something went wrong"
 _ROOT = QModelIndex()
 LABELS = {
     "ts": "Time", "time": "Time", "room_id": "LIVE / room", "sender_id": "Sender id",
@@ -488,7 +491,8 @@ class ImportDialog(QDialog):
             self.table.resizeColumnsToContents()
         finally:
             self._filling = False
-        self.problem.setText(result.error)
+        unreadable = result.error and not result.sections  # not even a header: no mapping helps
+        self.problem.setText(f"{result.error}\n{REFUSED_ADVICE}" if unreadable else result.error)
         self.problem.setVisible(bool(result.error))
         self.before.setText(result.warning or (
             f"This file was {result.before.text()}: its mapping is chosen, so only rows it did "
@@ -608,7 +612,10 @@ class ImportDialog(QDialog):
             self.status.setText("Cancelling\u2026")
 
     def _imported(self, outcome: pv.Outcome) -> None:
-        self._show_result(pv.outcome_title(outcome), "\n".join(pv.summary_lines(outcome)))
+        lines = pv.summary_lines(outcome)
+        if any(f.refused for f in outcome.files):
+            lines.append(f"\nFiles not imported: {REFUSED_ADVICE}")
+        self._show_result(pv.outcome_title(outcome), "\n".join(lines))
         self.import_finished.emit(outcome)
 
     def _import_cancelled(self) -> None:
@@ -639,7 +646,12 @@ class ImportDialog(QDialog):
     def _run(self, work: Any, done: Any, failed: Any) -> Worker:
         worker = Worker(pv.in_ledger(self._ledger, work))
         worker.finished.connect(done)
-        worker.failed.connect(failed)
+
+        def on_failed(message: str) -> None:
+            failed(message)
+            if worker.details:  # a bug, not the file: its traceback behind Show Details
+                errors.report(self, UNEXPECTED_TITLE, message, details=worker.details)
+        worker.failed.connect(on_failed)
         return worker.start()
 
     @staticmethod

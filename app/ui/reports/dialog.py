@@ -34,6 +34,8 @@ from app.ui.reports.pdf import write_pdf
 
 DATE_FORMAT = "MMM d, yyyy"
 FILTERS = "PDF document (*.pdf);;CSV for spreadsheets (*.csv)"
+SAVE_ADVICE = ("Choose Save report again and pick another place: a folder you may write to, "
+               "on a disk with room (an earlier report there was left as it was).")
 
 
 def _qdate(day: date) -> QDate:
@@ -174,7 +176,7 @@ def save_to_chosen_file(parent: QWidget, db: Database, period: Period) -> Path |
         message = save_report(db, period, path)
     except (reports.ReportError, OSError) as exc:
         QGuiApplication.restoreOverrideCursor()
-        errors.report(parent, "The report was not saved", str(exc))
+        errors.report(parent, "The report was not saved", str(exc), advice=SAVE_ADVICE)
         return None
     QGuiApplication.restoreOverrideCursor()
     saved(parent, message)
