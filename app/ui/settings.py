@@ -46,6 +46,7 @@ SETTINGS = {s.key: s for s in (
     Setting("window/state", QByteArray, QByteArray),
     Setting("window/last_page", _constant("Overview"), str),  # a page's name
     Setting("ledger/path", lambda: str(default_db_path()), str),
+    Setting("import/last_folder", _constant(""), str),  # where files were last chosen from
 )}
 
 

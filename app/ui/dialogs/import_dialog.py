@@ -47,7 +47,9 @@ from sqlite_utils import Database
 
 from app.importers.fields import REQUIRED, SYNONYMS
 from app.services import preview as pv
+from app.services.importing import expand_paths
 from app.ui.dialogs import confirm
+from app.ui.settings import Settings
 from app.ui.widgets.named import named
 from app.ui.worker import Worker, wait_for_workers
 
@@ -92,10 +94,29 @@ def required_text(kind: str) -> str:
 FILE_FILTER = "Gift logs, LIVE lists, payouts (*.csv *.tsv *.txt *.json *.zip);;All files (*)"
 
 
-def choose_files(parent: QWidget) -> list[Path]:
-    """The files to import, from the system's file chooser. Tests replace this."""
-    names, _ = QFileDialog.getOpenFileNames(parent, "Import files", "", FILE_FILTER)
+def choose_files(parent: QWidget, start: str = "") -> list[Path]:
+    """The files to import, from the system's file chooser opened in `start`. Tests replace
+    this."""
+    names, _ = QFileDialog.getOpenFileNames(parent, "Import files", start, FILE_FILTER)
     return [Path(n) for n in names]
+
+
+def choose_folder(parent: QWidget, start: str = "") -> Path | None:
+    """A folder to import (a TXT export, a gift logger's folder), opened in `start`; None
+    when the user cancels. Tests replace this."""
+    name = QFileDialog.getExistingDirectory(parent, "Import a folder", start)
+    return Path(name) if name else None
+
+
+def last_folder() -> str:
+    """The folder the last files or folder to import were chosen in ('' before the first)."""
+    return str(Settings().get("import/last_folder"))
+
+
+def remember_folder(chosen: Path) -> None:
+    settings = Settings()
+    settings.set("import/last_folder", str(chosen.parent))
+    settings.sync()
 
 
 def ask_profile_name(parent: QWidget, suggested: str) -> str | None:
@@ -241,6 +262,17 @@ class ImportDialog(QDialog):
         left = QVBoxLayout()
         left.addWidget(named(QLabel("Files"), "cardHeading"))
         left.addWidget(self.files, 1)
+        adding = QHBoxLayout()
+        self.files_button = QPushButton("Files\u2026")
+        self.files_button.setToolTip("Add files to import")
+        self.files_button.clicked.connect(self.add_files)
+        self.folder_button = QPushButton("Folder\u2026")
+        self.folder_button.setToolTip("Add a folder: a TikTok TXT export, or a gift logger's "
+                                      "folder of CSV files")
+        self.folder_button.clicked.connect(self.add_folder)
+        adding.addWidget(self.files_button)
+        adding.addWidget(self.folder_button)
+        left.addLayout(adding)
         right = QVBoxLayout()
         right.setSpacing(12)
         right.addWidget(self._facts())
@@ -392,6 +424,31 @@ class ImportDialog(QDialog):
             combo.addItem(item, item)
         combo.currentIndexChanged.connect(lambda _i: None if self._filling else slot())
         return combo
+
+    # ---- adding files -------------------------------------------------------------------------
+
+    def add_files(self) -> None:
+        self.add_paths(choose_files(self, last_folder()))
+
+    def add_folder(self) -> None:
+        folder = choose_folder(self, last_folder())
+        self.add_paths([folder] if folder else [])
+
+    def add_paths(self, chosen: list[Path]) -> None:
+        """Add files or folders to the list (a folder that is no export stands for its table
+        files) and select the first one added; the folder they came from is remembered."""
+        if not chosen:
+            return
+        remember_folder(chosen[0])
+        new = [p for p, _ in expand_paths(chosen) if p not in self._choices]
+        for path in new:
+            self._paths.append(path)
+            self._choices[path] = pv.Choices()
+            self.files.addItem(path.name)
+            self.files.item(self.files.count() - 1).setToolTip(str(path))
+        self.import_button.setText(f"Import {self._file_count()}")
+        if new:
+            self.files.setCurrentRow(self._paths.index(new[0]))
 
     # ---- the selected file ---------------------------------------------------------------------
 
