@@ -115,3 +115,65 @@ def test_the_choosers_open_in_the_folder_last_chosen_from(qtbot, monkeypatch, le
     assert import_dialog.last_folder() == str(second.parent)
     dialog.close()
     window.close()
+
+
+# --- the account ------------------------------------------------------------------------------
+
+GIFTS = "time,sender,gift,coins\n2026-08-03 10:00:00,ann,Rose,1\n"
+
+
+def account_counts(db) -> dict[str, int]:
+    rows = db.execute("SELECT a.handle, count(g.id) FROM accounts a "
+                      "LEFT JOIN gifts g ON g.account_id = a.id GROUP BY a.handle").fetchall()
+    return dict(rows)
+
+
+def test_the_account_is_chosen_from_the_ledgers_accounts(qtbot, ledger, db_path, tmp_path):
+    accounts.add(ledger, "second", "GB", "Europe/London")
+    path = tmp_path / "gifts.csv"
+    path.write_text(GIFTS)
+    dialog = open_dialog(qtbot, db_path, path)
+    items = [dialog.account_choice.itemText(i) for i in range(dialog.account_choice.count())]
+    assert items == ["@me \u00b7 US", "@second \u00b7 GB", "New account\u2026"]
+    assert dialog.account_choice.currentIndex() == 0
+    dialog.account_choice.setCurrentIndex(1)
+    qtbot.waitUntil(dialog.idle, timeout=20_000)
+    assert dialog.account.text().startswith("Into @second<br>times in Europe/London")
+    with qtbot.waitSignal(dialog.import_finished, timeout=20_000):
+        dialog.import_button.click()
+    assert account_counts(ledger) == {"me": 0, "second": 1}
+    dialog.close()
+
+
+def test_a_new_account_is_asked_for_and_imported_into(qtbot, monkeypatch, ledger, db_path,
+                                                      tmp_path):
+    path = tmp_path / "gifts.csv"
+    path.write_text(GIFTS)
+    dialog = open_dialog(qtbot, db_path, path)
+    monkeypatch.setattr(import_dialog, "ask_new_account",
+                        lambda parent: ("@newbie", "EU", "Europe/Berlin"))
+    dialog.account_choice.setCurrentIndex(dialog.account_choice.findData("New account\u2026"))
+    qtbot.waitUntil(lambda: dialog.account_choice.currentData() == "newbie", timeout=20_000)
+    qtbot.waitUntil(dialog.idle, timeout=20_000)
+    assert dialog.account.text().startswith("Into @newbie<br>times in Europe/Berlin")
+    with qtbot.waitSignal(dialog.import_finished, timeout=20_000):
+        dialog.import_button.click()
+    assert account_counts(ledger) == {"me": 0, "newbie": 1}
+    dialog.close()
+
+
+def test_a_refused_new_account_adds_nothing_and_says_why(qtbot, monkeypatch, ledger, db_path,
+                                                         tmp_path):
+    path = tmp_path / "gifts.csv"
+    path.write_text(GIFTS)
+    dialog = open_dialog(qtbot, db_path, path)
+    monkeypatch.setattr(import_dialog, "ask_new_account",
+                        lambda parent: ("other", "US", "Europe"))  # a partial zone
+    dialog.account_choice.setCurrentIndex(dialog.account_choice.findData("New account\u2026"))
+    qtbot.waitUntil(lambda: dialog.problem.text().startswith("The account was not added"),
+                    timeout=20_000)
+    qtbot.waitUntil(dialog.idle, timeout=20_000)
+    assert "\n" not in dialog.problem.text()
+    assert dialog.account_choice.currentData() == "me"
+    assert [a["handle"] for a in accounts.queries.accounts(ledger)] == ["me"]
+    dialog.close()
