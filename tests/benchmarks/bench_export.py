@@ -6,7 +6,7 @@ Writes an export of about --mb megabytes in the real layout (tests/fixtures/tikt
 the bulk is watch history, as in a real export, with 2,000 LIVEs and 600 wallet records in
 their sections. Then, each in a fresh subprocess, measures peak memory (ru_maxrss) and time of
 
-- ours: `diamond-ledger import FILE --json` into an empty ledger (detection by content under a
+- ours: `diamond-ledger import FILE` into an empty ledger (detection by content under a
   browser's copy name, streaming read, mapping, writing the rows);
 - the baseline: `json.load` of the same file (what reading it whole costs, before any work).
 
@@ -31,7 +31,7 @@ import json, resource, sys, time
 started = time.perf_counter()
 if sys.argv[1] == "ours":
     from app.cli import main
-    code = main(["--db", sys.argv[3], "import", sys.argv[2], "--json"])
+    code = main(["--db", sys.argv[3], "import", sys.argv[2]])
     assert code == 0, code
 else:
     with open(sys.argv[2], "rb") as handle:
