@@ -329,7 +329,7 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated(
 
 
 @pytest.mark.parametrize(("field", "value", "reason"), [
-    (24, 0xFFFFFFF0, "is over the cap of 512 MB uncompressed for a member (2 GB for all"),
+    (24, 0xFFFFFFF0, "is over the cap of 2048 MB uncompressed for a member (2 GB for all"),
     (20, 0x7FFFFFF0, "compressed bytes in an archive of"),
 ])
 def test_a_member_larger_than_its_archive_is_refused(

@@ -392,7 +392,7 @@ def test_zip_without_export_refused(tmp_path: Path) -> None:
 
 
 def test_huge_member_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tiktok_export, "MAX_BYTES", 1000)
+    monkeypatch.setattr(tiktok_export, "MAX_JSON_BYTES", 1000)  # JSON is streamed: its own cap
     target = zip_of(tmp_path / "big.zip", {"user_data_tiktok.json": JSON_EXPORT.read_bytes()})
     with pytest.raises(ImportRefused, match=r"user_data_tiktok\.json is over .* uncompressed"):
         read_export(target)

@@ -140,7 +140,7 @@ def test_dropping_a_file_imports_it_and_the_overview_shows_the_new_balance(
 
 
 def test_file_import_menu_opens_the_chosen_files(qtbot, monkeypatch, ledger, odd_file):
-    monkeypatch.setattr(import_dialog, "choose_files", lambda parent: [odd_file])
+    monkeypatch.setattr(import_dialog, "choose_files", lambda parent, start="": [odd_file])
     window = MainWindow(ledger)
     qtbot.addWidget(window)
     [action] = [a for a in window.findChildren(QAction) if a.text() == "&Import\u2026"]

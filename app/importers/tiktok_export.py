@@ -5,9 +5,10 @@ TikTok hands the export out as one JSON file (``user_data.json``, newer
 are firm, record fields are not (see ECONOMY.md), so records keep their keys as written and
 ``fields.SYNONYMS`` maps them; only wallet keys that no payout synonym knows are renamed.
 
-The JSON is loaded whole with the ``json`` module (the standard library has no streaming parser);
-a file or zip member above ``MAX_BYTES`` is refused instead. Zips are read member by member in
-memory, never extracted to disk.
+The JSON is read as a stream (``json_stream``): only the sections' subtrees are kept, so a
+JSON export of any size up to ``MAX_JSON_BYTES`` costs the memory of its LIVE history and
+wallet, not of the file. TXT sections above ``MAX_BYTES`` are refused. Zips are read member by
+member, never extracted to disk; a JSON member is streamed out of the zip too.
 """
 
 from __future__ import annotations
@@ -21,17 +22,23 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePath
+from typing import IO
+
+import ijson
 
 from app.importers.base import ImportRefused, storable
 from app.importers.fields import SYNONYMS, norm
 from app.importers.files import open_regular, read_capped, read_regular, regular_size
+from app.importers.json_stream import Utf8Stream, has_key, kept_subtrees, python_backend
 from app.importers.sources import RecordTable
 
-MAX_BYTES = 512 * 1024 * 1024  # a file or zip member larger than this is refused
+MAX_BYTES = 512 * 1024 * 1024  # a TXT file or zip member larger than this is refused
+MAX_JSON_BYTES = 2 * 1024**3  # a streamed JSON export (file or zip member) larger is refused
+EXACT_ERRORS = 64 * 1024 * 1024  # damaged JSON up to this size is parsed again for the position
 MAX_ZIP_TOTAL = 2 * 1024**3  # uncompressed bytes read out of one zip, all members together
 MAX_RATIO = 200  # a member inflating more than this many times its compressed size is a bomb
 RATIO_FLOOR = 1024 * 1024  # below this size any ratio is harmless (a small file of spaces)
@@ -64,6 +71,8 @@ _PURCHASES = _Section("purchases", "Purchases", frozenset({"purchases", "purchas
                       frozenset({"sendgifts", "buygifts"}),
                       frozenset({"purchases", "purchasehistory"}))
 _SECTIONS = (_SESSIONS, _WALLET, _PURCHASES)
+# keys whose subtrees a streamed JSON keeps: the sections and their record lists
+_SECTION_KEYS = frozenset().union(*(s.keys | s.lists for s in _SECTIONS))
 
 # Keys (normalised) only a TikTok export has, for recognising its JSON from the first bytes:
 # the top level is alphabetical, so "Ads and data" comes long before "Tiktok Live".
@@ -158,7 +167,8 @@ def looks_like_export(name: str, head: bytes) -> bool:
         if lower == "user_data_tiktok.json":
             return True
         text = head.decode("utf-8", errors="ignore")
-        return any(norm(key) in _JSON_MARKERS for key in _JSON_KEY_RE.findall(text))
+        return (any(_is_marker(key) for key in _JSON_KEY_RE.findall(text))
+                or _json_on_disk_is_export(name))
     if lower.endswith(".txt"):
         return _txt_section(base) is not None
     return False
@@ -202,6 +212,22 @@ def _zip_on_disk_is_export(name: str) -> bool:
         return False
 
 
+def _is_marker(key: str) -> bool:
+    return norm(key) in _JSON_MARKERS
+
+
+def _json_on_disk_is_export(name: str) -> bool:
+    """Whether a JSON file holds an export's key anywhere (read as a stream, to the end)."""
+    path = Path(name)
+    if not path.is_absolute() or not path.is_file():
+        return False
+    try:
+        with open_regular(path) as handle:
+            return has_key(handle, _JSON_KEY_RE, _is_marker)
+    except (OSError, ImportRefused):
+        return False
+
+
 def _txt_section(filename: str) -> _Section | None:
     stem = filename[:-4] if filename.lower().endswith(".txt") else filename
     key = norm(_COPY_SUFFIX_RE.sub("", stem))
@@ -239,9 +265,7 @@ def read_export(path: Path) -> list[tuple[str, RecordTable]]:
         source = _Source(path.name, _sha256(data), len(data), "TikTok export (TXT)", {})
         return _finish(*_tables_from_txt([(section, path.name, data, source)]), path.name,
                        _LOOKED_FOR_TXT)
-    data = read_regular(path, MAX_BYTES)
-    source = _Source(path.name, _sha256(data), len(data), "TikTok export (JSON)", {})
-    return _tables_from_json(_parse_json(data, path.name), source)
+    return _json_file_tables(path, path.name, {})
 
 
 def _sha256(data: bytes) -> str:
@@ -283,11 +307,12 @@ def _zip_tables(archive: zipfile.ZipFile, budget: _Budget,
                for m in reversed(members)}  # reversed: the first of a name wins
     json_member = next((by_base[n] for n in JSON_NAMES if n in by_base), None)
     if json_member is not None:
-        data = budget.read(archive, json_member)
         source = _Source(shown, digest, budget.size, "TikTok export (zip of JSON)",
                          {"member": storable(json_member.filename)})
         name = f"{storable(json_member.filename)} in {shown}"
-        return _tables_from_json(_parse_json(data, name), source)
+        budget.check(json_member, MAX_JSON_BYTES)
+        kept = _stream_json(lambda: archive.open(json_member), name, json_member.file_size)
+        return _tables_from_json(kept, source)
     found: list[tuple[_Section, str, bytes, _Source]] = []
     for member in members:
         base = PurePath(member.filename.replace("\\", "/")).name
@@ -314,18 +339,25 @@ class _Budget:
         self.archive, self.size, self.left = archive, size, MAX_ZIP_TOTAL
 
     def read(self, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
-        name = f"{self.archive}: {storable(member.filename)}"
-        if member.flag_bits & 0x1:
-            raise ImportRefused(f"{name} is encrypted (password-protected zip)")
-        self._check(name, member.file_size, member.compress_size)
+        name = self.check(member, MAX_BYTES)
         with archive.open(member) as handle:
-            data = read_capped(handle, min(MAX_BYTES, self.left), self._too_big(name))
+            data = read_capped(handle, min(MAX_BYTES, self.left),
+                               self._too_big(name, MAX_BYTES))
         self.left -= len(data)
         return data
 
-    def _check(self, name: str, size: int, compressed: int) -> None:
-        if size > MAX_BYTES or size > self.left:
-            raise ImportRefused(self._too_big(name))
+    def check(self, member: zipfile.ZipInfo, cap: int) -> str:
+        """The member's shown name once its stated sizes pass; a member streamed after this
+        is held to them by zipfile, which stops at the stated size and checks the CRC."""
+        name = f"{self.archive}: {storable(member.filename)}"
+        if member.flag_bits & 0x1:
+            raise ImportRefused(f"{name} is encrypted (password-protected zip)")
+        self._check(name, member.file_size, member.compress_size, cap)
+        return name
+
+    def _check(self, name: str, size: int, compressed: int, cap: int) -> None:
+        if size > cap or size > self.left:
+            raise ImportRefused(self._too_big(name, cap))
         if compressed > self.size:
             raise ImportRefused(f"{name} claims {compressed:,} compressed bytes in an archive "
                                 f"of {self.size:,}: the zip is damaged")
@@ -333,8 +365,8 @@ class _Budget:
             raise ImportRefused(f"{name} would inflate {size // max(compressed, 1):,} times "
                                 f"(over {MAX_RATIO}:1): refused as a zip bomb")
 
-    def _too_big(self, name: str) -> str:
-        return (f"{name} is over the cap of {MAX_BYTES // 2**20} MB uncompressed for a member "
+    def _too_big(self, name: str, cap: int) -> str:
+        return (f"{name} is over the cap of {cap // 2**20} MB uncompressed for a member "
                 f"({MAX_ZIP_TOTAL // 2**30} GB for all members read from one zip)")
 
 
@@ -343,10 +375,8 @@ def _read_folder(folder: Path) -> list[tuple[str, RecordTable]]:
     by_name = {p.name.lower(): p for p in reversed(files)}
     json_path = next((by_name[n] for n in JSON_NAMES if n in by_name), None)
     if json_path is not None:
-        data = read_regular(json_path, MAX_BYTES)
-        source = _Source(json_path.name, _sha256(data), len(data), "TikTok export (JSON)",
-                         {"file": json_path.relative_to(folder).as_posix()})
-        return _tables_from_json(_parse_json(data, json_path.name), source)
+        return _json_file_tables(json_path, json_path.name,
+                                 {"file": json_path.relative_to(folder).as_posix()})
     found: list[tuple[_Section, str, bytes, _Source]] = []
     for file in files:
         section = _txt_section(file.name) if file.name.lower().endswith(".txt") else None
@@ -388,6 +418,49 @@ def _folder_files(folder: Path) -> list[Path]:
 
 
 # --- JSON -----------------------------------------------------------------------------------
+
+
+def _json_file_tables(path: Path, shown: str,
+                      extra: dict[str, str]) -> list[tuple[str, RecordTable]]:
+    size = regular_size(path)
+    if size > MAX_JSON_BYTES:
+        raise ImportRefused(f"{shown} is over {MAX_JSON_BYTES // 2**30} GB; JSON exports "
+                            "that large are refused")
+    digest = hashlib.sha256()
+    kept = _stream_json(lambda: open_regular(path), shown, size, digest.update)
+    source = _Source(shown, digest.hexdigest(), size, "TikTok export (JSON)", extra)
+    return _tables_from_json(kept, source)
+
+
+def _wanted_key(key: str) -> bool:
+    return _norm_key(key) in _SECTION_KEYS
+
+
+def _stream_json(opener: Callable[[], IO[bytes]], shown: str, size: int,
+                 seen: Callable[[bytes], None] | None = None) -> object:
+    """The sections' subtrees of a JSON export, read as a stream (see json_stream).
+
+    A file the stream parser cannot read, up to EXACT_ERRORS bytes, is parsed again whole by
+    the standard parser: it names the line and column of a fault, and reads what the C
+    parser cannot (an integer past Python's 4,300 digits, a SystemError there); a larger one
+    is refused with the stream parser's words.
+    """
+    try:
+        with opener() as raw:
+            stream = Utf8Stream(raw, seen)
+            kept = kept_subtrees(stream, _wanted_key)
+            stream.drain()
+        if stream.lone_surrogate:  # read again by the parser that keeps it, for the reader
+            with opener() as raw:
+                kept = kept_subtrees(Utf8Stream(raw), _wanted_key, python_backend())
+        return kept
+    except (ijson.JSONError, UnicodeDecodeError, ValueError, SystemError) as exc:
+        if size > EXACT_ERRORS:
+            raise ImportRefused(f"{shown} is not valid JSON: {storable(str(exc))}") from None
+    except OSError as exc:
+        raise ImportRefused(f"cannot read {shown}: {exc.strerror or exc}") from None
+    with opener() as raw:
+        return _parse_json(read_capped(raw, EXACT_ERRORS, f"{shown} grew while read"), shown)
 
 
 def _decode(data: bytes, shown: str) -> str:

@@ -6,7 +6,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,7 @@ from app.store import batches, queries
 
 MAX_REPORTED_ERRORS = 1000
 MAX_PROFILE_BYTES = 2**20  # a profile's JSON is a few hundred bytes
+EXPORT_TIMEZONE = "UTC"  # of the times a TikTok export writes without an offset
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt")  # what a folder of logger files is read for
 
 
@@ -221,6 +222,8 @@ def prepare(db: Database, path: Path, account: dict[str, Any], *, kind: str = "a
                               options.get("decimal", mapping.decimal),
                               options.get("timezone", mapping.timezone), mapping.name,
                               mapping.options)
+        if known_kind:
+            mapping = export_timezone(mapping, feedback.notes)
         problem = mapping.problem()
         if problem:
             raise ImportRefused(problem)
@@ -229,6 +232,16 @@ def prepare(db: Database, path: Path, account: dict[str, Any], *, kind: str = "a
     if not prepared:
         raise ImportRefused(f"this export holds no {kind} section")
     return prepared
+
+
+def export_timezone(mapping: Mapping, notes: list[str]) -> Mapping:
+    """A TikTok export's times without an offset are UTC (what its one public parser
+    assumes), not the account's zone, unless the user chose a zone; the note says which."""
+    zone = mapping.timezone or EXPORT_TIMEZONE
+    notes.append(f"times without an offset read as {zone}"
+                 + (" (TikTok's export states no zone; choose another with --timezone)"
+                    if not mapping.timezone else ""))
+    return replace(mapping, timezone=zone)
 
 
 def read_context(db: Database, account: dict[str, Any], feedback: Feedback,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import islice
 from pathlib import Path
@@ -42,10 +42,19 @@ class Choices:
     profile: str = ""
     overrides: dict[str, str] = field(default_factory=dict)  # field -> column ('' = unmapped)
     options: dict[str, str] = field(default_factory=dict)  # date_format, decimal, header_line
+    account: str = ""  # the handle of the account it goes to ('' = the default account)
 
     def arguments(self) -> dict[str, Any]:
         return {"kind": self.kind, "profile": self.profile or None,
                 "overrides": dict(self.overrides) or None, "options": dict(self.options) or None}
+
+    def import_arguments(self) -> dict[str, Any]:
+        """The arguments of importing.import_files: how to read, and into which account."""
+        return {**self.arguments(), "account": self.account or None}
+
+    def as_detected(self) -> bool:
+        """Nothing chosen about how the file is read (the account is not about that)."""
+        return replace(self, account="") == Choices()
 
 
 @dataclass(frozen=True)
@@ -158,11 +167,11 @@ def in_ledger(path: Path, work: Callable[[Database, ProgressFn, CancelFn], T]
 
 def preview(db: Database, path: Path, choices: Choices) -> Preview:
     """Detection, mapping and the first records of `path`; a refusal comes back as `error`."""
-    account = accounts.resolve_for_import(db, None)
+    account = accounts.resolve_for_import(db, choices.account or None)
     names = [p["name"] for p in queries.profiles(db)]
     before = earlier_import(db, path, account)
-    if before is not None and choices == Choices():
-        choices = choices_of(db, before.mapping)  # the mapping that import used
+    if before is not None and choices.as_detected():  # the mapping that import used
+        choices = replace(choices_of(db, before.mapping), account=choices.account)
     try:
         prepared = _prepare(db, path, account, choices)
     except ImportRefused as exc:
@@ -300,7 +309,7 @@ def dry_run(db: Database, path: Path, choices: Choices, progress: ProgressFn,
             cancel: CancelFn) -> Counts:
     """What importing `path` would add, from a real import that is rolled back."""
     reports = importing.import_files(db, [path], dry_run=True, progress=scaled(progress, 0, 1),
-                                     cancel=cancel, **choices.arguments())
+                                     cancel=cancel, **choices.import_arguments())
     return Counts.of(reports)
 
 
@@ -315,7 +324,7 @@ def import_each(db: Database, items: list[tuple[Path, Choices]], progress: Progr
         try:
             reports = importing.import_files(db, [path], progress=scaled(progress, index,
                                                                            len(items)),
-                                             cancel=cancel, **choices.arguments())
+                                             cancel=cancel, **choices.import_arguments())
         except ImportRefused as exc:
             done.append(FileResult(path, [], str(exc).removeprefix(f"{path}: ")))
             continue
@@ -335,7 +344,7 @@ def scaled(progress: ProgressFn, index: int, count: int) -> ProgressFn:
 
 def save_profile(db: Database, name: str, path: Path, choices: Choices) -> str:
     """Save the mapping `choices` give for `path` as profile `name`."""
-    account = accounts.resolve_for_import(db, None)
+    account = accounts.resolve_for_import(db, choices.account or None)
     prepared = _prepare(db, path, account, choices)
     try:
         if len(prepared) != 1:

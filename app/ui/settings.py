@@ -47,6 +47,7 @@ SETTINGS = {s.key: s for s in (
     Setting("window/last_page", _constant("Overview"), str),  # a page's name
     Setting("ledger/path", lambda: str(default_db_path()), str),
     Setting("ledger/recent", _constant(""), str),  # File > Open Recent: paths, one a line
+    Setting("import/last_folder", _constant(""), str),  # where files were last chosen from
 )}
 
 

@@ -359,8 +359,9 @@ class MainWindow(QMainWindow):
         """File > Import: choose files, then check and import them in the import dialog."""
         from app.ui.dialogs import import_dialog
 
-        paths = import_dialog.choose_files(self)
+        paths = import_dialog.choose_files(self, import_dialog.last_folder())
         if paths:
+            import_dialog.remember_folder(paths[0])
             self.import_paths(paths)
 
     def import_paths(self, paths: list[Path]) -> ImportDialog:

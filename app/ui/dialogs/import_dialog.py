@@ -6,6 +6,7 @@ ledger connection; the dialog only reads its widgets, starts a job and shows wha
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from importlib import resources
 from pathlib import Path
@@ -46,8 +47,12 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from app.importers.fields import REQUIRED, SYNONYMS
+from app.services import accounts, dashboard
 from app.services import preview as pv
+from app.services import settings as account_settings
+from app.services.importing import expand_paths
 from app.ui.dialogs import confirm, errors
+from app.ui.settings import Settings
 from app.ui.widgets.named import named
 from app.ui.worker import Worker, wait_for_workers
 
@@ -56,6 +61,7 @@ DATE_FORMATS = ("auto", "iso", "dmy", "mdy", "text", "epoch_s", "epoch_ms")
 DECIMALS = ("auto", ".", ",")
 NOT_MAPPED = "\u2014 not mapped \u2014"
 AUTOMATIC = "Automatic"
+NEW_ACCOUNT = "New account\u2026"
 DEBOUNCE_MS = 250
 DIALOG_SIZE = (1280, 800)
 HEADER_LINES = 200  # the lines of a file's sample the header can be chosen from
@@ -95,10 +101,45 @@ def required_text(kind: str) -> str:
 FILE_FILTER = "Gift logs, LIVE lists, payouts (*.csv *.tsv *.txt *.json *.zip);;All files (*)"
 
 
-def choose_files(parent: QWidget) -> list[Path]:
-    """The files to import, from the system's file chooser. Tests replace this."""
-    names, _ = QFileDialog.getOpenFileNames(parent, "Import files", "", FILE_FILTER)
+def choose_files(parent: QWidget, start: str = "") -> list[Path]:
+    """The files to import, from the system's file chooser opened in `start`. Tests replace
+    this."""
+    names, _ = QFileDialog.getOpenFileNames(parent, "Import files", start, FILE_FILTER)
     return [Path(n) for n in names]
+
+
+def choose_folder(parent: QWidget, start: str = "") -> Path | None:
+    """A folder to import (a TXT export, a gift logger's folder), opened in `start`; None
+    when the user cancels. Tests replace this."""
+    name = QFileDialog.getExistingDirectory(parent, "Import a folder", start)
+    return Path(name) if name else None
+
+
+def ask_new_account(parent: QWidget) -> tuple[str, str, str] | None:
+    """Handle, region and time zone of a new account; None when the user cancels. Tests
+    replace this."""
+    handle, ok = QInputDialog.getText(parent, "New account", "TikTok handle (@name):")
+    if not ok or not handle.strip():
+        return None
+    regions = [f"{r.code} \u00b7 {r.label()}" for r in account_settings.regions()]
+    region, ok = QInputDialog.getItem(parent, "New account", "Region (sets the rates):",
+                                      regions, 0, False)
+    if not ok:
+        return None
+    zone, ok = QInputDialog.getText(parent, "New account", "Time zone of its files:",
+                                    text=accounts.system_timezone())
+    return (handle.strip(), region.split(" ")[0], zone.strip()) if ok else None
+
+
+def last_folder() -> str:
+    """The folder the last files or folder to import were chosen in ('' before the first)."""
+    return str(Settings().get("import/last_folder"))
+
+
+def remember_folder(chosen: Path) -> None:
+    settings = Settings()
+    settings.set("import/last_folder", str(chosen.parent))
+    settings.sync()
 
 
 def ask_profile_name(parent: QWidget, suggested: str) -> str | None:
@@ -216,9 +257,12 @@ class ImportDialog(QDialog):
         self.count_worker: Worker | None = None
         self.import_worker: Worker | None = None
         self.save_worker: Worker | None = None
+        self.account_worker: Worker | None = None
+        self._account = ""  # the handle imports go to ('' = the ledger's default account)
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._timer.timeout.connect(self.refresh_preview)
         self._build()
+        self._load_accounts()
         self.files.setCurrentRow(0)
 
     # ---- layout --------------------------------------------------------------------------------
@@ -244,6 +288,17 @@ class ImportDialog(QDialog):
         left = QVBoxLayout()
         left.addWidget(named(QLabel("Files"), "cardHeading"))
         left.addWidget(self.files, 1)
+        adding = QHBoxLayout()
+        self.files_button = QPushButton("Files\u2026")
+        self.files_button.setToolTip("Add files to import")
+        self.files_button.clicked.connect(self.add_files)
+        self.folder_button = QPushButton("Folder\u2026")
+        self.folder_button.setToolTip("Add a folder: a TikTok TXT export, or a gift logger's "
+                                      "folder of CSV files")
+        self.folder_button.clicked.connect(self.add_folder)
+        adding.addWidget(self.files_button)
+        adding.addWidget(self.folder_button)
+        left.addLayout(adding)
         right = QVBoxLayout()
         right.setSpacing(12)
         right.addWidget(self._facts())
@@ -275,8 +330,13 @@ class ImportDialog(QDialog):
                                     "it are skipped")
         self.header_line.valueChanged.connect(self._header_line_chosen)
         self.account = named(QLabel(), "cardDetail")
-        pairs = [("Holds", self.kind), ("Encoding", self.encoding),
-                 ("Delimiter", self.delimiter), ("Header on line", self.header_line),
+        self.account_choice = QComboBox()
+        self.account_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.account_choice.setToolTip("The account the files are imported into")
+        self.account_choice.currentIndexChanged.connect(self._account_chosen)
+        pairs = [("Account", self.account_choice), ("Holds", self.kind),
+                 ("Encoding", self.encoding), ("Delimiter", self.delimiter),
+                 ("Header on line", self.header_line),
                  ("Mapping profile", self.profile)]
         for col, (title, widget) in enumerate(pairs):
             grid.addWidget(named(QLabel(title), "cardTitle"), 0, col)
@@ -395,6 +455,83 @@ class ImportDialog(QDialog):
             combo.addItem(item, item)
         combo.currentIndexChanged.connect(lambda _i: None if self._filling else slot())
         return combo
+
+    # ---- the account ---------------------------------------------------------------------------
+
+    def _load_accounts(self, select: str = "") -> None:
+        self.account_worker = self._run(
+            lambda db, _p, _c: (dashboard.accounts_for_picker(db), select),
+            self._accounts_ready, self._show_failure)
+
+    def _accounts_ready(self, loaded: Any) -> None:
+        (choices, default), select = loaded
+        self._filling = True
+        self.account_choice.clear()
+        for choice in choices:
+            self.account_choice.addItem(choice.label, choice.handle)
+        self.account_choice.addItem(NEW_ACCOUNT, NEW_ACCOUNT)
+        self._filling = False
+        wanted = select or self._account or default or ""
+        index = self.account_choice.findData(wanted) if wanted else -1
+        self._select_account(index if index >= 0 else 0)
+
+    def _select_account(self, index: int) -> None:
+        self._filling = True
+        self.account_choice.setCurrentIndex(index)
+        self._filling = False
+        handle = self.account_choice.itemData(index)
+        if handle != NEW_ACCOUNT and handle != self._account:
+            self._set_account(handle or "")
+
+    def _account_chosen(self, index: int) -> None:
+        if self._filling or index < 0:
+            return
+        if self.account_choice.itemData(index) != NEW_ACCOUNT:
+            self._set_account(self.account_choice.itemData(index))
+            return
+        asked = ask_new_account(self)
+        if asked is None:
+            self._select_account(max(self.account_choice.findData(self._account), 0))
+            return
+        handle, region, zone = asked
+        self.account_worker = self._run(
+            lambda db, _p, _c: accounts.add(db, handle, region, zone)["handle"],
+            self._load_accounts, self._account_refused)
+
+    def _account_refused(self, message: str) -> None:
+        self._select_account(max(self.account_choice.findData(self._account), 0))
+        self._show_failure(f"The account was not added: {message}")
+
+    def _set_account(self, handle: str) -> None:
+        """Every file goes to `handle`: its preview and counts are read again for it."""
+        self._account = handle
+        self._choices = {p: replace(c, account=handle) for p, c in self._choices.items()}
+        self.schedule_preview(now=True)
+
+    # ---- adding files -------------------------------------------------------------------------
+
+    def add_files(self) -> None:
+        self.add_paths(choose_files(self, last_folder()))
+
+    def add_folder(self) -> None:
+        folder = choose_folder(self, last_folder())
+        self.add_paths([folder] if folder else [])
+
+    def add_paths(self, chosen: list[Path]) -> None:
+        """Add files or folders to the list (a folder that is no export stands for its table
+        files) and select the first one added; the folder they came from is remembered."""
+        if not chosen:
+            return
+        remember_folder(chosen[0])
+        new = [p for p, _ in expand_paths(chosen) if p not in self._choices]
+        for path in new:
+            self._paths.append(path)
+            self._choices[path] = pv.Choices(account=self._account)
+            self.files.addItem(path.name)
+            self.files.item(self.files.count() - 1).setToolTip(str(path))
+        self.import_button.setText(f"Import {self._file_count()}")
+        if new:
+            self.files.setCurrentRow(self._paths.index(new[0]))
 
     # ---- the selected file ---------------------------------------------------------------------
 
@@ -571,7 +708,7 @@ class ImportDialog(QDialog):
     def _profile_saved(self, name: str) -> None:
         self.status.setText(f"Saved profile \u201c{name}\u201d")
         self.profile_saved.emit(name)
-        self._choices[self.current] = pv.Choices(self.choices().kind, name)
+        self._choices[self.current] = pv.Choices(self.choices().kind, name, account=self._account)
         self.schedule_preview(now=True)
 
     # ---- import ----------------------------------------------------------------------------------
@@ -640,7 +777,8 @@ class ImportDialog(QDialog):
 
     def idle(self) -> bool:
         """No preview is due and none of this dialog's jobs is still running."""
-        jobs = (self.preview_worker, self.count_worker, self.save_worker, self.import_worker)
+        jobs = (self.preview_worker, self.count_worker, self.save_worker, self.import_worker,
+                self.account_worker)
         return not self._timer.isActive() and not any(w is not None and w.running for w in jobs)
 
     def _run(self, work: Any, done: Any, failed: Any) -> Worker:
