@@ -165,6 +165,22 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--from", dest="start", type=_day, metavar="DATE")
     sp.add_argument("--to", dest="end", type=_day, metavar="DATE")
 
+    sp = cmd("checkin", "record the balance TikTok shows on a day, beside the ledger's; "
+                        "--book it as an adjustment, or --delete a check-in")
+    sp.add_argument("--date", dest="day", type=_day, metavar="DATE",
+                    help="the day TikTok showed the balance (default: today)")
+    figure = sp.add_mutually_exclusive_group()
+    figure.add_argument("--usd", metavar="X", help="the balance in USD")
+    figure.add_argument("--diamonds", metavar="N", help="the balance in diamonds")
+    figure.add_argument("--delete", type=int, metavar="ID",
+                        help="forget a check-in (and its adjustment)")
+    sp.add_argument("--book", action="store_true",
+                    help="book the difference as an adjustment: the balance of that day "
+                         "becomes TikTok's")
+    sp.add_argument("--account", metavar="HANDLE")
+    sp = cmd("checkins", "list the balance check-ins and their differences to the ledger")
+    sp.add_argument("--account", metavar="HANDLE")
+
     sp = cmd("profiles", "list, show, export, import or delete column-mapping profiles")
     sp.add_argument("action", nargs="?", default="list",
                     choices=["list", "show", "import", "delete"])
@@ -649,6 +665,51 @@ def _gift_text(item: dict[str, Any]) -> str:
             f"{item['valid_from']}{until} ({item['confidence']})")
 
 
+def _checkin_data(c: Any) -> dict[str, Any]:
+    return {"id": c.id, "date": c.day, "typed": c.typed, "booked": c.booked, "usd": c.usd,
+            "diamonds": c.diamonds, "ledger_usd": c.ledger_usd,
+            "ledger_diamonds": c.ledger_diamonds, "difference_usd": c.difference_usd,
+            "note": c.note}
+
+
+def _checkin_text(c: Any) -> str:
+    return (f"#{c.id} {c.day}: TikTok {c.typed}, ledger {_usd(c.ledger_usd)} "
+            f"({c.ledger_diamonds:,f} diamonds): {c.note}")
+
+
+def cmd_checkin(args: argparse.Namespace) -> int:
+    from app.services import checkin
+    if args.delete is not None:
+        if args.book or args.day:
+            raise Usage("--delete takes no --date or --book")
+        with _open(args) as db:
+            try:
+                checkin.delete(db, args.delete)
+            except checkin.CheckInError as exc:
+                raise Failure(str(exc)) from None
+        _emit(args, {"deleted": args.delete}, lambda: f"check-in {args.delete} deleted")
+        return 0
+    if args.usd is None and args.diamonds is None:
+        raise Usage("give the balance TikTok shows: --usd X or --diamonds N")
+    with _open(args) as db:
+        try:
+            c = checkin.add(db, args.day or date.today(), usd=args.usd,
+                            diamonds=args.diamonds, book=args.book, account=args.account)
+        except checkin.CheckInError as exc:
+            raise Failure(str(exc)) from None
+    _emit(args, _checkin_data(c), lambda: _checkin_text(c))
+    return 0
+
+
+def cmd_checkins(args: argparse.Namespace) -> int:
+    from app.services import checkin
+    with _open(args) as db:
+        found = checkin.listed(db, account=args.account)
+    _emit(args, [_checkin_data(c) for c in found],
+          lambda: "\n".join(_checkin_text(c) for c in found) or "no check-ins yet")
+    return 0
+
+
 def cmd_profiles(args: argparse.Namespace) -> int:
     from app.importers.fields import Mapping
     from app.store import queries
@@ -691,6 +752,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo, "accounts": cmd_accounts, "profiles": cmd_profiles,
     "catalogue": cmd_catalogue, "retry": cmd_retry,
     "backup": cmd_backup, "backups": cmd_backups, "restore": cmd_restore,
+    "checkin": cmd_checkin, "checkins": cmd_checkins,
 }
 
 

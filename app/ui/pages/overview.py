@@ -22,6 +22,7 @@ from app.core.money import ZERO
 from app.services.dashboard import Dashboard, accounts_for_picker, overview
 from app.ui import format as fmt
 from app.ui.charts.earnings_chart import EarningsChartWidget, legend_html
+from app.ui.dialogs.checkin_dialog import CheckInDialog
 from app.ui.widgets.cards import CardRow, ProgressCard, StatCard
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
@@ -71,8 +72,27 @@ class OverviewPage(QWidget):
         header.addWidget(self._account_picker(), 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addLayout(header)
         layout.addWidget(self.cards)
+        layout.addLayout(self._balance_row())
         layout.addWidget(self._chart_card(), 1)
         return content
+
+    def _balance_row(self) -> QHBoxLayout:
+        """Why the two balances differ (or why it is negative), and the check-in."""
+        self.balance_note = named(QLabel(), "cardDetail")
+        self.balance_note.setWordWrap(True)
+        self.checkin_button = QPushButton("Check in balance...")
+        self.checkin_button.setToolTip("Type the balance TikTok shows, to compare or correct")
+        self.checkin_button.clicked.connect(self.open_checkin)
+        self.checkin_dialog: CheckInDialog | None = None
+        row = QHBoxLayout()
+        row.addWidget(self.balance_note, 1)
+        row.addWidget(self.checkin_button)
+        return row
+
+    def open_checkin(self) -> None:
+        self.checkin_dialog = CheckInDialog(self._db, self.account, self)
+        self.checkin_dialog.checked_in.connect(lambda _view: self.refresh())
+        self.checkin_dialog.open()
 
     def _account_picker(self) -> QWidget:
         self.account_box = QWidget()
@@ -170,6 +190,8 @@ class OverviewPage(QWidget):
                                    f"{worth}{fmt.diamonds(s.balance_diamonds)} diamonds")
         if local is not None:
             self.balance_card.setToolTip(local.balance.rate.note())
+        self.balance_note.setText(d.balance_note)
+        self.balance_note.setVisible(bool(d.balance_note))
         self._fill_threshold(d)
         self._fill_period(d)
         self._fill_forecast(d)
