@@ -59,6 +59,16 @@ def _year(text: str) -> int:
     return int(text)
 
 
+def _amount(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        raise argparse.ArgumentTypeError(f"not an amount: {text!r}") from None
+    if not value.is_finite() or value <= 0:
+        raise argparse.ArgumentTypeError(f"the amount must be more than 0: {text!r}")
+    return value
+
+
 def _mapping_pair(text: str) -> tuple[str, str]:
     if "=" not in text:
         raise argparse.ArgumentTypeError(f"expected FIELD=COLUMN, got {text!r}")
@@ -179,6 +189,11 @@ def build_parser() -> argparse.ArgumentParser:
                          "becomes TikTok's")
     sp.add_argument("--account", metavar="HANDLE")
     sp = cmd("checkins", "list the balance check-ins and their differences to the ledger")
+    sp.add_argument("--account", metavar="HANDLE")
+
+    sp = cmd("goal", "what it takes a day to have AMOUNT (the region's currency) by a day")
+    sp.add_argument("amount", type=_amount, metavar="AMOUNT")
+    sp.add_argument("--by", dest="by_day", type=_day, required=True, metavar="DATE")
     sp.add_argument("--account", metavar="HANDLE")
 
     sp = cmd("profiles", "list, show, export, import or delete column-mapping profiles")
@@ -710,6 +725,28 @@ def cmd_checkins(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_goal(args: argparse.Namespace) -> int:
+    from app.services.planner import goal_for, planner
+    with _open(args) as db:
+        p = planner(db, account=args.account)
+    if p is None:
+        raise Failure("the ledger has no earnings yet: import some first")
+    try:
+        g = goal_for(p, args.amount, args.by_day)
+    except ValueError as exc:
+        raise Failure(str(exc)) from None
+    data = {"amount": args.amount, "currency": p.currency, "by": args.by_day,
+            "target_usd": g.target_usd, "missing_usd": g.missing_usd, "days": g.days,
+            "diamonds_per_day": g.diamonds_per_day,
+            "gifts_per_day": [{"gift": x.name, "coins": x.coins, "count": x.count}
+                              for x in g.gifts_per_day]}
+    _emit(args, data, lambda: (
+        f"{args.amount} {p.currency} by {args.by_day}: {_usd(g.missing_usd)} still missing, "
+        f"{g.diamonds_per_day:,} diamonds a day for {g.days} days ("
+        + ", ".join(f"{x.count:,} {x.name}" for x in g.gifts_per_day) + ")"))
+    return 0
+
+
 def cmd_profiles(args: argparse.Namespace) -> int:
     from app.importers.fields import Mapping
     from app.store import queries
@@ -752,7 +789,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo, "accounts": cmd_accounts, "profiles": cmd_profiles,
     "catalogue": cmd_catalogue, "retry": cmd_retry,
     "backup": cmd_backup, "backups": cmd_backups, "restore": cmd_restore,
-    "checkin": cmd_checkin, "checkins": cmd_checkins,
+    "checkin": cmd_checkin, "checkins": cmd_checkins, "goal": cmd_goal,
 }
 
 
