@@ -191,6 +191,16 @@ def build_parser() -> argparse.ArgumentParser:
     sp = cmd("checkins", "list the balance check-ins and their differences to the ledger")
     sp.add_argument("--account", metavar="HANDLE")
 
+    sp = cmd("calibrate", "the true USD per diamond of a real payout (diamonds withdrawn, "
+                          "USD received); --save keeps it as the region's rate from its day")
+    sp.add_argument("--diamonds", type=int, required=True, metavar="N")
+    sp.add_argument("--cash", type=_amount, required=True, metavar="X",
+                    help="the USD received")
+    sp.add_argument("--date", dest="day", type=_day, metavar="DATE",
+                    help="the payout's day (default: today)")
+    sp.add_argument("--save", action="store_true")
+    sp.add_argument("--account", metavar="HANDLE")
+
     sp = cmd("goal", "what it takes a day to have AMOUNT (the region's currency) by a day")
     sp.add_argument("amount", type=_amount, metavar="AMOUNT")
     sp.add_argument("--by", dest="by_day", type=_day, required=True, metavar="DATE")
@@ -725,6 +735,37 @@ def cmd_checkins(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from app.services import rates as rates_service
+    from app.services.planner import calibration, planner
+    if args.diamonds <= 0:
+        raise Usage("--diamonds must be more than 0")
+    day = args.day or date.today()
+    with _open(args) as db:
+        p = planner(db, account=args.account)
+        if p is None:
+            raise Failure("the ledger has no earnings yet: import some first")
+        cal = calibration(p, args.diamonds, args.cash)
+        region = p.rates.region
+        if args.save:
+            form = rates_service.calibration_form(db, region, day, args.diamonds, args.cash)
+            try:
+                rates_service.save_region_rate(db, region, form)
+            except ValueError as exc:
+                raise Failure(f"{exc}; nothing was saved") from None
+    data = {"diamonds": args.diamonds, "cash_usd": args.cash, "region": region,
+            "usd_per_diamond": cal.usd_per_diamond,
+            "nominal_usd_per_diamond": p.rates.usd_per_diamond,
+            "implied_fee_fraction": cal.implied_fee_fraction, "saved": args.save,
+            "valid_from": day if args.save else None}
+    _emit(args, data, lambda: (
+        f"${cal.usd_per_diamond.normalize():f} per diamond (nominal "
+        f"${p.rates.usd_per_diamond.normalize():f}): "
+        f"{(cal.implied_fee_fraction * 100).normalize():f} % of the nominal value went to fees"
+        + (f"; saved as the {region} rate from {day}" if args.save else "")))
+    return 0
+
+
 def cmd_goal(args: argparse.Namespace) -> int:
     from app.services.planner import goal_for, planner
     with _open(args) as db:
@@ -790,6 +831,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "catalogue": cmd_catalogue, "retry": cmd_retry,
     "backup": cmd_backup, "backups": cmd_backups, "restore": cmd_restore,
     "checkin": cmd_checkin, "checkins": cmd_checkins, "goal": cmd_goal,
+    "calibrate": cmd_calibrate,
 }
 
 

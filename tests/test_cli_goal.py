@@ -44,3 +44,27 @@ def test_goal_needs_a_positive_amount(demo, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["goal", "-5", "--by", "2099-01-01", "--db", str(demo)])
     assert exc.value.code == 2
+
+
+# ---- calibrate --------------------------------------------------------------------------------
+
+def test_calibrate_json_gives_the_true_rate_and_saves_it_when_asked(demo, capsys):
+    capsys.readouterr()
+    argv = ["calibrate", "--diamonds", "20000", "--cash", "98", "--db", str(demo), "--json"]
+    assert main(argv) == 0
+    c = json.loads(capsys.readouterr().out)
+    assert (Decimal(c["usd_per_diamond"]), Decimal(c["implied_fee_fraction"])) == (
+        Decimal("0.0049"), Decimal("0.02"))
+    assert c["saved"] is False
+    assert main(["convert", "1000", "--db", str(demo), "--json"]) == 0
+    assert Decimal(json.loads(capsys.readouterr().out)["usd"]) == 5  # not saved: nominal
+    assert main([*argv, "--save", "--date", "2026-01-01"]) == 0
+    assert json.loads(capsys.readouterr().out)["valid_from"] == "2026-01-01"
+    assert main(["convert", "1000", "--db", str(demo), "--json"]) == 0
+    assert Decimal(json.loads(capsys.readouterr().out)["usd"]) == Decimal("4.9")
+
+
+def test_calibrate_refuses_no_diamonds(demo, capsys):
+    capsys.readouterr()
+    assert main(["calibrate", "--diamonds", "0", "--cash", "5", "--db", str(demo)]) == 2
+    assert "--diamonds" in capsys.readouterr().err
