@@ -59,6 +59,16 @@ def _year(text: str) -> int:
     return int(text)
 
 
+def _amount(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        raise argparse.ArgumentTypeError(f"not an amount: {text!r}") from None
+    if not value.is_finite() or value <= 0:
+        raise argparse.ArgumentTypeError(f"the amount must be more than 0: {text!r}")
+    return value
+
+
 def _mapping_pair(text: str) -> tuple[str, str]:
     if "=" not in text:
         raise argparse.ArgumentTypeError(f"expected FIELD=COLUMN, got {text!r}")
@@ -164,6 +174,37 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--id", dest="gift_id", type=int, metavar="ID")
     sp.add_argument("--from", dest="start", type=_day, metavar="DATE")
     sp.add_argument("--to", dest="end", type=_day, metavar="DATE")
+
+    sp = cmd("checkin", "record the balance TikTok shows on a day, beside the ledger's; "
+                        "--book it as an adjustment, or --delete a check-in")
+    sp.add_argument("--date", dest="day", type=_day, metavar="DATE",
+                    help="the day TikTok showed the balance (default: today)")
+    figure = sp.add_mutually_exclusive_group()
+    figure.add_argument("--usd", metavar="X", help="the balance in USD")
+    figure.add_argument("--diamonds", metavar="N", help="the balance in diamonds")
+    figure.add_argument("--delete", type=int, metavar="ID",
+                        help="forget a check-in (and its adjustment)")
+    sp.add_argument("--book", action="store_true",
+                    help="book the difference as an adjustment: the balance of that day "
+                         "becomes TikTok's")
+    sp.add_argument("--account", metavar="HANDLE")
+    sp = cmd("checkins", "list the balance check-ins and their differences to the ledger")
+    sp.add_argument("--account", metavar="HANDLE")
+
+    sp = cmd("calibrate", "the true USD per diamond of a real payout (diamonds withdrawn, "
+                          "USD received); --save keeps it as the region's rate from its day")
+    sp.add_argument("--diamonds", type=int, required=True, metavar="N")
+    sp.add_argument("--cash", type=_amount, required=True, metavar="X",
+                    help="the USD received")
+    sp.add_argument("--date", dest="day", type=_day, metavar="DATE",
+                    help="the payout's day (default: today)")
+    sp.add_argument("--save", action="store_true")
+    sp.add_argument("--account", metavar="HANDLE")
+
+    sp = cmd("goal", "what it takes a day to have AMOUNT (the region's currency) by a day")
+    sp.add_argument("amount", type=_amount, metavar="AMOUNT")
+    sp.add_argument("--by", dest="by_day", type=_day, required=True, metavar="DATE")
+    sp.add_argument("--account", metavar="HANDLE")
 
     sp = cmd("profiles", "list, show, export, import or delete column-mapping profiles")
     sp.add_argument("action", nargs="?", default="list",
@@ -649,6 +690,104 @@ def _gift_text(item: dict[str, Any]) -> str:
             f"{item['valid_from']}{until} ({item['confidence']})")
 
 
+def _checkin_data(c: Any) -> dict[str, Any]:
+    return {"id": c.id, "date": c.day, "typed": c.typed, "booked": c.booked, "usd": c.usd,
+            "diamonds": c.diamonds, "ledger_usd": c.ledger_usd,
+            "ledger_diamonds": c.ledger_diamonds, "difference_usd": c.difference_usd,
+            "note": c.note}
+
+
+def _checkin_text(c: Any) -> str:
+    return (f"#{c.id} {c.day}: TikTok {c.typed}, ledger {_usd(c.ledger_usd)} "
+            f"({c.ledger_diamonds:,f} diamonds): {c.note}")
+
+
+def cmd_checkin(args: argparse.Namespace) -> int:
+    from app.services import checkin
+    if args.delete is not None:
+        if args.book or args.day:
+            raise Usage("--delete takes no --date or --book")
+        with _open(args) as db:
+            try:
+                checkin.delete(db, args.delete)
+            except checkin.CheckInError as exc:
+                raise Failure(str(exc)) from None
+        _emit(args, {"deleted": args.delete}, lambda: f"check-in {args.delete} deleted")
+        return 0
+    if args.usd is None and args.diamonds is None:
+        raise Usage("give the balance TikTok shows: --usd X or --diamonds N")
+    with _open(args) as db:
+        try:
+            c = checkin.add(db, args.day or date.today(), usd=args.usd,
+                            diamonds=args.diamonds, book=args.book, account=args.account)
+        except checkin.CheckInError as exc:
+            raise Failure(str(exc)) from None
+    _emit(args, _checkin_data(c), lambda: _checkin_text(c))
+    return 0
+
+
+def cmd_checkins(args: argparse.Namespace) -> int:
+    from app.services import checkin
+    with _open(args) as db:
+        found = checkin.listed(db, account=args.account)
+    _emit(args, [_checkin_data(c) for c in found],
+          lambda: "\n".join(_checkin_text(c) for c in found) or "no check-ins yet")
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from app.services import rates as rates_service
+    from app.services.planner import calibration, planner
+    if args.diamonds <= 0:
+        raise Usage("--diamonds must be more than 0")
+    day = args.day or date.today()
+    with _open(args) as db:
+        p = planner(db, account=args.account)
+        if p is None:
+            raise Failure("the ledger has no earnings yet: import some first")
+        cal = calibration(p, args.diamonds, args.cash)
+        region = p.rates.region
+        if args.save:
+            form = rates_service.calibration_form(db, region, day, args.diamonds, args.cash)
+            try:
+                rates_service.save_region_rate(db, region, form)
+            except ValueError as exc:
+                raise Failure(f"{exc}; nothing was saved") from None
+    data = {"diamonds": args.diamonds, "cash_usd": args.cash, "region": region,
+            "usd_per_diamond": cal.usd_per_diamond,
+            "nominal_usd_per_diamond": p.rates.usd_per_diamond,
+            "implied_fee_fraction": cal.implied_fee_fraction, "saved": args.save,
+            "valid_from": day if args.save else None}
+    _emit(args, data, lambda: (
+        f"${cal.usd_per_diamond.normalize():f} per diamond (nominal "
+        f"${p.rates.usd_per_diamond.normalize():f}): "
+        f"{(cal.implied_fee_fraction * 100).normalize():f} % of the nominal value went to fees"
+        + (f"; saved as the {region} rate from {day}" if args.save else "")))
+    return 0
+
+
+def cmd_goal(args: argparse.Namespace) -> int:
+    from app.services.planner import goal_for, planner
+    with _open(args) as db:
+        p = planner(db, account=args.account)
+    if p is None:
+        raise Failure("the ledger has no earnings yet: import some first")
+    try:
+        g = goal_for(p, args.amount, args.by_day)
+    except ValueError as exc:
+        raise Failure(str(exc)) from None
+    data = {"amount": args.amount, "currency": p.currency, "by": args.by_day,
+            "target_usd": g.target_usd, "missing_usd": g.missing_usd, "days": g.days,
+            "diamonds_per_day": g.diamonds_per_day,
+            "gifts_per_day": [{"gift": x.name, "coins": x.coins, "count": x.count}
+                              for x in g.gifts_per_day]}
+    _emit(args, data, lambda: (
+        f"{args.amount} {p.currency} by {args.by_day}: {_usd(g.missing_usd)} still missing, "
+        f"{g.diamonds_per_day:,} diamonds a day for {g.days} days ("
+        + ", ".join(f"{x.count:,} {x.name}" for x in g.gifts_per_day) + ")"))
+    return 0
+
+
 def cmd_profiles(args: argparse.Namespace) -> int:
     from app.services.importing import read_profile
     from app.store import queries
@@ -686,6 +825,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo, "accounts": cmd_accounts, "profiles": cmd_profiles,
     "catalogue": cmd_catalogue, "retry": cmd_retry,
     "backup": cmd_backup, "backups": cmd_backups, "restore": cmd_restore,
+    "checkin": cmd_checkin, "checkins": cmd_checkins, "goal": cmd_goal,
+    "calibrate": cmd_calibrate,
 }
 
 

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from app.core.forecast import BalancePath
 from app.core.forecast import Forecast as ThresholdForecast
 from app.core.money import ZERO
-from app.core.valuation import DayTotal, PayoutValue
+from app.core.valuation import ADJUSTMENT, DayTotal, PayoutValue
 
 DAY_S = 86_400
 BAR_FILL = 0.7  # a bar covers this share of its bucket; the rest is the gap to the next
@@ -235,7 +235,8 @@ def earnings_chart(days: Sequence[DayTotal], payouts: Sequence[PayoutValue],
     points = day_points(days, payouts, zone)
     by_day = {p.day: float(p.balance_usd) for p in points}
     balance = Series(tuple(p.x for p in points), tuple(by_day.values()))
-    shown = sorted((p for p in payouts if p.status != "failed"), key=lambda p: p.day)
+    shown = sorted((p for p in payouts if p.status not in ("failed", ADJUSTMENT)),
+                   key=lambda p: p.day)
     markers = Series(tuple(float(midnight(p.day, zone)) for p in shown),
                      tuple(by_day[p.day] for p in shown))
     last = max(by_day, default=date.today())

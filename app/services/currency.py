@@ -24,7 +24,7 @@ from sqlite_utils import Database
 from app.core.money import ZERO, plain, round_money
 from app.core.money import rate_text as plain_rate
 from app.core.rates import ExchangeRate, RateBook, RegionRates, effective
-from app.core.valuation import local_day
+from app.core.valuation import ADJUSTMENT, local_day
 from app.services import money_views
 from app.services.money_views import day_bounds
 from app.services.reference import rate_book
@@ -323,6 +323,6 @@ def summary_local(book: RateBook, v: money_views.Valued, balance_usd: Decimal,
 
     earned = conv.total((d.day, d.usd) for d in v.days if inside(d.day))
     withdrawn = conv.total((p.day, p.usd) for p in v.payouts
-                           if p.status != "failed" and inside(p.day))
+                           if p.status not in ("failed", ADJUSTMENT) and inside(p.day))
     return LocalSummary(conv.currency, conv.rate(today).per_usd, earned, withdrawn,
                         conv.local(balance_usd, today))

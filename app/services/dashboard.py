@@ -13,7 +13,7 @@ from app.core.charts import EarningsChart, earnings_chart, forecast_span
 from app.core.forecast import BalancePath, balance_path
 from app.core.money import ZERO
 from app.core.valuation import Summary, summarize
-from app.services import accounts, currency, money_views
+from app.services import accounts, checkin, currency, money_views
 from app.services.currency import Converter, Local
 from app.services.money_views import Plan, Valued
 from app.store import queries
@@ -65,6 +65,7 @@ class Dashboard:
     chart: EarningsChart
     local: LocalOverview | None = None  # None for a USD account
     rates_line: str = ""  # which rates valued what the Overview shows
+    balance_note: str = ""  # why the cash and diamond balances differ (services.checkin)
 
     @property
     def progress(self) -> Decimal:
@@ -151,4 +152,5 @@ def overview(db: Database, *, account: str | None = None, today: date | None = N
     local = local_overview(v, per, chart, s.balance_usd, conv, today)
     days = [d.day for d in v.days] + [x.day for x in v.payouts] + [today]
     line = currency.rates_line(rb, region, days, today)
-    return Dashboard(v.account["handle"], s, p, per, chart, local, line)
+    note = checkin.balance_note(s, v, p.rates.usd_per_diamond, today)
+    return Dashboard(v.account["handle"], s, p, per, chart, local, line, note)

@@ -21,12 +21,13 @@ from app.core.valuation import (
     SessionTotals,
     Summary,
     earnings_by_day,
+    reconcile,
     summarize,
     value_payout,
 )
 from app.services import accounts
 from app.services.rates import effective_book
-from app.store import queries
+from app.store import checkins, queries
 
 
 def book(preset: str = "default", db: Database | None = None) -> RateBook:
@@ -41,7 +42,7 @@ class Valued:
     account: dict[str, Any]
     rates: RegionRates  # in force today
     days: list[DayTotal]
-    payouts: list[PayoutValue]
+    payouts: list[PayoutValue]  # and booked check-ins' adjustments (status ADJUSTMENT)
 
 
 def valued(db: Database, account: dict[str, Any], preset: str = "default") -> Valued:
@@ -57,7 +58,10 @@ def valued(db: Database, account: dict[str, Any], preset: str = "default") -> Va
     days = earnings_by_day(hourly, sessions, tz, rates_on)
     payouts = [value_payout(p, tz, rates_on, rb.per_usd)
                for p in queries.payouts(db, account["id"])]
-    return Valued(account, rates_on(date.today()), days, payouts)
+    checks = checkins.checkins(db, account["id"])
+    booked = [r.adjustment for r in reconcile(days, payouts, checks, rates_on)
+              if r.checkin.booked]
+    return Valued(account, rates_on(date.today()), days, payouts + booked)
 
 
 def summary(db: Database, *, account: str | None = None, start: date | None = None,

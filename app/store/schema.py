@@ -272,6 +272,26 @@ def m006_user_gift_valid_to(db: Database) -> None:
 
 
 @migrations()
+def m007_checkins(db: Database) -> None:
+    # The balance the creator read in TikTok on a day, in USD or in diamonds (TEXT, exact as
+    # typed). A booked one counts as an adjustment of the balance; deleting it undoes that.
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS checkins (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts (id),
+            day TEXT NOT NULL,
+            usd TEXT,
+            diamonds TEXT,
+            booked INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            CHECK ((usd IS NULL) != (diamonds IS NULL))
+        ) STRICT;
+        """
+    )
+
+
+@migrations()
 def m008_rate_net_of_method(db: Database) -> None:
     # A rate calibrated from a real payout by a method already has that method's fee taken
     # off (cash received / diamonds): the planner must not charge the fee again by it.

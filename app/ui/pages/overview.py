@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -23,6 +23,7 @@ from app.core.money import ZERO
 from app.services.dashboard import Dashboard, accounts_for_picker, overview
 from app.ui import format as fmt
 from app.ui.charts.earnings_chart import EarningsChartWidget, legend_html
+from app.ui.dialogs.checkin_dialog import CheckInDialog
 from app.ui.widgets.cards import CardRow, ProgressCard, StatCard
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
@@ -42,6 +43,8 @@ EMPTY_BODY = ("Import a gift log, LIVE list or payout file with <b>File \u203a I
 
 
 class OverviewPage(QWidget):
+    ledger_changed = Signal()  # a check-in changed the balance: the window reloads its pages
+
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
@@ -73,6 +76,7 @@ class OverviewPage(QWidget):
         header.addWidget(self._account_picker(), 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addLayout(header)
         layout.addWidget(self.cards)
+        layout.addLayout(self._balance_row())
         layout.addWidget(self._chart_card(), 1)
         return content
 
@@ -85,6 +89,28 @@ class OverviewPage(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(content)
         return scroll
+
+    def _balance_row(self) -> QHBoxLayout:
+        """Why the two balances differ (or why it is negative), and the check-in."""
+        self.balance_note = named(QLabel(), "cardDetail")
+        self.balance_note.setWordWrap(True)
+        self.checkin_button = QPushButton("Check in balance...")
+        self.checkin_button.setToolTip("Type the balance TikTok shows, to compare or correct")
+        self.checkin_button.clicked.connect(self.open_checkin)
+        self.checkin_dialog: CheckInDialog | None = None
+        row = QHBoxLayout()
+        row.addWidget(self.balance_note, 1)
+        row.addWidget(self.checkin_button)
+        return row
+
+    def open_checkin(self) -> None:
+        self.checkin_dialog = CheckInDialog(self._db, self.account, self)
+        self.checkin_dialog.checked_in.connect(lambda _view: self._checked_in())
+        self.checkin_dialog.open()
+
+    def _checked_in(self) -> None:
+        self.refresh()
+        self.ledger_changed.emit()
 
     def _account_picker(self) -> QWidget:
         self.account_box = QWidget()
@@ -183,6 +209,8 @@ class OverviewPage(QWidget):
                                    f"{worth}{fmt.diamonds(s.balance_diamonds)} diamonds")
         if local is not None:
             self.balance_card.setToolTip(local.balance.rate.note())
+        self.balance_note.setText(d.balance_note)
+        self.balance_note.setVisible(bool(d.balance_note))
         self._fill_threshold(d)
         self._fill_period(d)
         self._fill_forecast(d)
