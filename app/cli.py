@@ -261,8 +261,8 @@ def _usd(value: Decimal) -> str:
 
 
 def _open(args: argparse.Namespace) -> Any:
+    from app.services.ledger import open_db
     from app.services.paths import default_db_path
-    from app.store.db import open_db
     return open_db(default_db_path(args.db))
 
 
@@ -354,7 +354,7 @@ def cmd_imports(args: argparse.Namespace) -> int:
 
 def cmd_undo(args: argparse.Namespace) -> int:
     from app.services.importing import undo
-    from app.store.batches import UndoError
+    from app.services.ledger import UndoError
     with _open(args) as db:
         try:
             removed = undo(db, args.import_id)
@@ -366,7 +366,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
 
 
 def cmd_rejected(args: argparse.Namespace) -> int:
-    from app.store.batches import rejected_rows
+    from app.services.ledger import rejected_rows
     with _open(args) as db:
         items = rejected_rows(db, args.import_id, limit=1_000_000)
     _emit(args, items, lambda: "\n".join(
@@ -532,7 +532,7 @@ def _qt_app() -> object:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from app.services import reports
-    from app.store.atomic import WriteError
+    from app.services.ledger import WriteError
     kind = _report_format(args)
     with _open(args) as db:
         try:
@@ -615,31 +615,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_accounts(args: argparse.Namespace) -> int:
     from app.services import accounts
-    from app.store import queries
     with _open(args) as db:
         if args.action in ("add", "set"):
-            if not args.handle:
-                raise Failure(f"accounts {args.action} needs a HANDLE")
-            found = queries.account_by_handle(db, args.handle.lstrip("@"))
-            if args.action == "add":
-                if found:
-                    raise Failure(f"account {args.handle!r} exists already")
-                accounts.add(db, args.handle, args.region or "US", args.timezone)
-            else:
-                if not found:
-                    raise Failure(f"no account {args.handle!r}")
-                region = (args.region or found["region"]).upper()
-                tz = (args.timezone or found["timezone"]).strip()
-                problem = accounts.timezone_problem(tz)
-                if problem:
-                    raise Failure(problem)
-                from app.services.reference import rate_book
-                if region not in rate_book().region_codes():
-                    raise Failure(f"unknown region {region!r}")
-                queries.update_account(db, found["id"], region, tz)
-            if args.default:
-                queries.set_setting(db, "default_account", args.handle.lstrip("@"))
-        items = queries.accounts(db)
+            items = accounts.change(db, args.action, args.handle, args.region, args.timezone,
+                                    args.default)
+        else:
+            items = accounts.listed(db)
     _emit(args, items, lambda: "\n".join(
         f"@{a['handle']}  {a['region']}  {a['timezone']}" for a in items) or "no accounts")
     return 0
@@ -789,32 +770,27 @@ def cmd_goal(args: argparse.Namespace) -> int:
 
 
 def cmd_profiles(args: argparse.Namespace) -> int:
-    from app.services.importing import read_profile
-    from app.store import queries
+    from app.services import profiles
     with _open(args) as db:
         if args.action == "list":
-            items = [{"name": p["name"], "kind": p["kind"], "signature": p["signature"]}
-                     for p in queries.profiles(db)]
+            items = profiles.listed(db)
             _emit(args, items, lambda: "\n".join(
                 f"{i['name']}  ({i['kind']})" for i in items) or "no profiles")
             return 0
         if not args.name:
             raise Failure(f"profiles {args.action} needs a NAME")
-        if args.action == "show":
-            found = queries.profile(db, args.name)
-            if not found:
-                raise Failure(f"no profile {args.name!r}")
-            print(found["mapping"])  # the profile's JSON is the export format
-            return 0
-        if args.action == "delete":
-            if not queries.delete_profile(db, args.name):
-                raise Failure(f"no profile {args.name!r}")
-            _emit(args, {"deleted": args.name}, lambda: f"deleted {args.name}")
-            return 0
-        mapping = read_profile(Path(args.name))
-        queries.save_profile(db, mapping.name, mapping.kind,
-                             mapping.options.get("signature", ""), mapping.to_json())
-        _emit(args, {"imported": mapping.name}, lambda: f"imported profile {mapping.name}")
+        try:
+            if args.action == "show":
+                print(profiles.exported(db, args.name))  # the profile's JSON is the export format
+                return 0
+            if args.action == "delete":
+                profiles.delete(db, args.name)
+                _emit(args, {"deleted": args.name}, lambda: f"deleted {args.name}")
+                return 0
+            name = profiles.import_file(db, Path(args.name))
+        except profiles.ProfileError as exc:
+            raise Failure(str(exc)) from None
+        _emit(args, {"imported": name}, lambda: f"imported profile {name}")
         return 0
 
 
@@ -846,9 +822,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from app.importers.base import ImportCancelled, ImportRefused
     from app.services.accounts import AccountError
-    from app.store.atomic import WriteError
-    from app.store.backup import BackupError
-    from app.store.db import LedgerError
+    from app.services.ledger import BackupError, LedgerError, WriteError
     try:
         if args.command is None:
             return open_window(args)
@@ -870,8 +844,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()  # the reader (e.g. `head`) went away: not an error of ours
         return 0
     except sqlite3.DatabaseError as exc:  # damaged under us, full, locked: say which
+        from app.services.ledger import explain
         from app.services.paths import default_db_path
-        from app.store.db import explain
         message = explain(default_db_path(args.db), exc)
         print(f"diamond-ledger: {terminal(message)}", file=sys.stderr)
         return 1

@@ -141,3 +141,36 @@ def set_up(db: Database, handle: str, region: str, timezone: str) -> dict[str, A
     account = add(db, handle, region, timezone)
     queries.set_setting(db, "default_account", handle)
     return account
+
+
+def listed(db: Database) -> list[dict[str, Any]]:
+    """Every account of the ledger, as `accounts` lists them."""
+    return queries.accounts(db)
+
+
+def change(db: Database, action: str, handle: str | None, region: str | None,
+           timezone: str | None, make_default: bool = False) -> list[dict[str, Any]]:
+    """`accounts add` or `accounts set`: add an account, or change one's region and time
+    zone (each checked; nothing is written when one is refused); then every account."""
+    if not handle:
+        raise AccountError(f"accounts {action} needs a HANDLE")
+    name = handle.lstrip("@")
+    found = queries.account_by_handle(db, name)
+    if action == "add":
+        if found:
+            raise AccountError(f"account {handle!r} exists already")
+        add(db, handle, region or "US", timezone)
+    else:
+        if not found:
+            raise AccountError(f"no account {handle!r}")
+        code = (region or found["region"]).upper()
+        tz = (timezone or found["timezone"]).strip()
+        problem = timezone_problem(tz)
+        if problem:
+            raise AccountError(problem)
+        if code not in rate_book().region_codes():
+            raise AccountError(f"unknown region {code!r}")
+        queries.update_account(db, found["id"], code, tz)
+    if make_default:
+        queries.set_setting(db, "default_account", name)
+    return listed(db)

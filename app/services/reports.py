@@ -469,8 +469,9 @@ def shown_months(report: Report) -> tuple[list[MonthRow], MonthRow]:
     allocated (app.core.money.allocate) so that its rows add up to its total."""
     months = report.months
     columns = {name: allocate([getattr(m, name) for m in months]) for name in MONTH_MONEY}
-    rows = [replace(m, **{name: columns[name][0][i] for name in MONTH_MONEY})
-            for i, m in enumerate(months)]
+    cents: list[dict[str, Any]] = [{name: columns[name][0][i] for name in MONTH_MONEY}
+                                   for i in range(len(months))]
+    rows = [replace(m, **c) for m, c in zip(months, cents, strict=True)]
     t = report.totals
     total = MonthRow(report.period.start, t.gifts, t.coins, t.diamonds,
                      **{name: columns[name][1] for name in MONTH_MONEY})

@@ -18,8 +18,8 @@ from sqlite_utils import Database
 
 from app.services import backups, exporting
 from app.services.accounts import AccountError
+from app.services.ledger import LedgerError, open_db
 from app.services.preview import ledger_path
-from app.store.db import LedgerError, open_db
 from app.ui.dialogs import confirm, errors
 from app.ui.settings import Settings
 

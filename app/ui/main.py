@@ -25,7 +25,7 @@ from sqlite_utils import Database
 
 from app.services.backups import BackupError, backups, restore
 from app.services.demo import load_demo
-from app.store.db import LedgerError, open_db
+from app.services.ledger import LedgerError, open_db
 from app.ui.dialogs import errors
 from app.ui.settings import APPLICATION, ORGANIZATION, Settings, ledger_path
 

@@ -22,7 +22,7 @@ from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QThreadPoo
 
 from app.importers.base import CancelFn, ImportCancelled, ImportRefused, ProgressFn
 from app.services.accounts import AccountError
-from app.store.db import LedgerError
+from app.services.ledger import LedgerError
 
 Job = Callable[[ProgressFn, CancelFn], object]
 # errors a user can meet (a bad file, a locked ledger): their message is the whole story

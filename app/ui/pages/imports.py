@@ -17,8 +17,8 @@ from sqlite_utils import Database
 from app.importers.base import ImportRefused
 from app.services import importing, retrying
 from app.services import payouts as service
+from app.services.ledger import Rejected, UndoError
 from app.services.payouts import BatchRow
-from app.store.batches import Rejected, UndoError
 from app.ui import format as fmt
 from app.ui.dialogs import confirm
 from app.ui.tablemodels import Column, RowsModel, table_view

@@ -25,6 +25,7 @@ from PySide6.QtGui import (
 
 from app import __version__
 from app.core.money import format_money
+from app.services.ledger import atomic_write_bytes, check_target
 from app.services.reports import (
     MonthRow,
     PayoutLine,
@@ -34,7 +35,6 @@ from app.services.reports import (
     shown_months,
     shown_payouts,
 )
-from app.store.atomic import atomic_write_bytes, check_target
 from app.ui import format as fmt
 from app.ui.reports.charts import chart_images
 
