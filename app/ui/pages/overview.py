@@ -100,7 +100,7 @@ class OverviewPage(QWidget):
         self.checkin_dialog: CheckInDialog | None = None
         row = QHBoxLayout()
         row.addWidget(self.balance_note, 1)
-        row.addWidget(self.checkin_button)
+        row.addWidget(self.checkin_button, 0, Qt.AlignmentFlag.AlignRight)
         return row
 
     def open_checkin(self) -> None:
