@@ -241,7 +241,8 @@ def test_an_empty_ledgers_pages_offer_import_and_the_demo_as_buttons(qtbot, db, 
     from app.ui import window as window_module
     from app.ui.dialogs import import_dialog
     chosen, demos = [], []
-    monkeypatch.setattr(import_dialog, "choose_files", lambda parent, start="": chosen.append(1) or [])
+    monkeypatch.setattr(import_dialog, "choose_files",
+                        lambda parent, start="": chosen.append(1) or [])
     monkeypatch.setattr(window_module, "start_demo", lambda: demos.append(1) or True)
     window = MainWindow(db)
     qtbot.addWidget(window)
