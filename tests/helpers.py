@@ -84,3 +84,20 @@ def rejected(db: Database, import_id: int | None = None) -> list[dict[str, Any]]
     cursor = db.execute(sql + " ORDER BY import_id, line", params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
+def wrap_open_db(monkeypatch: Any, wrapper: Any) -> None:
+    """Every ledger the CLI or window opens goes through `wrapper(original, *args, **kwargs)`.
+
+    The CLI and the window open the ledger through `app.services.ledger`, the importers' preview
+    through `app.store.db`: both names are patched, so no caller slips past the fault.
+    """
+    from app.services import ledger as services_ledger
+    from app.store import db as store_db
+    original = store_db.open_db
+
+    def opened(*args: Any, **kwargs: Any) -> Any:
+        return wrapper(original, *args, **kwargs)
+
+    monkeypatch.setattr(store_db, "open_db", opened)
+    monkeypatch.setattr(services_ledger, "open_db", opened)

@@ -19,11 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import gift_csv, gift_lines, ledger, snapshot
+from helpers import gift_csv, gift_lines, ledger, snapshot, wrap_open_db
 
 from app import cli
 from app.services.importing import import_files
-from app.store import db as store_db
 from app.store.db import open_db
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +33,7 @@ CLI = """
 import sys
 import app.cli
 import app.services.importing
+import app.services.ledger
 import app.store.db as store_db
 timeout = int(sys.argv[1])
 original = store_db.open_db
@@ -43,6 +43,7 @@ def open_db(*args, **kwargs):
         db.execute(f"PRAGMA busy_timeout = {timeout}")
     return db
 store_db.open_db = open_db
+app.services.ledger.open_db = open_db
 print("ready", flush=True)
 sys.exit(app.cli.main(sys.argv[2:]))
 """
@@ -114,14 +115,12 @@ def test_a_full_database_on_the_command_line_is_one_line_and_exit_1(
     import_files(db, [big_file(tmp_path, "first.csv", 0, 100)])
     before = snapshot(db)
     db.close()
-    original = store_db.open_db
-
-    def full_open(*args: Any, **kwargs: Any) -> Any:
+    def full_open(original: Any, *args: Any, **kwargs: Any) -> Any:
         opened = original(*args, **kwargs)
         cap_pages(opened, spare=2)
         return opened
 
-    monkeypatch.setattr(store_db, "open_db", full_open)
+    wrap_open_db(monkeypatch, full_open)
     big = big_file(tmp_path, "big.csv", 100, 10_100)
     capsys.readouterr()
     assert cli.main(["--db", str(db_path), "import", str(big)]) == 1
@@ -129,7 +128,7 @@ def test_a_full_database_on_the_command_line_is_one_line_and_exit_1(
     assert out == ""
     assert err.count("\n") == 1 and "database or disk is full" in err, err
     assert err.startswith("diamond-ledger: ")
-    monkeypatch.setattr(store_db, "open_db", original)
+    monkeypatch.undo()
     db = open_db(db_path)
     assert snapshot(db) == before
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

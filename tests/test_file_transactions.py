@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import gift_csv, gift_lines, ledger, snapshot
+from helpers import gift_csv, gift_lines, ledger, snapshot, wrap_open_db
 
 from app import cli
 from app.importers.base import ImportCancelled
 from app.services.importing import import_files
-from app.store import db as store_db
 from app.store.db import open_db
 
 EXPORT = Path(__file__).parent / "fixtures" / "tiktok_export" / "user_data_tiktok.json"
@@ -45,15 +44,13 @@ def test_an_export_whose_payouts_part_fails_leaves_none_of_its_lives(tmp_path: P
 
 def _full_after_first_file(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each ledger opened can grow by a few pages only: a small file fits, a big one not."""
-    original = store_db.open_db
-
-    def open_small(*args: Any, **kwargs: Any) -> Any:
+    def open_small(original: Any, *args: Any, **kwargs: Any) -> Any:
         opened = original(*args, **kwargs)
         pages = opened.execute("PRAGMA page_count").fetchone()[0]
         opened.execute(f"PRAGMA max_page_count = {pages + 6}")
         return opened
 
-    monkeypatch.setattr(store_db, "open_db", open_small)
+    wrap_open_db(monkeypatch, open_small)
 
 
 def _files(tmp_path: Path) -> list[Path]:
