@@ -269,7 +269,10 @@ def _open(args: argparse.Namespace) -> Any:
 # ---- commands ------------------------------------------------------------------------------
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from app.services.accounts import AccountError, timezone_problem
     from app.services.importing import PartlyImported, import_files
+    if args.timezone is not None and (zone := timezone_problem(args.timezone)):
+        raise AccountError(f"--timezone: {zone}")
     options = {k: v for k, v in (("date_format", args.date_format), ("decimal", args.decimal),
                                  ("timezone", args.timezone)) if v}
     progress = _progress_printer() if sys.stderr.isatty() and not args.json else None

@@ -37,7 +37,7 @@ def _profile(date_format: str = "iso", decimal: str = "auto", timezone: str = ""
 
 BAD = [({"date_format": "yyyy-dd"}, "unknown date format 'yyyy-dd'"),
        ({"decimal": "'"}, "unknown decimal mark"),
-       ({"timezone": "Mars/Olympus_Mons"}, "unknown time zone 'Mars/Olympus_Mons'")]
+       ({"timezone": "Mars/Olympus_Mons"}, "Unknown time zone 'Mars/Olympus_Mons'")]
 
 
 @pytest.mark.parametrize(("bad", "message"), BAD)
@@ -96,7 +96,7 @@ def test_an_unknown_time_zone_on_the_command_line_refuses_the_import_and_saves_n
     db.close()
     code, _, err = run(capsys, "--db", tmp_path / "ledger.sqlite3", "import", csv,
                        "--timezone", "Mars/Olympus_Mons", "--save-profile", "mine")
-    assert code == 1 and "unknown time zone" in err and err.count("\n") == 1, err
+    assert code == 1 and "Unknown time zone" in err and err.count("\n") == 1, err
     db = open_db(tmp_path / "ledger.sqlite3")
     assert snapshot(db) == before
     db.close()

@@ -92,3 +92,23 @@ def test_settings_time_zone_is_a_searchable_list_and_europe_is_a_message(qtbot, 
     assert "is a region, not a time zone" in dialog.message.text()
     box.setCurrentText("Europe/Paris")
     assert dialog.ok_button.isEnabled() and dialog.message.text() == ""
+
+
+def test_import_with_a_partial_zone_names_the_option_not_the_file(db, db_path, tmp_path,
+                                                                   capsys):
+    """`import g.csv --timezone Europe` said "g.csv: cannot read the file (Is a directory)"."""
+    gifts = tmp_path / "g.csv"
+    gifts.write_text("Date,Username,Gift,Quantity\n2026-11-01 10:00,fan,Rose,1\n")
+    before = queries.accounts(db)
+    code, out, err = run(capsys, "import", str(gifts), "--timezone", "Europe", "--db", db_path)
+    assert code == 1 and out == ""
+    assert err.strip().splitlines() == [
+        f"diamond-ledger: --timezone: {accounts.timezone_problem('Europe')}"]
+    assert db.execute("SELECT count(*) FROM imports").fetchone()[0] == 0
+    assert queries.accounts(db) == before
+
+
+def test_a_saved_profile_with_a_folder_for_a_zone_is_refused_by_name():
+    from app.importers.fields import Mapping
+    mapping = Mapping("gifts", {"time": "Date"}, timezone="Europe", name="p")
+    assert mapping.problem() == accounts.timezone_problem("Europe")

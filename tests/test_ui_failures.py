@@ -26,7 +26,11 @@ from app.store.db import open_db  # noqa: E402
 from app.ui import main as ui_main  # noqa: E402
 from app.ui import worker  # noqa: E402
 from app.ui.dialogs import errors  # noqa: E402
-from app.ui.dialogs.import_dialog import REFUSED_ADVICE, ImportDialog  # noqa: E402
+from app.ui.dialogs.import_dialog import (  # noqa: E402
+    REFUSED_ADVICE,
+    REFUSED_FILES_ADVICE,
+    ImportDialog,
+)
 from app.ui.reports import dialog as report_dialog  # noqa: E402
 from app.ui.window import MainWindow  # noqa: E402
 
@@ -123,7 +127,7 @@ def test_a_file_that_cannot_be_read_is_said_in_words_with_what_to_do(
     text = import_all(qtbot, dialog)
     assert dialog.result_title.text() == "Nothing was imported: 1 file refused"
     assert f"{path.name}: not imported:" in text and reason in text
-    assert text.endswith(REFUSED_ADVICE)
+    assert text.endswith(REFUSED_FILES_ADVICE)
     assert "Traceback" not in problem + text and boxes == []
     assert snapshot(ledger) == before
     dialog.close()

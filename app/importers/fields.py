@@ -6,8 +6,8 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from app.core.zones import zone_problem
 from app.importers.values import FORMATS
 
 KINDS = ("gifts", "sessions", "payouts")
@@ -119,8 +119,8 @@ class Mapping:
                     + ", ".join(FORMATS) + ")")
         if self.decimal not in ("auto", ".", ","):
             return f"unknown decimal mark {self.decimal!r} (use auto, '.' or ',')"
-        if self.timezone and not known_zone(self.timezone):
-            return f"unknown time zone {self.timezone!r}"
+        if self.timezone and (zone := zone_problem(self.timezone)):
+            return zone
         return None
 
     def to_json(self) -> str:
@@ -147,14 +147,6 @@ class Mapping:
         if problem:
             raise ValueError(problem)
         return mapping
-
-
-def known_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
 
 
 def header_signature(header: list[str]) -> str:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-from functools import cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlite_utils import Database
 
+from app.core.zones import zone_problem
 from app.services.reference import rate_book
 from app.store import queries
 
@@ -38,30 +37,9 @@ def system_timezone() -> str:
     return "UTC"
 
 
-@cache
-def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
 def timezone_problem(name: str) -> str | None:
-    """Why `name` is not a time zone, in a sentence ("Europe" is a folder of zones, which
-    zoneinfo answers with IsADirectoryError); None when it is one. The Settings dialog and the
-    command line both ask this."""
-    name = name.strip()
-    if not name:
-        return "Choose a time zone, such as America/New_York."
-    if name in _zones():
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError, OSError):
-            pass
-        else:
-            return None
-    inside = sorted(z for z in _zones() if z.startswith(name.rstrip("/") + "/"))
-    if inside:
-        return (f"{name!r} is a region, not a time zone: choose one in it, such as "
-                f"{inside[0]}.")
-    return f"Unknown time zone {name!r}: use a name such as America/New_York."
+    """Why `name` is not a time zone, in a sentence; None when it is one (app.core.zones)."""
+    return zone_problem(name)
 
 
 def valid_timezone(name: str) -> bool:

@@ -67,6 +67,10 @@ DIALOG_SIZE = (1280, 800)
 HEADER_LINES = 200  # the lines of a file's sample the header can be chosen from
 REFUSED_ADVICE = ("Nothing of it is written. Check that it is the file you exported (a gift "
                   "log, a LIVE list, payouts, or TikTok's zip), or export it again.")
+# Under a summary of several files: which ones were refused is said above it, per file.
+REFUSED_FILES_ADVICE = ("Nothing of a refused file is written. Check that each is the file you "
+                        "exported (a gift log, a LIVE list, payouts, or TikTok's zip), or export "
+                        "it again.")
 UNEXPECTED_TITLE = "Something went wrong"
 _ROOT = QModelIndex()
 LABELS = {
@@ -751,7 +755,7 @@ class ImportDialog(QDialog):
     def _imported(self, outcome: pv.Outcome) -> None:
         lines = pv.summary_lines(outcome)
         if any(f.refused for f in outcome.files):
-            lines.append(f"\nFiles not imported: {REFUSED_ADVICE}")
+            lines.append(f"\n{REFUSED_FILES_ADVICE}")
         self._show_result(pv.outcome_title(outcome), "\n".join(lines))
         self.import_finished.emit(outcome)
 
