@@ -53,6 +53,17 @@ def db(db_path: Path) -> Iterator[object]:
 
 
 @pytest.fixture
+def ledger(db_path: Path) -> Iterator[Any]:
+    """A new ledger with one account, @me in the US on UTC (what the first-run setup makes)."""
+    from app.services import accounts
+    from app.store.db import open_db
+    database = open_db(db_path)
+    accounts.add(database, "me", "US", "UTC")
+    yield database
+    database.close()
+
+
+@pytest.fixture
 def demo_db(db_path: Path) -> Iterator[object]:
     """A ledger file holding the shipped sample data (imported as a user would)."""
     from app.services.demo import load_demo
@@ -81,6 +92,20 @@ def no_leaked_windows(qapp: object) -> Iterator[None]:
     from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QApplication
     yield
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == []
+
+
+@pytest.fixture
+def nothing_left_running(qapp: object) -> Iterator[None]:
+    """Qt tests that start jobs: every job ended and every window closed when a test ends."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui import worker
+    yield
+    assert worker.wait_for_workers(), "a background job was still running"
+    assert worker.busy() == 0
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == []
 

@@ -101,3 +101,13 @@ def wrap_open_db(monkeypatch: Any, wrapper: Any) -> None:
 
     monkeypatch.setattr(store_db, "open_db", opened)
     monkeypatch.setattr(services_ledger, "open_db", opened)
+
+
+def open_import_dialog(qtbot: Any, db_path: Path, *paths: Path) -> Any:
+    """The import dialog on `paths`, shown, once it has read them."""
+    from app.ui.dialogs.import_dialog import ImportDialog
+    dialog = ImportDialog(db_path, list(paths))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(dialog.idle, timeout=20_000)
+    return dialog

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import zipfile
-from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -16,11 +15,9 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
+from helpers import open_import_dialog as open_dialog  # noqa: E402
 from helpers import snapshot, write  # noqa: E402
-from PySide6.QtCore import QEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.services import accounts  # noqa: E402
 from app.services import preview as pv  # noqa: E402
 from app.store.db import open_db  # noqa: E402
 from app.ui import main as ui_main  # noqa: E402
@@ -38,20 +35,7 @@ EXPORT = Path(__file__).parent / "fixtures" / "tiktok_export" / "user_data_tikto
 GIFTS = "time,sender,gift_id,gift,coins\n2026-08-03 10:00:01,bob,5655,Rose,1\n"
 
 
-@pytest.fixture(autouse=True)
-def _nothing_left_running(qapp: QApplication) -> Iterator[None]:
-    yield
-    assert worker.wait_for_workers(), "a background job was still running"
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == []
-
-
-@pytest.fixture
-def ledger(db_path: Path) -> Iterator[Any]:
-    db = open_db(db_path)
-    accounts.add(db, "me", "US", "UTC")
-    yield db
-    db.close()
+pytestmark = pytest.mark.usefixtures("nothing_left_running")
 
 
 @pytest.fixture
@@ -98,14 +82,6 @@ REFUSED = {
     "a broken JSON with a lone surrogate": (
         lambda tmp: write(tmp / "export.json", b'{"a": "\\ud800'), "no header row found"),
 }
-
-
-def open_dialog(qtbot: Any, db_path: Path, *paths: Path) -> ImportDialog:
-    dialog = ImportDialog(db_path, list(paths))
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitUntil(dialog.idle, timeout=20_000)
-    return dialog
 
 
 def import_all(qtbot: Any, dialog: ImportDialog) -> str:

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("pytestqt")
 
+from helpers import open_import_dialog as open_dialog  # noqa: E402
 from helpers import snapshot  # noqa: E402
-from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QUrl  # noqa: E402
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl  # noqa: E402
 from PySide6.QtGui import QAction, QDropEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.importers.fields import Mapping  # noqa: E402
-from app.services import accounts  # noqa: E402
 from app.services.importing import import_files  # noqa: E402
 from app.store import queries  # noqa: E402
-from app.store.db import open_db  # noqa: E402
 from app.ui import worker  # noqa: E402
 from app.ui.dialogs import import_dialog  # noqa: E402
 from app.ui.dialogs.import_dialog import NOT_MAPPED, ImportDialog  # noqa: E402
@@ -31,21 +29,7 @@ ODD_GIFTS = ("When;Fan;Present;Qty;Cost\n"
              "13.08.2026 10:02:00;Cy;Lion;1;29999\n")
 
 
-@pytest.fixture(autouse=True)
-def _nothing_left_running(qapp: QApplication) -> Iterator[None]:
-    yield
-    assert worker.wait_for_workers(), "a background job was still running"
-    assert worker.busy() == 0
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == []
-
-
-@pytest.fixture
-def ledger(db_path: Path) -> Iterator[object]:
-    db = open_db(db_path)
-    accounts.add(db, "me", "US", "UTC")
-    yield db
-    db.close()
+pytestmark = pytest.mark.usefixtures("nothing_left_running")
 
 
 @pytest.fixture
@@ -53,14 +37,6 @@ def odd_file(tmp_path: Path) -> Path:
     path = tmp_path / "odd gifts.csv"
     path.write_text(ODD_GIFTS, encoding="utf-8")
     return path
-
-
-def open_dialog(qtbot, db_path: Path, *paths: Path) -> ImportDialog:
-    dialog = ImportDialog(db_path, list(paths))
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitUntil(dialog.idle, timeout=20_000)
-    return dialog
 
 
 def gift_count(db) -> int:
