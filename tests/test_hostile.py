@@ -84,37 +84,28 @@ def test_a_number_beyond_what_a_column_holds_is_a_rejected_row_at_once(
 
 
 SESSIONS = "start,duration,diamonds,likes\n"
-
-
-@pytest.mark.parametrize(("row", "reason"), [
-    ("2026-08-03 10:00:00,1\u00b2,5,1", "cannot read '1\u00b2' as a duration"),
-    ("2026-08-03 10:00:00,1:\u00b2:00,5,1", "as a duration"),
-    ("2026-08-03 10:00:00,60,5,123456789012345678901234", "too large to store"),
-    ("2026-08-03 10:00:00,60,1e40,1", "exponent beyond"),
-])
-def test_a_session_number_that_cannot_be_stored_is_a_rejected_row(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], row: str, reason: str) -> None:
-    db = tmp_path / "ledger.sqlite3"
-    path = write(tmp_path / "lives.csv", SESSIONS + row + "\n2026-08-03 12:00:00,60,5,1\n")
-    [report] = import_json(capsys, db, path)
-    assert (report["inserted"], report["rejected"]) == (1, 1)
-    [bad] = rejected(capsys, db, report["import_id"])
-    assert bad["line"] == 2 and reason in bad["reason"]
-
-
 PAYOUTS = "paid,amount,currency,usd value,fee,status\n"
+FILES = {"lives.csv": (SESSIONS, "2026-08-03 12:00:00,60,5,1\n"),
+         "payouts.csv": (PAYOUTS, "2026-08-04,5,USD,,1,paid\n")}
 
 
-@pytest.mark.parametrize(("row", "reason"), [
-    ("2026-08-03,1e30,USD,,1,paid", "'1e30' is over the ceiling of 1,000,000,000,000"),
-    ("2026-08-03,5,EUR,1e30,1,paid", "'1e30' is over the ceiling"),
-    ("2026-08-03,5,USD,,1e999999999,paid", "'1e999999999' has an exponent beyond"),
-    ("2026-08-03,5,USD,,2000000000000,paid", "over the ceiling"),
+@pytest.mark.parametrize(("name", "row", "reason"), [
+    ("lives.csv", "2026-08-03 10:00:00,1\u00b2,5,1", "cannot read '1\u00b2' as a duration"),
+    ("lives.csv", "2026-08-03 10:00:00,1:\u00b2:00,5,1", "as a duration"),
+    ("lives.csv", "2026-08-03 10:00:00,60,5,123456789012345678901234", "too large to store"),
+    ("lives.csv", "2026-08-03 10:00:00,60,1e40,1", "exponent beyond"),
+    ("payouts.csv", "2026-08-03,1e30,USD,,1,paid",
+     "'1e30' is over the ceiling of 1,000,000,000,000"),
+    ("payouts.csv", "2026-08-03,5,EUR,1e30,1,paid", "'1e30' is over the ceiling"),
+    ("payouts.csv", "2026-08-03,5,USD,,1e999999999,paid", "'1e999999999' has an exponent beyond"),
+    ("payouts.csv", "2026-08-03,5,USD,,2000000000000,paid", "over the ceiling"),
 ])
-def test_an_amount_beyond_the_ceiling_is_a_rejected_row(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], row: str, reason: str) -> None:
+def test_a_session_or_payout_number_that_cannot_be_stored_is_a_rejected_row(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, row: str,
+        reason: str) -> None:
+    header, good = FILES[name]
     db = tmp_path / "ledger.sqlite3"
-    path = write(tmp_path / "payouts.csv", PAYOUTS + row + "\n2026-08-04,5,USD,,1,paid\n")
+    path = write(tmp_path / name, header + row + "\n" + good)
     [report] = import_json(capsys, db, path)
     assert (report["inserted"], report["rejected"]) == (1, 1)
     [bad] = rejected(capsys, db, report["import_id"])
