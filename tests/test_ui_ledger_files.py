@@ -124,6 +124,8 @@ def test_backup_then_restore_brings_back_a_deleted_payout_history(
     assert now is not None and now is not start
     assert now.db.execute("SELECT count(*) FROM payouts").fetchone()[0] == payouts
     assert queries.accounts(now.db) == before
+    # the replaced window lets go of the file (on Windows an open handle blocks the swap)
+    assert start._watch is None or start._watch._conn is None
 
 
 def test_restoring_a_file_that_is_no_backup_changes_nothing(qtbot, monkeypatch, start,

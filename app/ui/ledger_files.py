@@ -176,7 +176,8 @@ class LedgerFiles:
                 "Restore"):
             return None
         path = self.path
-        self.window.hide()  # stops its watch on the file
+        self.window.hide()
+        self.window.stop_watching()  # its connection on the file goes before the file does
         self.window.db.close()
         try:
             backups.restore(source, path)

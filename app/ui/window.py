@@ -291,6 +291,15 @@ class MainWindow(QMainWindow):
         if watch is not None:
             self.destroyed.connect(lambda: watch.close())
 
+    def stop_watching(self) -> None:
+        """No more looks at the ledger, and the watch's own connection closed, before the file
+        is replaced (File > Restore). A closed window keeps its connection: shown again, it
+        tells what changed meanwhile."""
+        self._poll.stop()
+        self._looks.discard()
+        if self._watch is not None:
+            self._watch.close()  # a later look (the window shown again) opens it anew
+
     def _look(self, absorb: bool = False) -> None:
         """Ask the watch (on the worker). `absorb`: take the ledger as it is now as seen,
         after this window's own change; it replaces a look under way, whose news it covers."""
