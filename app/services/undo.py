@@ -85,6 +85,7 @@ class UndoStack:
     def __init__(self, folder: Path | None = None) -> None:
         self._folder = folder or Path(tempfile.mkdtemp(prefix="diamond-ledger-undo-"))
         self._own_folder = folder is None
+        self._folder.mkdir(parents=True, exist_ok=True)
         self.journal = self._folder / f"journal-{next(_journals)}.sqlite3"
         self.commands: list[Command] = []
         self.index = 0
