@@ -162,7 +162,7 @@ def test_a_command_line_change_to_the_same_row_is_refused_not_undone_over(demo_d
     payouts.edit_payout(demo_db, pid, replace(old, amount="55"))  # another program
     changed = snapshot(demo_db)
     assert not runner.run(runner.stack.check_job())
-    with pytest.raises(UndoRefused, match="another program changed the rows"):
+    with pytest.raises(UndoRefused, match="Edit payout cannot be undone: another program"):
         runner.run(runner.stack.undo_job())
     assert snapshot(demo_db) == changed
 

@@ -203,8 +203,8 @@ def _moved(db: Database, path: Path, command: Command, done: bool) -> None:
     try:
         move(db, path, command.change)
     except Conflict:
-        raise UndoRefused(f"{command.name} cannot be undone or redone: another program "
-                          "changed the rows it touched since") from None
+        raise UndoRefused(f"{command.name} cannot be {'redone' if done else 'undone'}: "
+                          "another program changed the rows it touched since") from None
 
 
 def _undo_import(db: Database, path: Path, command: Command) -> Command:
