@@ -14,6 +14,7 @@ pytest.importorskip("pytestqt")
 from helpers import GIFT_HEADER, snapshot, write  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.services import catalogue  # noqa: E402
 from app.services import payouts as payout_service  # noqa: E402
@@ -97,11 +98,13 @@ def test_ctrl_z_undoes_and_ctrl_shift_z_redoes(window, demo_db, qtbot):
     before = snapshot(demo_db)
     delete_first_payout(window)
     after = snapshot(demo_db)
-    window.activateWindow()
-    QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    window.activateWindow()  # a window shortcut needs its window active (a real X server)
+    qtbot.waitUntil(window.isActiveWindow)
+    target = QApplication.focusWidget() or window
+    QTest.keyClick(target, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     wait_for_workers()
     assert snapshot(demo_db) == before
-    QTest.keyClick(window, Qt.Key.Key_Z,
+    QTest.keyClick(target, Qt.Key.Key_Z,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     wait_for_workers()
     assert snapshot(demo_db) == after
