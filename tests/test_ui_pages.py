@@ -15,6 +15,7 @@ from app.ui.dialogs import confirm  # noqa: E402
 from app.ui.pages import imports, lives, payouts  # noqa: E402
 from app.ui.tablemodels import TONES, RowsModel  # noqa: E402
 from app.ui.window import PAGES, MainWindow  # noqa: E402
+from app.ui.worker import wait_for_workers  # noqa: E402
 
 DEMO_BALANCE = "$361.04"
 
@@ -128,6 +129,7 @@ def test_adding_a_payout_lowers_the_balance(window, qtbot):
     dialog.method.setCurrentText("PayPal")
     assert dialog.ok_button.isEnabled()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    wait_for_workers()  # the change is written on the worker
     assert pay.model.rowCount() == 3
     assert "PP-TEST" in [cell(pay.model, r, "Reference") for r in range(3)]
     assert balance(window) == "$311.04"
@@ -180,6 +182,7 @@ def test_editing_a_payout_changes_its_row_and_the_balance(window, qtbot):
     assert dialog.amount.text() == "290" and dialog.status.currentText() == "paid"
     dialog.amount.setText("190")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    wait_for_workers()  # the change is written on the worker
     assert balance(window) == "$461.04"
     assert "190.00" in [cell(pay.model, r, "Amount") for r in range(2)]
 
@@ -189,6 +192,7 @@ def test_deleting_asks_then_removes(window, asker):
     assert not pay.delete_button.isEnabled()  # nothing selected yet
     select(pay, "Reference", "PP-2026-0829-7731")
     pay.delete_button.click()
+    wait_for_workers()  # the change is written on the worker
     assert len(asker.asked) == 1 and "290.00 USD" in asker.asked[0]
     assert pay.model.rowCount() == 1
     assert balance(window) == "$651.04"
@@ -239,6 +243,7 @@ def test_undo_of_the_payouts_batch_raises_the_balance(window, asker):
     imp = page(window, "Imports")
     imp.select_batch(3)
     imp.undo_button.click()
+    wait_for_workers()  # the change is written on the worker
     assert asker.asked == ["Undo import #3 of payouts.csv? 2 payouts will be removed from the "
                        "ledger."]
     assert balance(window) == "$1,016.04"  # up by $655.00
@@ -310,10 +315,12 @@ def test_retry_adds_the_rows_a_new_gift_lets_in_to_the_same_batch(qtbot, db, ask
     assert cell(imp.model, 0, "Rejected") == "4" and imp.retry_button.isEnabled()
     catalogue.add_gift(db, "Moon Castle", 300, 990100)
     imp.retry_button.click()
+    wait_for_workers()  # the change is written on the worker
     assert imp.retry_status.text() == "#1: 2 of 4 rows added; 2 still rejected"
     assert [cell(imp.model, 0, c) for c in ("New", "Rejected")] == ["3", "2"]
     assert imp.rejected_model.rowCount() == 2
     imp.undo_button.click()
+    wait_for_workers()  # the change is written on the worker
     assert db.execute("SELECT count(*) FROM gifts").fetchone()[0] == 0
     assert not imp.retry_button.isEnabled()
     win.close()

@@ -22,6 +22,7 @@ from app.services import rates as service  # noqa: E402
 from app.ui.dialogs import confirm, rate_dialog  # noqa: E402
 from app.ui.pages.rates import Page  # noqa: E402
 from app.ui.window import PAGES, MainWindow  # noqa: E402
+from app.ui.worker import wait_for_workers  # noqa: E402
 
 DEMO_BALANCE = "$361.04"
 
@@ -67,6 +68,7 @@ def add_entry(qtbot, page: Page, day: date, usd_per_diamond: str) -> None:
     qtbot.keyClicks(dialog.source, "my September payout")
     assert dialog.ok_button.isEnabled()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    wait_for_workers()  # the change is written on the worker
 
 
 def test_the_page_lists_the_shipped_us_entries(page: Page) -> None:
@@ -106,6 +108,7 @@ def test_delete_asks_and_puts_the_shipped_rate_back(qtbot, window: MainWindow, p
     asker = Asker(reply=True)
     monkeypatch.setattr(confirm, "ask", asker)
     qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
+    wait_for_workers()  # the change is written on the worker
     assert "Oct 1, 2026" in asker.asked[0]
     assert page.model.rowCount() == 2
     assert window.overview.balance_card.value.text() == DEMO_BALANCE
@@ -117,11 +120,13 @@ def test_restore_asks_first(qtbot, window: MainWindow, page: Page,
     asker = Asker(reply=False)
     monkeypatch.setattr(confirm, "ask", asker)
     qtbot.mouseClick(page.restore_button, Qt.MouseButton.LeftButton)
+    wait_for_workers()  # the change is written on the worker
     assert len(asker.asked) == 1 and "everything you entered" in asker.asked[0]
     assert "in every region: 1 region rate?" in asker.asked[0]
     assert page.model.rowCount() == 3  # declined: nothing changed
     asker.reply = True
     qtbot.mouseClick(page.restore_button, Qt.MouseButton.LeftButton)
+    wait_for_workers()  # the change is written on the worker
     assert page.model.rowCount() == 2
     assert window.overview.balance_card.value.text() == DEMO_BALANCE
     assert not page.restore_button.isEnabled()
@@ -141,6 +146,7 @@ def test_exchange_rates_import_from_a_csv(qtbot, page: Page, demo_db, tmp_path: 
     path.write_text("Date,USD,GBP,\n2026-10-01,1.1700,0.87500,\n", encoding="utf-8")
     monkeypatch.setattr(rate_dialog, "choose_csv", lambda parent: path)
     qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
+    wait_for_workers()  # the change is written on the worker
     assert page.fx_note.text().startswith("Imported 2 rates for EUR, GBP")
     book = service.effective_book(demo_db)
     assert str(book.per_usd("GBP", date(2026, 10, 1))).startswith("0.7478")
@@ -155,6 +161,7 @@ def test_a_file_that_is_not_rates_is_told(qtbot, page: Page, tmp_path: Path,
     monkeypatch.setattr(rate_dialog, "choose_csv", lambda parent: path)
     monkeypatch.setattr(confirm, "tell", lambda parent, title, text: told.append(text))
     qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
+    wait_for_workers()  # the change is written on the worker
     assert told and "Date,USD" in told[0]
 
 
@@ -209,6 +216,7 @@ def test_a_gift_price_change_from_the_dialog_prices_later_imports(qtbot, page: P
     type_into(qtbot, dialog.valid_from, "2026-10-01")
     assert dialog.ok_button.isEnabled() and dialog.message.text() == ""
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    wait_for_workers()  # the change is written on the worker
     roses = [(r[0], r[2], r[3], r[4]) for r in zip(*(column(gifts.model, c) for c in range(5)),
                                                     strict=True) if r[1] == "Rose"]
     assert roses == [("5655", "1", "Sep 2, 2023", "shipped"),
@@ -241,6 +249,7 @@ def test_a_new_gift_from_the_dialog_is_checked_then_listed(qtbot, page: Page) ->
     assert refused(dialog, "already the name of gift id 6369")
     type_into(qtbot, dialog.name, "Comet Tail")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    wait_for_workers()  # the change is written on the worker
     qtbot.keyClicks(gifts.search, "comet")
     assert column(gifts.model, 0) == ["990001"]
     assert column(gifts.model, 4) == ["yours \u00b7 in force"]
@@ -269,6 +278,7 @@ def test_a_coin_pack_from_the_dialog_changes_what_fans_paid(qtbot, page: Page, d
     type_into(qtbot, dialog.coins, "1000")
     type_into(qtbot, dialog.valid_from, "2026-10-01")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    wait_for_workers()  # the change is written on the worker
     assert "yours \u00b7 in force" in column(packs.model, 5)
     # 6,607 coins at $0.005 a coin: 33.035 -> $33.04 (was $69.85 at 70 coins for $0.74)
     assert round_money(fan_spend(6_607, service.effective_book(demo_db).coin_packs("US")).low
@@ -278,6 +288,7 @@ def test_a_coin_pack_from_the_dialog_changes_what_fans_paid(qtbot, page: Page, d
     asker = Asker(reply=True)
     monkeypatch.setattr(confirm, "ask", asker)
     qtbot.mouseClick(packs.delete_button, Qt.MouseButton.LeftButton)
+    wait_for_workers()  # the change is written on the worker
     assert "web pack of 1,000 coins for $5.00" in asker.asked[0]
     assert packs.model.rowCount() == 7
 
@@ -293,6 +304,7 @@ def test_restore_says_what_goes_and_clears_gifts_and_packs(qtbot, page: Page, de
     asker = Asker(reply=True)
     monkeypatch.setattr(confirm, "ask", asker)
     qtbot.mouseClick(page.restore_button, Qt.MouseButton.LeftButton)
+    wait_for_workers()  # the change is written on the worker
     assert "1 gift entry and 1 coin pack" in asker.asked[0]
     assert "shipped catalogue" in asker.asked[0]
     assert not any(e.edited for e in page.gifts.model.rows())

@@ -28,6 +28,7 @@ from app.ui.dialogs import errors, settings_dialog  # noqa: E402
 from app.ui.resources import apply_theme, current_theme, stylesheet  # noqa: E402
 from app.ui.settings import VERSION, VERSION_KEY, Settings, qsettings  # noqa: E402
 from app.ui.window import PAGES, MainWindow  # noqa: E402
+from app.ui.worker import wait_for_workers  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -155,6 +156,7 @@ def test_settings_dialog_changes_the_region_and_the_theme(qtbot, demo_db, qapp):
     dialog.timezone.setCurrentText("Europe/London")
     dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
     dialog.accept()
+    wait_for_workers()  # the account is written on the worker
     (account,) = queries.accounts(demo_db)
     assert (account["region"], account["timezone"]) == ("GB", "Europe/London")
     assert settings.get("theme") == "dark"

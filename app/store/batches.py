@@ -389,8 +389,7 @@ def extend_batch(db: Database, import_id: int, rows: Rows, passed: Sequence[int]
     in under the batch's id (so undoing it removes them too), their rejected_rows entries go
     (`passed`: their lines), the others keep the reason they fail for now (`reasons`)."""
     conn = db.conn
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(db):  # a savepoint inside a write already open (undo's journal)
         row = conn.execute("SELECT kind, account_id, undone_at FROM imports WHERE id = ?",
                            (import_id,)).fetchone()
         if row is None or row[2]:
@@ -425,11 +424,6 @@ def extend_batch(db: Database, import_id: int, rows: Rows, passed: Sequence[int]
         conn.execute("UPDATE imports SET inserted = inserted + ?, duplicates = duplicates + ?,"
                      " rejected = ? WHERE id = ?",
                      (inserted, staged - inserted, still, import_id))
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
     return Extended(inserted, staged - inserted, still)
 
 

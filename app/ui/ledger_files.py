@@ -113,7 +113,7 @@ class LedgerFiles:
             errors.report(self.window, "No new ledger was made",
                           f"{path} already exists: open it with File > Open Ledger.")
             return None
-        return self.switch_to(path, create=True)
+        return self.switch_to(path, create=True, why="a new ledger was opened")
 
     def open_ledger(self) -> MainWindow | None:
         path = choose_existing(self.window, "Open ledger", str(self.path.parent))
@@ -128,9 +128,11 @@ class LedgerFiles:
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("No ledgers opened yet").setEnabled(False)
 
-    def switch_to(self, path: Path, create: bool) -> MainWindow | None:
+    def switch_to(self, path: Path, create: bool,
+                  why: str = "another ledger was opened") -> MainWindow | None:
         """A window on the ledger at `path` in place of this one; a file that cannot be opened
-        is one message and this window stays as it was."""
+        is one message and this window stays as it was. Its Edit menu says `why` there is
+        nothing to undo (this window's commands were made on the ledger it had)."""
         try:
             db = open_db(path, create=create)
         except (LedgerError, OSError, sqlite3.Error) as exc:
@@ -144,6 +146,7 @@ class LedgerFiles:
         _OPEN.add(opened)
         opened.destroyed.connect(lambda: _closed(opened, db))
         remember(self.settings(), path)
+        opened.undo.clear(why)
         opened.setGeometry(self.window.geometry())
         opened.show()
         self.window.close()
@@ -183,7 +186,7 @@ class LedgerFiles:
             backups.restore(source, path)
         except (backups.BackupError, LedgerError, OSError, sqlite3.Error) as exc:
             errors.report(self.window, "The backup was not restored", str(exc))
-        return self.switch_to(path, create=False)
+        return self.switch_to(path, create=False, why="a backup was restored")
 
     def export_csv(self) -> Path | None:
         kind = choose_export_kind(self.window)

@@ -42,13 +42,14 @@ from app.services import settings as account_settings
 from app.services.changes import LedgerWatch
 from app.ui import format as fmt
 from app.ui.charts import export as chart_export
-from app.ui.dialogs import errors
 from app.ui.dialogs.settings_dialog import SettingsChoice, SettingsDialog
+from app.ui.edits import Edit
 from app.ui.geometry import fit_on_screen
 from app.ui.ledger_files import LedgerFiles
 from app.ui.pages.overview import OverviewPage
 from app.ui.resources import apply_theme, icon, pixmap, theme_charts
 from app.ui.settings import Settings
+from app.ui.undo import WindowUndo
 from app.ui.widgets.elided import ElidedLabel
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
@@ -182,6 +183,8 @@ class MainWindow(QMainWindow):
                      self.open_report)
         self._action(file_menu, "&Quit", "Ctrl+Q", self.close)
         edit = self.menuBar().addMenu("&Edit")
+        self.undo = WindowUndo(self, self._ledger_file(), edit)  # Undo and Redo
+        edit.addSeparator()
         self._action(edit, "&Find", QKeySequence.StandardKey.Find, self.find)
         prefs = self._action(edit, "&Settings\u2026", "Ctrl+,", self.open_settings)
         prefs.setMenuRole(QAction.MenuRole.PreferencesRole)
@@ -192,6 +195,15 @@ class MainWindow(QMainWindow):
             self._action(view, name, f"Ctrl+{i + 1}", self._page_slot(i))
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&About Diamond Ledger", "", self.show_about)
+
+    def _ledger_file(self) -> Path | None:
+        """The ledger's file, for the worker's own connection (None: a ledger in memory)."""
+        from app.services.preview import ledger_path
+
+        try:
+            return ledger_path(self.db)
+        except ValueError:
+            return None
 
     def _action(self, menu: QMenu, text: str, shortcut: str | QKeySequence.StandardKey,
                 slot: Callable[[], object]) -> QAction:
@@ -229,6 +241,8 @@ class MainWindow(QMainWindow):
             changed = getattr(built, "ledger_changed", None)  # a page that writes says so
             if changed is not None:
                 changed.connect(self.refresh_all)
+            if hasattr(built, "run_edit"):  # its changes go through Edit > Undo's stack
+                built.run_edit = self.undo.run
             self._connect_empty_states(built)
             refresh = getattr(built, "refresh", None)
             if refresh is not None:
@@ -312,6 +326,7 @@ class MainWindow(QMainWindow):
         absorbed, changed = result
         if changed and not absorbed:
             self.refresh_all()
+            self.undo.changed_elsewhere()  # its commands' rows may be among those changed
 
 
     def _connect_empty_states(self, page: QWidget) -> None:
@@ -388,6 +403,7 @@ class MainWindow(QMainWindow):
     def _imported(self, outcome: Outcome) -> None:
         if outcome.wrote():
             self.refresh_all()
+            self.undo.imported(outcome)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if dropped_files(event.mimeData()):
@@ -422,15 +438,21 @@ class MainWindow(QMainWindow):
         settings.set("theme", choice.theme)
         settings.set("ledger/path", choice.ledger_path)
         settings.sync()
-        account = account_settings.current_account(self.db)
-        if account is not None and choice.region and choice.timezone:
-            try:
-                account_settings.save_account(self.db, account["id"], choice.region,
-                                              choice.timezone)
-            except account_settings.AccountError as exc:
-                errors.report(self, "The account was not changed", str(exc))
         self.apply_theme()
-        self.refresh_all()
+        account = account_settings.current_account(self.db)
+        if account is None or not choice.region or not choice.timezone:
+            self.refresh_all()
+            return
+        if (account["region"], account["timezone"]) == (choice.region.upper(),
+                                                        choice.timezone.strip()):
+            self.refresh_all()
+            return
+        account_id = account["id"]
+        self.undo.run(Edit(
+            f"Change account settings (region {choice.region}, time zone {choice.timezone})",
+            lambda db: account_settings.save_account(db, account_id, choice.region,
+                                                     choice.timezone),
+            "The account was not changed"))
 
     def apply_theme(self) -> str:
         app = QApplication.instance()
@@ -487,4 +509,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.settings is not None:
             self.save_state(self.settings)
+        self.undo.close()
         super().closeEvent(event)

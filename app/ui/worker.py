@@ -23,11 +23,13 @@ from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QThreadPoo
 from app.importers.base import CancelFn, ImportCancelled, ImportRefused, ProgressFn
 from app.services.accounts import AccountError
 from app.services.ledger import LedgerError
+from app.services.undo import UndoRefused
 
 Job = Callable[[ProgressFn, CancelFn], object]
 # errors a user can meet (a bad file, a locked ledger): their message is the whole story
 EXPECTED: tuple[type[BaseException], ...] = (
-    ImportRefused, ImportCancelled, LedgerError, AccountError, OSError, sqlite3.Error)
+    ImportRefused, ImportCancelled, LedgerError, AccountError, OSError, sqlite3.Error,
+    UndoRefused)
 log = logging.getLogger(__name__)
 UNEXPECTED = ("Something unexpected went wrong and this was not finished; what was already "
               "saved is kept. Try again, and if it happens again, report it with its details.")

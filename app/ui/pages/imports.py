@@ -14,13 +14,13 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from app.importers.base import ImportRefused
 from app.services import importing, retrying
 from app.services import payouts as service
-from app.services.ledger import Rejected, UndoError
+from app.services.ledger import Rejected
 from app.services.payouts import BatchRow
 from app.ui import format as fmt
 from app.ui.dialogs import confirm
+from app.ui.edits import Edit, Runner, run_here
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
@@ -104,6 +104,8 @@ class Page(QWidget):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
+        # who makes a change: at once here; in the window, its undo stack on the worker
+        self.run_edit: Runner = run_here(self, db, self.ledger_changed.emit)
         self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, demo=True)
         self.stack = empty_or_content(self, self.empty, self._content())
 
@@ -221,14 +223,10 @@ class Page(QWidget):
         row = self.selected()
         if row is None or row.undone:
             return
-        try:
-            result = retrying.retry(self._db, row.import_id)
-        except ImportRefused as exc:
-            confirm.tell(self, "Rows not retried", str(exc))
-            return
-        self.ledger_changed.emit()
-        self.retry_status.setText(retry_text(result))
-
+        import_id = row.import_id
+        self.run_edit(Edit(f"Retry rejected rows of #{import_id} {row.file_name}",
+                           lambda db: retrying.retry(db, import_id), "Rows not retried",
+                           lambda result: self.retry_status.setText(retry_text(result))))
 
     def undo(self) -> None:
         row = self.selected()
@@ -236,8 +234,6 @@ class Page(QWidget):
             return
         if not confirm.ask(self, "Undo import", undo_question(row), "Undo import"):
             return
-        try:
-            importing.undo(self._db, row.import_id)
-        except UndoError as exc:
-            confirm.tell(self, "Import not undone", str(exc))
-        self.ledger_changed.emit()
+        import_id = row.import_id
+        self.run_edit(Edit(f"Undo of import #{import_id} {row.file_name}",
+                           lambda db: importing.undo(db, import_id), "Import not undone"))

@@ -29,6 +29,7 @@ from app.ui import format as fmt
 from app.ui.dialogs import confirm
 from app.ui.dialogs.owned import open_owned
 from app.ui.dialogs.payout import PayoutDialog
+from app.ui.edits import Edit, Runner, run_here
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.cards import StatCard
 from app.ui.widgets.named import named
@@ -99,6 +100,16 @@ def columns(code: str = "USD") -> list[Column[PayoutRow]]:
     ]
 
 
+def payout_name(verb: str, amount: str, currency: str, decimal: str = ".") -> str:
+    """"Delete payout of $120.00" (the Edit menu's name of a change), "Add payout of £50.00";
+    "Add payout" when the amount is not a number."""
+    value = service.parse_amount(amount, decimal)
+    code = currency.strip().upper()
+    if value is None:
+        return f"{verb} payout"
+    return f"{verb} payout of {fmt.money(value, code) if len(code) == 3 else value}"
+
+
 def describe(row: PayoutRow) -> str:
     amount = money(row.amount, row.currency)
     return f"the {row.status} payout of {amount} {row.currency} requested {fmt.day(row.requested)}"
@@ -117,6 +128,8 @@ class Page(QWidget):
         self.dialog_factory: DialogFactory = PayoutDialog
         self.view: PayoutsView | None = None
         self.dialog: PayoutDialog | None = None
+        # who makes a change: at once here; in the window, its undo stack on the worker
+        self.run_edit: Runner = run_here(self, db, self.ledger_changed.emit)
         layout, self.subtitle = page_layout(self, "Payouts")
         self.rates = rates_line(title_block(layout))
         layout.addLayout(self._cards())
@@ -228,14 +241,18 @@ class Page(QWidget):
     def add(self) -> None:
         form = service.default_form(self._db)
         self._open(form, service.method_choices(self._db), "Add payout",
-                   lambda f: service.add_payout(self._db, f))
+                   lambda f: Edit(payout_name("Add", f.amount, f.currency, f.decimal),
+                                  lambda db: service.add_payout(db, f), "Payout not saved"))
 
     def edit(self) -> None:
         row = self.selected()
         if row is None:
             return
+        payout_id = row.payout_id
         self._open(row.form, service.method_choices(self._db), "Edit payout",
-                   lambda f: service.edit_payout(self._db, row.payout_id, f), row.payout_id)
+                   lambda f: Edit(payout_name("Edit", f.amount, f.currency, f.decimal),
+                                  lambda db: service.edit_payout(db, payout_id, f),
+                                  "Payout not saved"), payout_id)
 
     def delete(self) -> None:
         row = self.selected()
@@ -244,27 +261,21 @@ class Page(QWidget):
         if not confirm.ask(self, "Delete payout", f"Delete {describe(row)}? Your balance "
                            "goes up by its USD value.", "Delete payout"):
             return
-        self._apply(lambda: service.delete_payout(self._db, row.payout_id))
+        payout_id = row.payout_id
+        self.run_edit(Edit(payout_name("Delete", row.form.amount, row.currency, row.form.decimal),
+                           lambda db: service.delete_payout(db, payout_id), "Payout not deleted"))
 
     def _open(self, form: PayoutForm, methods: list[str], title: str,
-              save: Callable[[PayoutForm], object], payout_id: int | None = None) -> None:
+              save: Callable[[PayoutForm], Edit], payout_id: int | None = None) -> None:
         dialog = self.dialog_factory(form, methods, title, self)
         open_owned(dialog, lambda: self._save(dialog.form(), save, payout_id),
                    partial(setattr, self, "dialog"))
 
-    def _save(self, form: PayoutForm, save: Callable[[PayoutForm], object],
+    def _save(self, form: PayoutForm, save: Callable[[PayoutForm], Edit],
               payout_id: int | None) -> None:
         """Save the dialog's payout; one above the balance is saved only when confirmed."""
         question = service.over_balance(self._db, form, payout_id=payout_id)
         if question and not confirm.ask(self, "Payout above the balance", question,
                                         "Save payout"):
             return
-        self._apply(lambda: save(form))
-
-    def _apply(self, change: Callable[[], object]) -> None:
-        try:
-            change()
-        except (ValueError, LookupError) as exc:
-            confirm.tell(self, "Payout not saved", str(exc))
-            return
-        self.ledger_changed.emit()
+        self.run_edit(save(form))

@@ -33,6 +33,7 @@ from app.ui import format as fmt
 from app.ui.dialogs import confirm, rate_dialog
 from app.ui.dialogs.owned import open_owned
 from app.ui.dialogs.rate_dialog import RateDialog
+from app.ui.edits import Edit, Runner, run_here
 from app.ui.pages.rates_catalogue import GiftsSection, PacksSection
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.named import named
@@ -141,6 +142,8 @@ class Page(QWidget):
         self.view: RatesView | None = None
         self.dialog: RateDialog | None = None
         self.dialog_factory = RateDialog  # tests may hand in their own
+        # who makes a change: at once here; in the window, its undo stack on the worker
+        self.run_edit: Runner = run_here(self, db, self.ledger_changed.emit)
         layout, self.subtitle = page_layout(self, "Rates")
         self.restore_button = _button("Restore shipped defaults\u2026", "secondaryButton",
                                       self.restore)
@@ -330,7 +333,9 @@ class Page(QWidget):
     def _save(self, form: RateForm) -> None:
         if self.view is not None:
             region = self.view.region
-            self._apply("Rate not saved", lambda: service.save_region_rate(self._db, region, form))
+            self._apply(Edit(f"Save {region} rate from {form.valid_from.isoformat()}",
+                             lambda db: service.save_region_rate(db, region, form),
+                             "Rate not saved"))
 
     def delete(self) -> None:
         entry = self.selected()
@@ -342,8 +347,9 @@ class Page(QWidget):
                            "covers are valued with the rates in force before it again.",
                            "Delete entry"):
             return
-        self._apply("Rate not deleted",
-                    lambda: service.delete_region_rate(self._db, r.region, r.valid_from))
+        self._apply(Edit(f"Delete {r.region} rate from {r.valid_from.isoformat()}",
+                         lambda db: service.delete_region_rate(db, r.region, r.valid_from),
+                         "Rate not deleted"))
 
     def restore(self) -> None:
         entries = service.user_entries(self._db)
@@ -354,22 +360,17 @@ class Page(QWidget):
                 "gifts with the shipped catalogue (gifts already imported keep their coins).",
                 "Restore defaults"):
             return
-        self._apply("Defaults not restored", lambda: service.restore_defaults(self._db))
+        self._apply(Edit("Restore shipped defaults", service.restore_defaults,
+                         "Defaults not restored"))
 
     def import_fx(self) -> None:
         path = rate_dialog.choose_csv(self)
         if path is None:
             return
-        results: list[FxImport] = []
-        if self._apply("Exchange rates not imported",
-                       lambda: results.append(service.import_exchange_rates(self._db, path))):
-            self.fx_note.setText(import_text(results[0]))
+        self._apply(Edit(f"Import exchange rates from {path.name}",
+                         lambda db: service.import_exchange_rates(db, path),
+                         "Exchange rates not imported",
+                         lambda result: self.fx_note.setText(import_text(result))))
 
-    def _apply(self, failure: str, change: Callable[[], object]) -> bool:
-        try:
-            change()
-        except (ValueError, LookupError, OSError, UnicodeDecodeError) as exc:
-            confirm.tell(self, failure, str(exc))
-            return False
-        self.ledger_changed.emit()
-        return True
+    def _apply(self, edit: Edit) -> None:
+        self.run_edit(edit)

@@ -31,11 +31,12 @@ from app.ui import format as fmt
 from app.ui.dialogs import confirm
 from app.ui.dialogs.catalogue_dialog import GiftDialog, PackDialog
 from app.ui.dialogs.owned import open_owned
+from app.ui.edits import Edit
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.named import named
 from app.ui.widgets.page import card
 
-Apply = Callable[[str, Callable[[], object]], bool]
+Apply = Callable[[Edit], object]  # the Rates page's run_edit
 GiftEntry = Entry[Gift]
 PackEntry = Entry[CoinPack]
 
@@ -107,9 +108,9 @@ class _Section(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(card(header, *widgets), 1)
 
-    def _open(self, dialog: GiftDialog | PackDialog, save: Callable[[], object],
-              failure: str) -> None:
-        open_owned(dialog, lambda: self._apply(failure, save), partial(setattr, self, "dialog"))
+    def _open(self, dialog: GiftDialog | PackDialog, edit: Callable[[], Edit]) -> None:
+        """`edit` builds the change from the accepted dialog (read on the GUI thread)."""
+        open_owned(dialog, lambda: self._apply(edit()), partial(setattr, self, "dialog"))
 
     # each section has these: a table of entries and buttons acting on the selected one
     model: RowsModel[Any]
@@ -191,8 +192,13 @@ class GiftsSection(_Section):
 
     def _dialog(self, form: service.GiftForm, title: str) -> None:
         dialog = GiftDialog(form, title, service.gift_checker(self._db), self)
-        self._open(dialog, lambda: service.save_gift(self._db, dialog.form()),
-                   "Gift not saved")
+
+        def edit() -> Edit:
+            chosen = dialog.form()
+            verb = "Add gift" if chosen.adding else "Save price of"
+            return Edit(f"{verb} {chosen.name.strip()} ({chosen.coins.strip()} coins)",
+                        lambda db: service.save_gift(db, chosen), "Gift not saved")
+        self._open(dialog, edit)
 
     def delete(self) -> None:
         entry = self.selected()
@@ -204,7 +210,8 @@ class GiftsSection(_Section):
                        f"{fmt.day(g.valid_from)})? Imports from now on use the price in force "
                        "before it (or, for a gift you added, no longer know it).",
                        "Delete entry"):
-            self._apply("Gift entry not deleted", lambda: service.delete_gift(self._db, g))
+            self._apply(Edit(f"Delete price of {g.name} ({g.coins:,} coins)",
+                             lambda db: service.delete_gift(db, g), "Gift entry not deleted"))
 
 
 class PacksSection(_Section):
@@ -257,8 +264,13 @@ class PacksSection(_Section):
         region = self.region
         dialog = PackDialog(form, title, self.region_label,
                             service.pack_checker(self._db, region), self)
-        self._open(dialog, lambda: service.save_coin_pack(self._db, region, dialog.form()),
-                   "Coin pack not saved")
+
+        def edit() -> Edit:
+            chosen = dialog.form()
+            return Edit(f"Save {chosen.channel} coin pack of {chosen.coins.strip()} coins",
+                        lambda db: service.save_coin_pack(db, region, chosen),
+                        "Coin pack not saved")
+        self._open(dialog, edit)
 
     def delete(self) -> None:
         entry = self.selected()
@@ -269,4 +281,5 @@ class PacksSection(_Section):
                        f"Delete your {p.channel} pack of {p.coins:,} coins for "
                        f"{format_money(p.price, p.currency)} (from {pack_day(p)})?",
                        "Delete entry"):
-            self._apply("Coin pack not deleted", lambda: service.delete_coin_pack(self._db, p))
+            self._apply(Edit(f"Delete {p.channel} coin pack of {p.coins:,} coins",
+                             lambda db: service.delete_coin_pack(db, p), "Coin pack not deleted"))
