@@ -4,6 +4,7 @@ end to end and prints one table with every row and figures in it. It never check
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -58,3 +59,25 @@ def test_run_all_quick_prints_every_row_with_figures(tmp_path: Path) -> None:
     assert all(cells[0] in written for cells in rows.values())
     for fact in ("CPU:", "RAM:", "OS:", "Python:", "SQLite:", "PySide6:", "date:"):
         assert f"- {fact}" in written
+
+
+@pytest.mark.slow
+def test_the_stall_benchmark_runs_on_a_tiny_ledger(tmp_path: Path) -> None:
+    """tests/benchmarks/bench_stalls.py end to end on 2,000 gifts: every action of the window
+    gets a stall figure and a ratio to the bare table's (their size means nothing here)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path / "home"))
+    env.pop("DIAMOND_LEDGER_DB", None)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "benchmarks" / "bench_stalls.py"), "--rows",
+         "2000", "--repeat", "1", "--json"],
+        capture_output=True, text=True, env=env, cwd=str(ROOT), timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    table = json.loads(done.stdout.strip().splitlines()[-1])["table"]
+    names = [row["benchmark"].split(" on 2,000 gifts")[0] for row in table]
+    for action in ("open Gifts", "Gifts: sort by Sender", "Gifts: type 'ros' in search",
+                   "Gifters: sort by Gifter", "payout: add", "payout: edit", "payout: delete",
+                   "rate: add an entry", "Imports: undo the second batch"):
+        assert action in names, names
+    for row in table:
+        assert re.match(r"\d+ ms$", row["ours"]) and re.match(r"\d+\.\d\dx$", row["ratio"])
+        assert re.search(r": (ok|missed)$", row["target"])

@@ -83,14 +83,14 @@ def test_the_page_after_a_row_equals_the_page_at_its_offset(ties, sort, descendi
 
 
 @pytest.mark.parametrize("sort", ["sender", "count", "live"])
-def test_a_snapshot_pages_like_the_sorted_query(ties, sort):
+def test_an_order_of_ids_pages_like_the_sorted_query(ties, sort):
     f = store.GiftFilter(1, gift="Rose")
-    assert store.snapshot_order(ties, "order_test", f, sort, True) == 150
+    ids = store.ordered_ids(ties, f, sort, True, chunk=7)  # read in several chunks
+    assert len(ids) == 150
     paged = [r["id"] for off in range(0, 150, 40)
-             for r in store.snapshot_page(ties, "order_test", off, 40)]
+             for r in store.rows_by_ids(ties, ids[off:off + 40])]
     assert paged == _all_ids(ties, f, sort, True)
-    store.drop_snapshot(ties, "order_test")
-    assert ties.execute("SELECT count(*) FROM temp.sqlite_master").fetchone()[0] == 0
+    assert [r["id"] for r in store.rows_by_ids(ties, ids)] == list(ids)  # > one lookup chunk
 
 
 def _sql_count(db: Database, where: str, params: tuple[object, ...] = ()) -> int:
@@ -159,7 +159,6 @@ def test_gift_list_counts_and_values_the_demo(demo):
 def test_gift_rows_are_in_local_time_and_name_their_live(demo):
     listing = browse.sorted_list(demo, browse.gift_list(demo), "coins", True)
     lion = browse.gift_page(demo, listing, 0, 1)[0]
-    browse.close_list(demo, listing)
     raw = demo.execute("SELECT ts FROM gifts WHERE gift_name = 'Lion'").fetchone()[0]
     assert (lion.gift, lion.coins, lion.usd) == ("Lion", 29_999, Decimal("149.995"))
     assert lion.time == datetime.fromtimestamp(raw, NY)
@@ -178,15 +177,22 @@ def test_date_filters_are_local_days(demo):
     assert listing.ledger_gifts == 1974
 
 
-def test_snapshots_are_replaced_and_freed(demo):
+def test_a_sorted_list_is_ordered_without_writing_to_the_ledger(demo):
+    before = demo.execute("SELECT count(*) FROM temp.sqlite_master").fetchone()[0]
     listing = browse.sorted_list(demo, browse.gift_list(demo), "sender", False)
     again = browse.sorted_list(demo, listing, "count", True)
-    names = {r[0] for r in demo.execute("SELECT name FROM temp.sqlite_master WHERE type='table'")}
-    assert names == {again.snapshot}
+    assert demo.execute("SELECT count(*) FROM temp.sqlite_master").fetchone()[0] == before
+    assert again.order is not None and len(again.order) == again.count == 1974
     assert browse.gift_page(demo, again, 0, 1)[0].count == demo.execute(
         "SELECT max(repeat_count) FROM gifts").fetchone()[0]
-    browse.close_list(demo, again)
-    assert not list(demo.execute("SELECT name FROM temp.sqlite_master WHERE type='table'"))
+
+
+def test_a_search_is_paged_by_its_ids_and_the_plain_time_order_by_the_index(demo):
+    assert browse.gift_list(demo).order is None
+    found = browse.gift_list(demo, GiftQuery(text="rose"))
+    assert found.order is not None and len(found.order) == found.count
+    times = [r.time for r in browse.gift_page(demo, found, 0, found.count)]
+    assert times == sorted(times, reverse=True)  # newest first, as without the search
 
 
 def test_gift_mix_is_the_top_ten_and_the_rest(demo):

@@ -233,7 +233,6 @@ def gifts_local(db: Database, query: browse.GiftQuery):
     rows = browse.gift_page(db, listing, 0, listing.count)
     by_row = sum((local.converter.local(r.usd, r.time.date()) or Decimal(0) for r in rows),
                  Decimal(0))
-    browse.close_list(db, listing)
     return listing, local, by_row
 
 

@@ -8,7 +8,6 @@ rate period in SQL and valued here, so no total is valued at today's rate by mis
 
 from __future__ import annotations
 
-import itertools
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -28,11 +27,10 @@ from app.services import accounts, money_views
 from app.store import browse as store
 
 PAGE_ROWS = 200
-INDEXED_SORTS = frozenset({"time"})  # the others page from a snapshot
+INDEXED_SORTS = frozenset({"time"})  # the others page by an order of ids read once
 SORTS = tuple(store.SORT_KEYS)
 TOP = 10  # gifters in the headline share; gifts named in the mix before "other"
 WEEKLY_AFTER_DAYS = 120  # a gifter's history in weeks once it spans more days than this
-_snapshot_names = itertools.count(1)
 
 
 # ---- rates and LIVEs ------------------------------------------------------------------------
@@ -151,7 +149,7 @@ class GiftList:
     diamonds: Decimal
     usd: Decimal
     ledger_gifts: int  # gifts of the account, whatever the filter
-    snapshot: str | None = None  # temp table with the order of a sort no index serves
+    order: Sequence[int] | None = None  # the ids in order, when no index serves the query
 
     @property
     def zone(self) -> ZoneInfo:
@@ -190,14 +188,17 @@ def sorted_list(db: Database, listing: GiftList, sort: str, descending: bool) ->
 
 
 def _with_order(db: Database, listing: GiftList) -> GiftList:
-    if listing.snapshot:
-        store.drop_snapshot(db, listing.snapshot)
+    if served_by_index(listing.query):
+        return replace(listing, order=None)
     q = listing.query
-    if q.sort in INDEXED_SORTS:
-        return replace(listing, snapshot=None)
-    name = f"gift_order_{next(_snapshot_names)}"
-    store.snapshot_order(db, name, listing.filter, q.sort, q.descending)
-    return replace(listing, snapshot=name)
+    return replace(listing, order=store.ordered_ids(db, listing.filter, q.sort, q.descending))
+
+
+def served_by_index(q: GiftQuery) -> bool:
+    """Whether pages of `q` are read straight from the time index: the time order over an
+    account, its days and nothing else. A search, a gift or a gifter can match one row in a
+    million: finding the 200 of a page would then walk the whole index, page after page."""
+    return q.sort in INDEXED_SORTS and not q.text.strip() and q.gift is None and q.sender is None
 
 
 def gift_page(db: Database, listing: GiftList, offset: int, limit: int = PAGE_ROWS,
@@ -205,8 +206,8 @@ def gift_page(db: Database, listing: GiftList, offset: int, limit: int = PAGE_RO
     """Rows offset..offset+limit of the list; `after` (the key of row offset-1, when known)
     makes the read a seek instead of a walk past `offset` rows."""
     q = listing.query
-    if listing.snapshot:
-        found = store.snapshot_page(db, listing.snapshot, offset, limit)
+    if listing.order is not None:
+        found = store.rows_by_ids(db, listing.order[offset:offset + limit])
     else:
         found = store.gift_page(db, listing.filter, q.sort, q.descending, offset=offset,
                                 limit=limit, after=after)
@@ -221,12 +222,6 @@ def _gift_row(listing: GiftList, r: dict[str, Any]) -> GiftRow:
                    r["coins_total"], diamonds, diamonds_to_usd(diamonds, rates), r["room_id"],
                    listing.lives.find(r["ts"], r["room_id"]),
                    store.sort_key(r, listing.query.sort))
-
-
-def close_list(db: Database, listing: GiftList | None) -> None:
-    """Free what the list holds in the database (a sort snapshot)."""
-    if listing is not None and listing.snapshot:
-        store.drop_snapshot(db, listing.snapshot)
 
 
 # ---- gift mix ---------------------------------------------------------------------------------

@@ -242,7 +242,7 @@ def m005_gift_mix_rollup(db: Database) -> None:
     # hundred runs instead of at the end. What they served now comes from elsewhere: the gift
     # mix and the list of gift names from this rollup (hours x gifts: 22k rows for 1M gifts),
     # kept in step by save and undo like gift_hourly; sorting the Gifts table by coins or by
-    # gift writes a sort snapshot like the other sorts (browse.snapshot_order).
+    # gift reads an order of ids like the other sorts (browse.ordered_ids).
     db.executescript(
         """
         DROP INDEX IF EXISTS gifts_coins;

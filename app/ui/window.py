@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         # pages other than the Overview are built when first shown (start-up time: building
         # them all cost 160 ms of a 1.3 s cold start); until then the stack holds a stand-in
         self._built: list[QWidget | None] = [self.overview, *([None] * (len(PAGES) - 1))]
+        self._stale: set[QWidget] = set()  # built pages to reload when next shown
         self.stack = QStackedWidget()
         self.stack.addWidget(self.overview)
         for _ in PAGES[1:]:
@@ -256,6 +257,11 @@ class MainWindow(QMainWindow):
 
     def _page_shown(self, index: int) -> None:
         page = self.page(index)
+        if page in self._stale:  # the ledger changed while it was hidden
+            self._stale.remove(page)
+            refresh = getattr(page, "refresh", None)
+            if refresh is not None:
+                refresh()
         # a hidden page loads when first shown: its charts take the theme then
         theme_charts(page)
 
@@ -281,12 +287,21 @@ class MainWindow(QMainWindow):
         boxes[0].selectAll()
 
     def refresh_all(self) -> None:
-        """Every built page re-reads the ledger (after an import, an undo, a payout edit);
-        a page not built yet reads it when it is first shown."""
+        """The ledger changed (an import, an undo, a payout edit): the page shown and the
+        Overview (the status bar's balance comes from it) re-read it now; every other page
+        when it is next shown (on a 1M-gift ledger, reloading all of them at once froze the
+        window for 0.4-0.8 s after every edit: tests/benchmarks/bench_stalls.py)."""
+        shown = self.stack.currentWidget()
         for page in self._built:
-            refresh = getattr(page, "refresh", None)
-            if refresh is not None:
-                refresh()
+            if page is None:
+                continue
+            if page is shown or page is self.overview:
+                self._stale.discard(page)
+                refresh = getattr(page, "refresh", None)
+                if refresh is not None:
+                    refresh()
+            else:
+                self._stale.add(page)
         self.show_balance()
         theme_charts(self)  # a refresh may have added chart labels in the light colours
         self._look(absorb=True)  # what was just read is no news for the watch

@@ -4,10 +4,11 @@ app/ui/models/gift_table.py), so a ledger of a million gifts scrolls like one of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pyqtgraph as pg
-from PySide6.QtCore import QDate, QEvent, QObject, QPoint, Qt, QTimer
+from PySide6.QtCore import QDate, QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,12 +26,17 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from app.services import browse, currency
+from app.importers.base import CancelFn, ProgressFn
+from app.services import browse, gift_views
 from app.services.browse import GiftList, GiftQuery, MixSlice
 from app.services.currency import GiftsLocal
+from app.services.gift_views import GiftsView
+from app.services.preview import in_ledger
 from app.ui import format as fmt
 from app.ui.charts.earnings_chart import COLORS, style_plot
 from app.ui.models.gift_table import GiftTableModel
+from app.ui.pages import gifters
+from app.ui.pages.gifters import ledger_file
 from app.ui.tablemodels import style_rows
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
@@ -41,6 +47,7 @@ from app.ui.widgets.page import (
     rates_line,
     title_block,
 )
+from app.ui.worker import Latest
 
 EMPTY_HEADING = "No gifts in this ledger yet"
 EMPTY_BODY = ("Import a gift log (a gift logger's CSV or TikTok's data download) and every "
@@ -48,6 +55,7 @@ EMPTY_BODY = ("Import a gift log (a gift logger's CSV or TikTok's data download)
               "sample data, without touching this ledger:")
 ANY_DAY = QDate(2000, 1, 1)  # a date edit at its minimum shows "Any day"
 SEARCH_DELAY_MS = 250
+INLINE_GIFTS = gifters.INLINE_GIFTS  # below this many gifts the page reads on the GUI thread
 COPY_LIMIT = 10_000
 COLUMN_WIDTHS = (172, 150, 130, 64, 80, 90, 82)  # the LIVE column takes the rest
 LOCAL_WIDTH = 96  # the account's currency, after USD
@@ -171,13 +179,31 @@ class GiftTable(QTableView):
 
 
 class Page(LoadsWhenShown, QWidget):
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    """Every read of a big ledger (the list, a search, a sort) runs on the ledger's worker
+    (app.ui.worker) on its own connection, as the Gifters page does; the rows on screen are
+    then read a page at a time here (a few hundred primary-key lookups, ~1 ms)."""
+
+    view_loaded = Signal()  # the list asked for last (or the empty state) is on screen
+
+    def __init__(self, db: Database, parent: QWidget | None = None, *,
+                 inline_below: int | None = None) -> None:
         super().__init__(parent)
         self._db = db
+        self._ledger = ledger_file(db)
+        self._inline_below = INLINE_GIFTS if inline_below is None else inline_below
         self._sender: tuple[str, str] | None = None  # (key, name) of the sender filter
+        self.view: GiftsView | None = None
+        self.reads = Latest(self)
+        self.reads.finished.connect(self._view_read)
+        self.reads.failed.connect(self._read_failed)
         self.model = GiftTableModel(db, self)
+        self.model.sort_requested.connect(self._sort_requested)
         self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, demo=True)
         self.stack = empty_or_content(self, self.empty, self._content())
+        self.busy = named(QLabel(), "busyLabel")
+        self.busy.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.busy.setWordWrap(True)
+        self.stack.addWidget(self.busy)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_filters)
 
@@ -249,8 +275,12 @@ class Page(LoadsWhenShown, QWidget):
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.no_match = named(QLabel("No gifts match these filters."), "cardDetail")
         self.no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.status = named(QLabel(), "cardDetail")  # "Sorting 1,000,000 gifts..."
+        self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.status.hide()
         layout = QVBoxLayout(card)
         layout.setContentsMargins(1, 1, 1, 1)
+        layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.no_match)
         return card
@@ -259,21 +289,65 @@ class Page(LoadsWhenShown, QWidget):
 
     def load(self) -> None:
         self._stale = False
-        listing = browse.gift_list(self._db, self.query())
-        if listing is not None:
-            self._fill_gift_box(browse.gift_names(self._db, listing))
-        self.show_list(listing)
+        self.apply_filters("Loading")
+
+    @property
+    def loading(self) -> bool:
+        """A list is being read in the background."""
+        return self.reads.running
 
     @property
     def showing_empty_state(self) -> bool:
         return self.stack.currentWidget() is self.empty
 
-    def show_list(self, listing: GiftList | None) -> None:
-        if listing is None or listing.ledger_gifts == 0:
+    def _read(self, work: Callable[[Database], GiftsView], doing: str) -> None:
+        """Show what `work` reads: here on a small ledger (a few ms, less than a busy state
+        would flash for), else on the ledger's worker while the page says what it is doing
+        and keeps what it showed; a newer read supersedes this one."""
+        gifts = browse.gift_count(self._db)
+        if self._ledger is None or gifts < self._inline_below:
+            self.reads.discard()
+            self.show_view(work(self._db))
+            return
+        self._show_busy(f"{doing} {gifts:,} gifts\u2026")
+        self.reads.start(in_ledger(self._ledger, view_job(work)))
+
+    def _show_busy(self, text: str) -> None:
+        if self.view is None or self.view.empty_ledger:
+            self.busy.setText(text)
+            self.stack.setCurrentWidget(self.busy)
+        else:  # the rows on screen stay, and scroll, until the new ones are ready
+            self.status.setText(text)
+            self.status.show()
+
+    def _view_read(self, view: GiftsView) -> None:
+        self.show_view(view)
+
+    def _read_failed(self, message: str) -> None:
+        self._stale = True  # try again when next shown
+        self._show_busy(f"Could not read the gifts: {message}")
+        self.view_loaded.emit()
+
+    def _sort_requested(self) -> None:
+        """A header click: only the order is read again, unless a read is under way (its
+        filters are newer than the list shown)."""
+        view = self.view
+        if view is None or view.listing is None or self.reads.running:
+            self.apply_filters("Sorting")
+            return
+        sort, descending = self.model.sort_order()
+        self._read(lambda db: gift_views.resorted(db, view, sort, descending), "Sorting")
+
+    def show_view(self, view: GiftsView) -> None:
+        self.view = view
+        self.status.hide()
+        listing, local = view.listing, view.local
+        if listing is None or local is None or view.empty_ledger:
             self.model.show_list(listing)
             self.stack.setCurrentWidget(self.empty)
+            self.view_loaded.emit()
             return
-        local = currency.gifts_local(self._db, listing.account, listing.filter)
+        self._fill_gift_box(view.names)
         columns_before = self.model.columnCount()
         self.model.show_list(listing, local.converter)
         if self.model.columnCount() != columns_before:
@@ -284,7 +358,8 @@ class Page(LoadsWhenShown, QWidget):
         self.rates.setText(f"Rates used: {local.rates_line}")
         self.totals.setText(totals_text(listing, local))
         self.no_match.setVisible(listing.count == 0)
-        self.mix_chart.set_mix(browse.gift_mix(self._db, listing))
+        self.mix_chart.set_mix(view.mix)
+        self.view_loaded.emit()
 
     def _fill_gift_box(self, names: list[str]) -> None:
         current = self.gift_box.currentData()
@@ -304,9 +379,10 @@ class Page(LoadsWhenShown, QWidget):
                          self.gift_box.currentData(), self._sender[0] if self._sender else None,
                          sort, descending)
 
-    def apply_filters(self) -> None:
+    def apply_filters(self, doing: str = "Searching") -> None:
         self._search_timer.stop()
-        self.show_list(browse.gift_list(self._db, self.query()))
+        query = self.query()
+        self._read(lambda db: gift_views.gifts_view(db, query), doing)
 
     def filter_sender(self, sender: str | None, name: str = "") -> None:
         """Only the gifts of one gifter (a sender key), or of everyone again (None)."""
@@ -356,3 +432,12 @@ def totals_text(listing: GiftList, local: GiftsLocal | None = None) -> str:
         return text + f" \u00b7 {conv.currency} total: pick a shorter date range"
     return text + f" \u00b7 {fmt.money(local.total, conv.currency)}"
 
+
+
+def view_job(work: Callable[[Database], GiftsView]
+             ) -> Callable[[Database, ProgressFn, CancelFn], GiftsView]:
+    """`work` on the worker's connection; a superseded read stops within milliseconds."""
+    def read(db: Database, _progress: ProgressFn, cancel: CancelFn) -> GiftsView:
+        browse.stop_when(db, cancel)
+        return work(db)
+    return read
