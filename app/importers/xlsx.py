@@ -290,13 +290,13 @@ def _choose_sheet(sheets: list[Any], header_line: int | None) -> tuple[Any, Shee
         sheet.reset_dimensions()
         with _quiet():
             head = [_trimmed([cell_text(v) for v in row]) for row in islice(
-                sheet.iter_rows(values_only=True), HEADER_SEARCH_LINES)]
+                sheet.iter_rows(values_only=True), max(HEADER_SEARCH_LINES, header_line or 0))]
         if not any(head):
             continue
         first_filled = first_filled or (sheet, head)
-        found = best_header_row(head, None if header_line is None else header_line)
         if header_line is not None and header_line > len(head):
             continue
+        found = best_header_row(head, header_line)
         if found is not None and (header_line is not None or found[0][0] >= 1):
             return sheet, _layout(head, found[1], found[2])
     names = ", ".join(repr(storable(s.title)) for s in sheets)
