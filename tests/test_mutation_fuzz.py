@@ -125,7 +125,7 @@ def mutate_zip(rng: random.Random, data: bytes) -> bytes:
 
 def mutant(rng: random.Random, seed: Path) -> bytes:
     data = seed.read_bytes()
-    return mutate_zip(rng, data) if seed.suffix == ".zip" else mutate_text(rng, data)
+    return mutate_zip(rng, data) if seed.suffix in (".zip", ".xlsx") else mutate_text(rng, data)
 
 
 # ---- the invariants --------------------------------------------------------------------------

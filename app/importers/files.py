@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import os
 import stat
+import zipfile
 from pathlib import Path
 from typing import IO, BinaryIO
 
 from app.importers.base import ImportRefused, storable
 
 CHUNK = 1 << 20
+MAX_ZIP_TOTAL = 2 * 1024**3  # uncompressed bytes read out of one zip, all members together
+MAX_ZIP_MEMBERS = 10_000  # a TikTok export has a few dozen, a workbook a few per sheet
+MAX_RATIO = 200  # a member inflating more than this many times its compressed size is a bomb
+RATIO_FLOOR = 1024 * 1024  # below this size any ratio is harmless (a small file of spaces)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # not on Windows, which has no FIFOs in a folder
 _BINARY = getattr(os, "O_BINARY", 0)
 _KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
@@ -76,6 +81,61 @@ def read_regular(path: Path | str, cap: int) -> bytes:
             return read_capped(handle, cap, too_big)
         except OSError as exc:
             raise ImportRefused(f"cannot read {_name(path)}: {exc.strerror or exc}") from None
+
+
+class ZipBudget:
+    """What may be read out of one zip: at most MAX_ZIP_MEMBERS members, each at most the cap
+    its reader names, at most MAX_ZIP_TOTAL in all, and none that inflates more than MAX_RATIO
+    times (a zip bomb) or claims more compressed bytes than the archive has. Checked on the
+    sizes the directory states before a member is opened, and on the bytes as they come
+    (zipfile stops at the stated size and checks the CRC). The TikTok export reader and the
+    workbook reader both go through it."""
+
+    def __init__(self, archive: str, size: int, total: int = MAX_ZIP_TOTAL) -> None:
+        self.archive, self.size, self.left, self.total = archive, size, total, total
+
+    def members(self, archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+        """The archive's files (folders left out); ImportRefused past MAX_ZIP_MEMBERS."""
+        infos = archive.infolist()
+        if len(infos) > MAX_ZIP_MEMBERS:
+            raise ImportRefused(f"{self.archive} holds {len(infos):,} members (over "
+                                f"{MAX_ZIP_MEMBERS:,}): not an export or workbook, refused")
+        return [m for m in infos if not m.is_dir()]
+
+    def read(self, archive: zipfile.ZipFile, member: zipfile.ZipInfo, cap: int) -> bytes:
+        name = self.check(member, cap)
+        with archive.open(member) as handle:
+            data = read_capped(handle, min(cap, self.left), self._too_big(name, cap))
+        self.left -= len(data)
+        return data
+
+    def check(self, member: zipfile.ZipInfo, cap: int) -> str:
+        """The member's shown name once its stated sizes pass; a member streamed after this
+        is held to them by zipfile, which stops at the stated size and checks the CRC."""
+        name = f"{self.archive}: {storable(member.filename)}"
+        if member.flag_bits & 0x1:
+            raise ImportRefused(f"{name} is encrypted (password-protected zip)")
+        size, compressed = member.file_size, member.compress_size
+        if size > cap or size > self.left:
+            raise ImportRefused(self._too_big(name, cap))
+        if compressed > self.size:
+            raise ImportRefused(f"{name} claims {compressed:,} compressed bytes in an archive "
+                                f"of {self.size:,}: the zip is damaged")
+        if size > RATIO_FLOOR and size > MAX_RATIO * max(compressed, 1):
+            raise ImportRefused(f"{name} would inflate {size // max(compressed, 1):,} times "
+                                f"(over {MAX_RATIO}:1): refused as a zip bomb")
+        return name
+
+    def reserve(self, member: zipfile.ZipInfo, cap: int) -> str:
+        """check(), and its stated size counted against the total: for a member that another
+        library (openpyxl) reads itself, held to the stated size by zipfile."""
+        name = self.check(member, cap)
+        self.left -= member.file_size
+        return name
+
+    def _too_big(self, name: str, cap: int) -> str:
+        return (f"{name} is over the cap of {cap // 2**20} MB uncompressed for a member "
+                f"({self.total // 2**30} GB for all members read from one zip)")
 
 
 def _check_regular(mode: int, path: Path | str) -> None:

@@ -195,7 +195,13 @@ def _best_header(lines: list[str], delim: str, header_line: int | None
                  ) -> tuple[tuple[int, int, int, int], int, list[str]] | None:
     """((known names, rows of its width, width, -index), index, cells) of the line that
     reads best as the header with this delimiter; None when no line splits into cells."""
-    parsed = [_split(line, delim) for line in lines]
+    return best_header_row([_split(line, delim) for line in lines], header_line)
+
+
+def best_header_row(parsed: list[list[str]], header_line: int | None
+                    ) -> tuple[tuple[int, int, int, int], int, list[str]] | None:
+    """The row of `parsed` (the cells of a file's first rows, a CSV's or a sheet's) that
+    reads best as the header, as _best_header says; `header_line` (1-based) the user's."""
     widths = Counter(len(cells) for cells in parsed if len(cells) > 1)
     if not widths:
         return None
@@ -229,6 +235,7 @@ class CsvTable:
         self._size = size
         self._reader: _HashingReader | None = None
         self._undecodable_before = -1  # no rows read yet
+        self.notes: list[str] = []  # what the user should know about how it was read
         with opener() as raw:
             head = raw.read(SNIFF_BYTES)
         if not head.strip():

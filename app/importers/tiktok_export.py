@@ -32,16 +32,19 @@ import ijson
 
 from app.importers.base import ImportRefused, storable
 from app.importers.fields import SYNONYMS, norm
-from app.importers.files import open_regular, read_capped, read_regular, regular_size
+from app.importers.files import (
+    ZipBudget,
+    open_regular,
+    read_capped,
+    read_regular,
+    regular_size,
+)
 from app.importers.json_stream import Utf8Stream, has_key, kept_subtrees, python_backend
 from app.importers.sources import RecordTable
 
 MAX_BYTES = 512 * 1024 * 1024  # a TXT file or zip member larger than this is refused
 MAX_JSON_BYTES = 2 * 1024**3  # a streamed JSON export (file or zip member) larger is refused
 EXACT_ERRORS = 64 * 1024 * 1024  # damaged JSON up to this size is parsed again for the position
-MAX_ZIP_TOTAL = 2 * 1024**3  # uncompressed bytes read out of one zip, all members together
-MAX_RATIO = 200  # a member inflating more than this many times its compressed size is a bomb
-RATIO_FLOOR = 1024 * 1024  # below this size any ratio is harmless (a small file of spaces)
 MAX_FOLDER_DEPTH = 5  # TikTok_Data_<n>/Tiktok/TikTok Live/Go Live History.txt is 3 deep
 MAX_FOLDER_ENTRIES = 20_000
 
@@ -287,7 +290,7 @@ def _read_zip(path: Path, size: int) -> list[tuple[str, RecordTable]]:
         raise ImportRefused(f"cannot read {path.name}: {exc.strerror or exc}") from None
     try:
         with open_regular(path) as handle, zipfile.ZipFile(handle) as archive:
-            return _zip_tables(archive, _Budget(path.name, size), digest)
+            return _zip_tables(archive, ZipBudget(path.name, size), digest)
     except (zipfile.BadZipFile, NotImplementedError, OSError, UnicodeDecodeError,
             RuntimeError) as exc:
         # OSError too: a damaged directory makes zipfile seek to a negative offset;
@@ -299,10 +302,10 @@ def _read_zip(path: Path, size: int) -> list[tuple[str, RecordTable]]:
                             f"{exc or 'unexpected end'})") from None
 
 
-def _zip_tables(archive: zipfile.ZipFile, budget: _Budget,
+def _zip_tables(archive: zipfile.ZipFile, budget: ZipBudget,
                 digest: str) -> list[tuple[str, RecordTable]]:
     shown = budget.archive
-    members = [m for m in archive.infolist() if not m.is_dir()]
+    members = budget.members(archive)
     by_base = {PurePath(m.filename.replace("\\", "/")).name.lower(): m
                for m in reversed(members)}  # reversed: the first of a name wins
     json_member = next((by_base[n] for n in JSON_NAMES if n in by_base), None)
@@ -319,7 +322,7 @@ def _zip_tables(archive: zipfile.ZipFile, budget: _Budget,
         section = _txt_section(base) if base.lower().endswith(".txt") else None
         if section is None or any(f[0] is section for f in found):
             continue
-        data = budget.read(archive, member)
+        data = budget.read(archive, member, MAX_BYTES)
         source = _Source(shown, digest, budget.size, "TikTok export (zip of TXT)",
                          {"member": storable(member.filename)})
         found.append((section, storable(member.filename), data, source))
@@ -327,47 +330,6 @@ def _zip_tables(archive: zipfile.ZipFile, budget: _Budget,
         raise ImportRefused(f"{shown} is not a TikTok data export: no "
                             f"{_LOOKED_FOR_FILES} inside")
     return _finish(*_tables_from_txt(found), shown, _LOOKED_FOR_TXT)
-
-
-class _Budget:
-    """What may be read out of one zip: each member at most MAX_BYTES, at most MAX_ZIP_TOTAL
-    in all, and none that inflates more than MAX_RATIO times (a zip bomb) or claims more
-    compressed bytes than the archive has. Checked on the sizes the directory states before
-    a member is opened, and on the bytes as they come (zipfile stops at the stated size)."""
-
-    def __init__(self, archive: str, size: int) -> None:
-        self.archive, self.size, self.left = archive, size, MAX_ZIP_TOTAL
-
-    def read(self, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
-        name = self.check(member, MAX_BYTES)
-        with archive.open(member) as handle:
-            data = read_capped(handle, min(MAX_BYTES, self.left),
-                               self._too_big(name, MAX_BYTES))
-        self.left -= len(data)
-        return data
-
-    def check(self, member: zipfile.ZipInfo, cap: int) -> str:
-        """The member's shown name once its stated sizes pass; a member streamed after this
-        is held to them by zipfile, which stops at the stated size and checks the CRC."""
-        name = f"{self.archive}: {storable(member.filename)}"
-        if member.flag_bits & 0x1:
-            raise ImportRefused(f"{name} is encrypted (password-protected zip)")
-        self._check(name, member.file_size, member.compress_size, cap)
-        return name
-
-    def _check(self, name: str, size: int, compressed: int, cap: int) -> None:
-        if size > cap or size > self.left:
-            raise ImportRefused(self._too_big(name, cap))
-        if compressed > self.size:
-            raise ImportRefused(f"{name} claims {compressed:,} compressed bytes in an archive "
-                                f"of {self.size:,}: the zip is damaged")
-        if size > RATIO_FLOOR and size > MAX_RATIO * max(compressed, 1):
-            raise ImportRefused(f"{name} would inflate {size // max(compressed, 1):,} times "
-                                f"(over {MAX_RATIO}:1): refused as a zip bomb")
-
-    def _too_big(self, name: str, cap: int) -> str:
-        return (f"{name} is over the cap of {cap // 2**20} MB uncompressed for a member "
-                f"({MAX_ZIP_TOTAL // 2**30} GB for all members read from one zip)")
 
 
 def _read_folder(folder: Path) -> list[tuple[str, RecordTable]]:

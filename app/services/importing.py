@@ -14,7 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from app.core.catalogue import Catalogue
-from app.importers import tiktok_export
+from app.importers import tiktok_export, xlsx
 from app.importers.base import (
     CancelFn,
     Feedback,
@@ -37,6 +37,7 @@ from app.importers.fields import (
 from app.importers.files import open_regular, read_regular, regular_size
 from app.importers.readers import READERS, ReadContext
 from app.importers.sources import CsvTable, Table, first_rows
+from app.importers.xlsx import XlsxTable
 from app.services import accounts
 from app.services.catalogue import effective_catalogue
 from app.services.rates import effective_book
@@ -46,7 +47,7 @@ from app.store import batches, queries
 MAX_REPORTED_ERRORS = 1000
 MAX_PROFILE_BYTES = 2**20  # a profile's JSON is a few hundred bytes
 EXPORT_TIMEZONE = "UTC"  # of the times a TikTok export writes without an offset
-TABLE_SUFFIXES = (".csv", ".tsv", ".txt")  # what a folder of logger files is read for
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")  # what a folder of logger files is read for
 
 
 @dataclass
@@ -138,10 +139,16 @@ def open_tables(path: Path, header_line: int | None = None) -> list[tuple[str | 
     size = regular_size(path)  # a FIFO, device or socket is refused before it is opened
     with open_regular(path) as handle:
         head = handle.read(4096)
-    # every zip goes to the export reader: it refuses a zip that is not one, clearly
+    if xlsx.is_workbook(path.name, head):
+        return [(None, XlsxTable(path.name, lambda: open_regular(path), size, header_line))]
+    # every other zip goes to the export reader: it refuses a zip that is not one, clearly
     if head.startswith(b"PK\x03\x04") or tiktok_export.looks_like_export(str(path), head):
         return [(k, t) for k, t in tiktok_export.read_export(path)]
-    return [(None, CsvTable(path.name, lambda: open_regular(path), size, header_line))]
+    note = xlsx.disguised(path.name, head)  # refuses an HTML or .xls page named .xlsx
+    table = CsvTable(path.name, lambda: open_regular(path), size, header_line)
+    if note:
+        table.notes.append(note)
+    return [(None, table)]
 
 
 def stored_mapping(stored: dict[str, Any]) -> Mapping:
@@ -214,6 +221,7 @@ def prepare(db: Database, path: Path, account: dict[str, Any], *, kind: str = "a
         if kind != "auto" and known_kind and known_kind != kind:
             continue
         feedback = Feedback(progress=progress, cancel=cancel)
+        feedback.notes.extend(getattr(table, "notes", ()))  # which sheet, read as what
         mapping = choose_mapping(db, table, kind, known_kind, profile, overrides,
                                  feedback.notes)
         if options:

@@ -102,7 +102,8 @@ def required_text(kind: str) -> str:
     return "* needed: " + " \u00b7 ".join(groups)
 
 
-FILE_FILTER = "Gift logs, LIVE lists, payouts (*.csv *.tsv *.txt *.json *.zip);;All files (*)"
+FILE_FILTER = ("Gift logs, LIVE lists, payouts (*.csv *.tsv *.txt *.xlsx *.json *.zip);;"
+               "All files (*)")
 
 
 def choose_files(parent: QWidget, start: str = "") -> list[Path]:
