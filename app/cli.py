@@ -198,6 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="the USD received")
     sp.add_argument("--date", dest="day", type=_day, metavar="DATE",
                     help="the payout's day (default: today)")
+    sp.add_argument("--method", metavar="METHOD",
+                    help="the payout method that paid it: the saved rate is net of its fee, "
+                         "so a plan by that method does not charge the fee again")
     sp.add_argument("--save", action="store_true")
     sp.add_argument("--account", metavar="HANDLE")
 
@@ -728,22 +731,26 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             raise Failure("the ledger has no earnings yet: import some first")
         cal = calibration(p, args.diamonds, args.cash)
         region = p.rates.region
-        if args.save:
-            form = rates_service.calibration_form(db, region, day, args.diamonds, args.cash)
-            try:
+        try:
+            method = (rates_service.method_named(db, region, day, args.method)
+                      if args.method else "")
+            if args.save:
+                form = rates_service.calibration_form(db, region, day, args.diamonds,
+                                                      args.cash, method)
                 rates_service.save_region_rate(db, region, form)
-            except ValueError as exc:
-                raise Failure(f"{exc}; nothing was saved") from None
+        except ValueError as exc:
+            raise Failure(f"{exc}; nothing was saved") from None
     data = {"diamonds": args.diamonds, "cash_usd": args.cash, "region": region,
             "usd_per_diamond": cal.usd_per_diamond,
             "nominal_usd_per_diamond": p.rates.usd_per_diamond,
-            "implied_fee_fraction": cal.implied_fee_fraction, "saved": args.save,
-            "valid_from": day if args.save else None}
+            "implied_fee_fraction": cal.implied_fee_fraction, "method": method or None,
+            "saved": args.save, "valid_from": day if args.save else None}
+    net_of = f", net of {method}'s fee (a plan by {method} charges none again)" if method else ""
     _emit(args, data, lambda: (
         f"${cal.usd_per_diamond.normalize():f} per diamond (nominal "
         f"${p.rates.usd_per_diamond.normalize():f}): "
         f"{(cal.implied_fee_fraction * 100).normalize():f} % of the nominal value went to fees"
-        + (f"; saved as the {region} rate from {day}" if args.save else "")))
+        + (f"; saved as the {region} rate from {day}{net_of}" if args.save else "")))
     return 0
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import json
 import tempfile
-from contextlib import redirect_stdout
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
@@ -348,3 +348,38 @@ def test_a_rate_calibrated_from_a_paypal_payout_is_not_charged_paypal_fee_again(
     assert "net of PayPal's fee" in planner_page.calibration_question(
         "US", MONDAY, 20_000, D(98), form.usd_per_diamond, "0.005", form.net_of_method)
     db.close()
+
+
+def calibrate_cli(db_path: Path, *argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(["calibrate", "--db", str(db_path), *argv])
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_calibrate_by_a_method_on_the_command_line_charges_its_fee_once_in_the_plan(tmp_path):
+    """`calibrate --method PayPal --save`: 20,000 diamonds paid $98 by PayPal, so $0.0049 a
+    diamond with PayPal's 2% already gone; `plan --method PayPal` then takes no fee again."""
+    db = earning_ledger(tmp_path, {MONDAY: 40_000})
+    path = db_file(db)
+    db.close()
+    code, out, err = calibrate_cli(path, "--diamonds", "20000", "--cash", "98", "--date",
+                                   MONDAY.isoformat(), "--method", "paypal", "--save", "--json")
+    assert code == 0, err
+    assert json.loads(out)["method"] == "PayPal"  # as the rate tables spell it
+    data = plan_json(path, "--today", MONDAY.isoformat(), "--method", "PayPal")
+    assert (data["balance_usd"], data["fee_usd"], data["net_usd"]) == ("196", "0", "196")
+    bank = next(m for m in data["methods"] if m["method"] == "Bank transfer")
+    assert bank["fee_usd"] == "1"  # another method's fee still applies
+
+
+def test_calibrate_by_an_unknown_method_is_one_line_and_saves_nothing(tmp_path):
+    db = earning_ledger(tmp_path, {MONDAY: 40_000})
+    path = db_file(db)
+    db.close()
+    code, out, err = calibrate_cli(path, "--diamonds", "20000", "--cash", "98", "--date",
+                                   MONDAY.isoformat(), "--method", "Pigeon", "--save")
+    assert code == 1 and out == ""
+    assert "Pigeon" in err and "PayPal" in err and err.count("\n") == 1
+    assert "Traceback" not in err
+    assert plan_json(path, "--today", MONDAY.isoformat())["balance_usd"] == "200"  # nominal

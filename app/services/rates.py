@@ -259,6 +259,16 @@ def restore_defaults(db: Database) -> int:
 CALIBRATED_PLACES = 8  # far finer than a payout in cents can tell apart
 
 
+def method_named(db: Database, region: str, day: date, name: str) -> str:
+    """The region's payout method called `name` (any case), as the rate tables spell it: the
+    planner matches a calibrated rate's method by that spelling. ValueError, one line naming
+    the region's methods, when it has none of that name."""
+    try:
+        return effective_book(db).payout_method(region, name.strip(), day).name
+    except KeyError as exc:
+        raise ValueError(str(exc.args[0])) from None
+
+
 def calibration_form(db: Database, region: str, day: date, diamonds: int,
                      cash_usd: Decimal, method: str = "") -> RateForm:
     """The region's entry in force on `day` with the USD per diamond a real payout of that day
