@@ -380,7 +380,7 @@ def cmd_rejected(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from app.core.money import format_money, rate_text
+    from app.core.money import format_money, rate_text, round_down
     from app.services.currency import summary_local
     from app.services.money_views import book, summary
     with _open(args) as db:
@@ -399,10 +399,12 @@ def cmd_summary(args: argparse.Namespace) -> int:
             "currency": loc.currency, "per_usd": loc.per_usd, "local": loc.local,
             "withdrawn_local": loc.withdrawn_local, "balance_local": loc.balance_local}
 
-    def in_local(amount: Decimal | None) -> str:
+    def in_local(amount: Decimal | None, down: bool = False) -> str:
         if loc.currency == "USD":
             return ""
-        return " (no rate)" if amount is None else f" = {format_money(amount, loc.currency)}"
+        if amount is None:
+            return " (no rate)"
+        return f" = {format_money(round_down(amount) if down else amount, loc.currency)}"
 
     def text() -> str:
         span = f"{s.first_day} .. {s.last_day}" if s.first_day else "no earnings in the period"
@@ -411,8 +413,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
             f"  gifts {s.gifts:,}   coins {s.coins:,}   diamonds {s.diamonds:,}",
             f"  earned {_usd(s.usd)}{in_local(loc.local)}   withdrawn {_usd(s.withdrawn_usd)}"
             f"{in_local(loc.withdrawn_local)}",
-            f"  balance {s.balance_diamonds:,} diamonds = {_usd(s.balance_usd)}"
-            f"{in_local(loc.balance_local)}"
+            f"  balance {s.balance_diamonds:,} diamonds = {_usd(round_down(s.balance_usd))}"
+            f"{in_local(loc.balance_local, down=True)}"
             f"   (threshold {_usd(s.threshold_usd)}: "
             f"{'withdrawable' if s.withdrawable else 'not yet withdrawable'})",
             f"  rates: {rate_text(v.rates.diamonds_per_coin)} diamonds/coin, "

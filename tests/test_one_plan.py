@@ -22,21 +22,26 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from app.cli import main
+from app.core.charts import DayPoint
 from app.core.forecast import HORIZON_DAYS, STALE_DAYS, expected_balance, threshold_forecast
-from app.core.money import CENT, round_money
+from app.core.money import CENT, format_money, round_money
 from app.core.planner import plan_withdrawals
 from app.core.valuation import DayTotal
 from app.services import accounts, importing
+from app.services import payouts as payouts_service
 from app.services import planner as planner_service
 from app.services import rates as rates_service
 from app.services.dashboard import overview
 from app.services.demo import load_demo
+from app.services.payouts import PayoutForm
 from app.services.reference import rate_book
 from app.store import queries
 from app.store.db import open_db
 from app.ui import format as fmt
+from app.ui.charts.earnings_chart import crosshair_html
 from app.ui.pages import planner as planner_page
 from app.ui.pages.overview import OverviewPage
+from app.ui.window import MainWindow
 from tests.helpers import gift_csv, ledger
 
 D = Decimal
@@ -258,6 +263,55 @@ def test_99_995_is_not_shown_as_100_beside_not_withdrawable(tmp_path, qtbot):
     qtbot.addWidget(page)
     page.show_dashboard(overview(db, today=MONDAY))
     assert page.balance_card.value.text() == "$99.99"
+    db.close()
+
+
+def test_99_995_reads_99_percent_and_a_cent_missing_everywhere_it_is_shown(tmp_path, qtbot):
+    """Seen: the threshold card read "100%" (half up) for $99.995 of a $100 minimum, not yet
+    withdrawable; the status bar, the chart's crosshair and `summary` said "$100.00"."""
+    db = earning_ledger(tmp_path, {MONDAY: 19_999})  # $99.995
+    page = OverviewPage(db)
+    qtbot.addWidget(page)
+    page.show_dashboard(overview(db, today=MONDAY))
+    card = page.threshold_card
+    assert card.value.text() == "99%" and card.bar.value() == 99
+    assert card.detail.text() == "$0.01 still missing to $100.00"
+    point = DayPoint(MONDAY, 0.0, D("99.995"), D("99.995"))
+    assert "Balance $99.99<" in crosshair_html(point)
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    assert "balance $99.99 " in window.balance_label.text()
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["summary", "--db", str(db_file(db))]) == 0
+    assert "19,999 diamonds = $99.99 " in out.getvalue()  # earned stays $100.00: half up
+    window.close()
+    db.close()
+
+
+def test_a_100_payout_on_99_995_asks_against_99_99_not_100(tmp_path):
+    """"This payout ($100.00) is more than the balance of $100.00" read as nonsense."""
+    db = earning_ledger(tmp_path, {MONDAY: 19_999})  # $99.995
+    form = PayoutForm(MONDAY, None, "100", "USD", "pending", "PayPal")
+    question = payouts_service.over_balance(db, form)
+    assert question is not None and "balance of $99.99:" in question
+    db.close()
+
+
+def test_a_balance_is_worth_no_more_than_it_is_in_the_accounts_currency(tmp_path, qtbot):
+    """What the balance is worth in euros beside it is rounded down as the balance is."""
+    per_eur = rate_book().per_usd("EUR", MONDAY)
+    coins = next(c for c in range(19_000, 20_000)  # one whose euro value rounds up half up
+                 if round_money(c * D("0.005") * per_eur) > (c * D("0.005") * per_eur))
+    db = earning_ledger(tmp_path, {MONDAY: coins}, region="EU")
+    d = overview(db, today=MONDAY)
+    assert d.local is not None and d.local.balance.local is not None
+    worth = d.local.balance.local
+    page = OverviewPage(db)
+    qtbot.addWidget(page)
+    page.show_dashboard(d)
+    down = format_money(worth.quantize(CENT, rounding=ROUND_DOWN), "EUR")
+    assert page.balance_card.detail.text().startswith(f"{down} at today's rate")
     db.close()
 
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
-from app.core.money import ZERO, format_money, plain
+from app.core.money import ZERO, format_money, plain, round_down
 from app.core.rates import RateBook, RegionRates
 from app.core.typed_money import MoneyTextError, parse_typed
 from app.core.valuation import local_day, value_payout
@@ -290,7 +290,8 @@ def over_balance(db: Database, form: PayoutForm, *, payout_id: int | None = None
     if usd <= balance:
         return None
     return (f"This payout ({format_money(usd)}) is more than the balance of "
-            f"{format_money(balance)}: the balance would go below zero. Save it anyway?")
+            f"{format_money(round_down(balance))}: the balance would go below zero. Save it "
+            "anyway?")
 
 
 # ---- writes -----------------------------------------------------------------------------------
