@@ -9,7 +9,6 @@ says which).
 from __future__ import annotations
 
 import argparse
-import json
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -237,23 +236,10 @@ def terminal(text: object, lines: bool = False) -> str:
     return str(text).translate(_LINES if lines else _ESCAPES)
 
 
-def _jsonable(value: Any) -> Any:
-    from app.core.money import plain
-    if isinstance(value, Decimal):
-        return plain(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    return value
-
-
 def _emit(args: argparse.Namespace, data: Any, text: Callable[[], str]) -> None:
     if args.json:  # json escapes control characters itself, but writes surrogates as they are
-        sys.stdout.write(json.dumps(_jsonable(data), indent=2, ensure_ascii=False)
-                         .translate(_JSON_SURROGATES) + "\n")
+        from app.services.results import dumps
+        sys.stdout.write(dumps(data).translate(_JSON_SURROGATES) + "\n")
     else:
         print(terminal(text(), lines=True))
 
