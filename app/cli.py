@@ -9,7 +9,6 @@ says which).
 from __future__ import annotations
 
 import argparse
-import json
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -198,6 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="the USD received")
     sp.add_argument("--date", dest="day", type=_day, metavar="DATE",
                     help="the payout's day (default: today)")
+    sp.add_argument("--method", metavar="METHOD",
+                    help="the payout method that paid it: the saved rate is net of its fee, "
+                         "so a plan by that method does not charge the fee again")
     sp.add_argument("--save", action="store_true")
     sp.add_argument("--account", metavar="HANDLE")
 
@@ -234,23 +236,10 @@ def terminal(text: object, lines: bool = False) -> str:
     return str(text).translate(_LINES if lines else _ESCAPES)
 
 
-def _jsonable(value: Any) -> Any:
-    from app.core.money import plain
-    if isinstance(value, Decimal):
-        return plain(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    return value
-
-
 def _emit(args: argparse.Namespace, data: Any, text: Callable[[], str]) -> None:
     if args.json:  # json escapes control characters itself, but writes surrogates as they are
-        sys.stdout.write(json.dumps(_jsonable(data), indent=2, ensure_ascii=False)
-                         .translate(_JSON_SURROGATES) + "\n")
+        from app.services.results import dumps
+        sys.stdout.write(dumps(data).translate(_JSON_SURROGATES) + "\n")
     else:
         print(terminal(text(), lines=True))
 
@@ -380,7 +369,7 @@ def cmd_rejected(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from app.core.money import format_money, rate_text
+    from app.core.money import format_money, rate_text, round_down
     from app.services.currency import summary_local
     from app.services.money_views import book, summary
     with _open(args) as db:
@@ -399,10 +388,12 @@ def cmd_summary(args: argparse.Namespace) -> int:
             "currency": loc.currency, "per_usd": loc.per_usd, "local": loc.local,
             "withdrawn_local": loc.withdrawn_local, "balance_local": loc.balance_local}
 
-    def in_local(amount: Decimal | None) -> str:
+    def in_local(amount: Decimal | None, down: bool = False) -> str:
         if loc.currency == "USD":
             return ""
-        return " (no rate)" if amount is None else f" = {format_money(amount, loc.currency)}"
+        if amount is None:
+            return " (no rate)"
+        return f" = {format_money(round_down(amount) if down else amount, loc.currency)}"
 
     def text() -> str:
         span = f"{s.first_day} .. {s.last_day}" if s.first_day else "no earnings in the period"
@@ -411,8 +402,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
             f"  gifts {s.gifts:,}   coins {s.coins:,}   diamonds {s.diamonds:,}",
             f"  earned {_usd(s.usd)}{in_local(loc.local)}   withdrawn {_usd(s.withdrawn_usd)}"
             f"{in_local(loc.withdrawn_local)}",
-            f"  balance {s.balance_diamonds:,} diamonds = {_usd(s.balance_usd)}"
-            f"{in_local(loc.balance_local)}"
+            f"  balance {s.balance_diamonds:,} diamonds = {_usd(round_down(s.balance_usd))}"
+            f"{in_local(loc.balance_local, down=True)}"
             f"   (threshold {_usd(s.threshold_usd)}: "
             f"{'withdrawable' if s.withdrawable else 'not yet withdrawable'})",
             f"  rates: {rate_text(v.rates.diamonds_per_coin)} diamonds/coin, "
@@ -731,22 +722,26 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             raise Failure("the ledger has no earnings yet: import some first")
         cal = calibration(p, args.diamonds, args.cash)
         region = p.rates.region
-        if args.save:
-            form = rates_service.calibration_form(db, region, day, args.diamonds, args.cash)
-            try:
+        try:
+            method = (rates_service.method_named(db, region, day, args.method)
+                      if args.method else "")
+            if args.save:
+                form = rates_service.calibration_form(db, region, day, args.diamonds,
+                                                      args.cash, method)
                 rates_service.save_region_rate(db, region, form)
-            except ValueError as exc:
-                raise Failure(f"{exc}; nothing was saved") from None
+        except ValueError as exc:
+            raise Failure(f"{exc}; nothing was saved") from None
     data = {"diamonds": args.diamonds, "cash_usd": args.cash, "region": region,
             "usd_per_diamond": cal.usd_per_diamond,
             "nominal_usd_per_diamond": p.rates.usd_per_diamond,
-            "implied_fee_fraction": cal.implied_fee_fraction, "saved": args.save,
-            "valid_from": day if args.save else None}
+            "implied_fee_fraction": cal.implied_fee_fraction, "method": method or None,
+            "saved": args.save, "valid_from": day if args.save else None}
+    net_of = f", net of {method}'s fee (a plan by {method} charges none again)" if method else ""
     _emit(args, data, lambda: (
         f"${cal.usd_per_diamond.normalize():f} per diamond (nominal "
         f"${p.rates.usd_per_diamond.normalize():f}): "
         f"{(cal.implied_fee_fraction * 100).normalize():f} % of the nominal value went to fees"
-        + (f"; saved as the {region} rate from {day}" if args.save else "")))
+        + (f"; saved as the {region} rate from {day}{net_of}" if args.save else "")))
     return 0
 
 

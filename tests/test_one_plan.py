@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import json
 import tempfile
-from contextlib import redirect_stdout
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
@@ -22,21 +22,26 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from app.cli import main
+from app.core.charts import DayPoint
 from app.core.forecast import HORIZON_DAYS, STALE_DAYS, expected_balance, threshold_forecast
-from app.core.money import CENT, round_money
+from app.core.money import CENT, format_money, round_money
 from app.core.planner import plan_withdrawals
 from app.core.valuation import DayTotal
 from app.services import accounts, importing
+from app.services import payouts as payouts_service
 from app.services import planner as planner_service
 from app.services import rates as rates_service
 from app.services.dashboard import overview
 from app.services.demo import load_demo
+from app.services.payouts import PayoutForm
 from app.services.reference import rate_book
 from app.store import queries
 from app.store.db import open_db
 from app.ui import format as fmt
+from app.ui.charts.earnings_chart import crosshair_html
 from app.ui.pages import planner as planner_page
 from app.ui.pages.overview import OverviewPage
+from app.ui.window import MainWindow
 from tests.helpers import gift_csv, ledger
 
 D = Decimal
@@ -261,6 +266,55 @@ def test_99_995_is_not_shown_as_100_beside_not_withdrawable(tmp_path, qtbot):
     db.close()
 
 
+def test_99_995_reads_99_percent_and_a_cent_missing_everywhere_it_is_shown(tmp_path, qtbot):
+    """Seen: the threshold card read "100%" (half up) for $99.995 of a $100 minimum, not yet
+    withdrawable; the status bar, the chart's crosshair and `summary` said "$100.00"."""
+    db = earning_ledger(tmp_path, {MONDAY: 19_999})  # $99.995
+    page = OverviewPage(db)
+    qtbot.addWidget(page)
+    page.show_dashboard(overview(db, today=MONDAY))
+    card = page.threshold_card
+    assert card.value.text() == "99%" and card.bar.value() == 99
+    assert card.detail.text() == "$0.01 still missing to $100.00"
+    point = DayPoint(MONDAY, 0.0, D("99.995"), D("99.995"))
+    assert "Balance $99.99<" in crosshair_html(point)
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    assert "balance $99.99 " in window.balance_label.text()
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["summary", "--db", str(db_file(db))]) == 0
+    assert "19,999 diamonds = $99.99 " in out.getvalue()  # earned stays $100.00: half up
+    window.close()
+    db.close()
+
+
+def test_a_100_payout_on_99_995_asks_against_99_99_not_100(tmp_path):
+    """"This payout ($100.00) is more than the balance of $100.00" read as nonsense."""
+    db = earning_ledger(tmp_path, {MONDAY: 19_999})  # $99.995
+    form = PayoutForm(MONDAY, None, "100", "USD", "pending", "PayPal")
+    question = payouts_service.over_balance(db, form)
+    assert question is not None and "balance of $99.99:" in question
+    db.close()
+
+
+def test_a_balance_is_worth_no_more_than_it_is_in_the_accounts_currency(tmp_path, qtbot):
+    """What the balance is worth in euros beside it is rounded down as the balance is."""
+    per_eur = rate_book().per_usd("EUR", MONDAY)
+    coins = next(c for c in range(19_000, 20_000)  # one whose euro value rounds up half up
+                 if round_money(c * D("0.005") * per_eur) > (c * D("0.005") * per_eur))
+    db = earning_ledger(tmp_path, {MONDAY: coins}, region="EU")
+    d = overview(db, today=MONDAY)
+    assert d.local is not None and d.local.balance.local is not None
+    worth = d.local.balance.local
+    page = OverviewPage(db)
+    qtbot.addWidget(page)
+    page.show_dashboard(d)
+    down = format_money(worth.quantize(CENT, rounding=ROUND_DOWN), "EUR")
+    assert page.balance_card.detail.text().startswith(f"{down} at today's rate")
+    db.close()
+
+
 # ---- properties of the planner and the forecast -------------------------------------------------
 
 RATES = rate_book()
@@ -348,3 +402,38 @@ def test_a_rate_calibrated_from_a_paypal_payout_is_not_charged_paypal_fee_again(
     assert "net of PayPal's fee" in planner_page.calibration_question(
         "US", MONDAY, 20_000, D(98), form.usd_per_diamond, "0.005", form.net_of_method)
     db.close()
+
+
+def calibrate_cli(db_path: Path, *argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(["calibrate", "--db", str(db_path), *argv])
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_calibrate_by_a_method_on_the_command_line_charges_its_fee_once_in_the_plan(tmp_path):
+    """`calibrate --method PayPal --save`: 20,000 diamonds paid $98 by PayPal, so $0.0049 a
+    diamond with PayPal's 2% already gone; `plan --method PayPal` then takes no fee again."""
+    db = earning_ledger(tmp_path, {MONDAY: 40_000})
+    path = db_file(db)
+    db.close()
+    code, out, err = calibrate_cli(path, "--diamonds", "20000", "--cash", "98", "--date",
+                                   MONDAY.isoformat(), "--method", "paypal", "--save", "--json")
+    assert code == 0, err
+    assert json.loads(out)["method"] == "PayPal"  # as the rate tables spell it
+    data = plan_json(path, "--today", MONDAY.isoformat(), "--method", "PayPal")
+    assert (data["balance_usd"], data["fee_usd"], data["net_usd"]) == ("196", "0", "196")
+    bank = next(m for m in data["methods"] if m["method"] == "Bank transfer")
+    assert bank["fee_usd"] == "1"  # another method's fee still applies
+
+
+def test_calibrate_by_an_unknown_method_is_one_line_and_saves_nothing(tmp_path):
+    db = earning_ledger(tmp_path, {MONDAY: 40_000})
+    path = db_file(db)
+    db.close()
+    code, out, err = calibrate_cli(path, "--diamonds", "20000", "--cash", "98", "--date",
+                                   MONDAY.isoformat(), "--method", "Pigeon", "--save")
+    assert code == 1 and out == ""
+    assert "Pigeon" in err and "PayPal" in err and err.count("\n") == 1
+    assert "Traceback" not in err
+    assert plan_json(path, "--today", MONDAY.isoformat())["balance_usd"] == "200"  # nominal

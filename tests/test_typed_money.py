@@ -148,3 +148,129 @@ def test_the_payout_dialog_reads_the_regions_way_and_asks_above_the_balance(
     page.dialog.amount.setText("5.000,00")
     page.dialog.ok_button.click()  # asked again, confirmed
     assert len(asked) == 2 and page.model.rowCount() == rows + 2
+
+
+# ---- rates, the catalogue and check-ins: typed the region's way too --------------------------
+
+rates_figures = st.decimals(min_value=Decimal("0.00000001"), max_value=Decimal("99999"),
+                            places=8, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rates_figures, st.sampled_from([".", ","]))
+def test_a_figure_shown_in_a_form_reads_back_as_itself(value, decimal):
+    """What a form starts from (a stored rate, "0.005", "1.125") reads back unchanged."""
+    from app.core.money import plain
+    from app.core.typed_money import as_typed
+    assert parse_typed(as_typed(plain(value), decimal), decimal) == value
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 10**12), st.sampled_from([".", ","]), st.booleans())
+def test_a_whole_number_written_the_regions_way_reads_back(value, decimal, grouped):
+    from app.core.typed_money import parse_whole
+    text = f"{value:,}" if grouped else str(value)
+    if decimal == ",":
+        text = text.replace(",", ".")
+    assert parse_whole(text, decimal) == value
+
+
+@pytest.mark.parametrize("text", ["0,005", "0.005", ",005", "00,005"])
+@pytest.mark.parametrize("decimal", [".", ","])
+def test_a_zero_before_the_separator_is_a_rates_decimal_everywhere(text, decimal):
+    """Seen: "0,005" typed in a US account read as 5 (a thousands group)."""
+    assert parse_typed(text, decimal) == Decimal("0.005")
+
+
+def rates_page(qtbot, db):
+    from app.ui.pages.rates import Page
+    page = Page(db)
+    qtbot.addWidget(page)
+    page.refresh()
+    return page
+
+
+def test_the_rate_dialog_reads_a_decimal_comma_in_a_euro_account(qtbot, demo_db):
+    """Seen: "0,004" USD per diamond typed in a euro-area account was saved as 4."""
+    from app.services import rates
+    to_region(demo_db, "EU")
+    page = rates_page(qtbot, demo_db)
+    page.add_button.click()
+    dialog = page.dialog
+    assert dialog is not None and dialog.usd_per_diamond.text() == "0,005"  # shown their way
+    assert dialog.ok_button.isEnabled()  # what it starts from reads back
+    dialog.min_withdrawal.setText("1,234")
+    assert not dialog.ok_button.isEnabled()
+    assert "ambiguous" in dialog.message.text() and "1.234,00" in dialog.message.text()
+    dialog.min_withdrawal.setText("100")
+    dialog.usd_per_diamond.setText("0,004")
+    dialog.daily_cap.setText("1.000,00")
+    assert dialog.ok_button.isEnabled(), dialog.message.text()
+    dialog.ok_button.click()
+    now = rates.view(demo_db).in_force.value
+    assert (now.usd_per_diamond, now.daily_cap_usd) == (Decimal("0.004"), Decimal("1000"))
+
+
+def test_an_ambiguous_rate_is_refused_by_the_service_and_nothing_is_saved(demo_db):
+    from app.services import rates
+    to_region(demo_db, "BR")
+    form = rates.form_for(demo_db, "BR", date(2026, 10, 1))
+    bad = rates.RateForm(**{**form.__dict__, "daily_cap_usd": "1,500"})
+    with pytest.raises(ValueError, match="ambiguous"):
+        rates.save_region_rate(demo_db, "BR", bad)
+    assert rates.user_entries(demo_db).total == 0
+
+
+def test_the_catalogue_dialogs_read_coins_and_prices_the_regions_way(qtbot, demo_db):
+    """Seen: a pack priced "4,99" in a euro-area account was refused or read as 499."""
+    from app.services import catalogue
+    to_region(demo_db, "EU")
+    page = rates_page(qtbot, demo_db)
+    packs = page.packs
+    packs.add_button.click()
+    dialog = packs.dialog
+    assert dialog is not None
+    dialog.channel.setCurrentText("web")
+    dialog.coins.setText("1.000")
+    dialog.price.setText("9,999")
+    assert not dialog.ok_button.isEnabled() and "ambiguous" in dialog.message.text()
+    dialog.price.setText("4,99")
+    dialog.valid_from.setText("2026-10-01")
+    assert dialog.ok_button.isEnabled(), dialog.message.text()
+    dialog.ok_button.click()
+    region = packs.region
+    mine = [e.value for e in catalogue.pack_entries(demo_db, region) if e.edited]
+    assert [(p.coins, p.price) for p in mine] == [(1000, Decimal("4.99"))]
+    gifts = page.gifts
+    gifts.add_button.click()
+    gift = gifts.dialog
+    assert gift is not None
+    gift.gift_id.setText("990001")
+    gift.name.setText("Comet Tail")
+    gift.coins.setText("1,500")  # a comma is the decimal here: not a whole number
+    assert not gift.ok_button.isEnabled() and "whole number" in gift.message.text()
+    gift.coins.setText("1.500")
+    assert gift.ok_button.isEnabled(), gift.message.text()
+    gift.ok_button.click()
+    comet = catalogue.effective_catalogue(demo_db).by_id(990001)
+    assert comet is not None and comet.coins == 1500
+
+
+def test_a_balance_checked_in_with_a_decimal_comma_is_that_balance(qtbot, demo_db):
+    """Seen: "402,50" checked in from a euro-area account was recorded as $40,250."""
+    from app.services import checkin
+    from app.ui.dialogs.checkin_dialog import CheckInDialog
+    to_region(demo_db, "EU")
+    dialog = CheckInDialog(demo_db, None)
+    qtbot.addWidget(dialog)
+    dialog.amount.setText("1,234")
+    dialog.save()
+    assert "ambiguous" in dialog.result.text() and checkin.listed(demo_db) == []
+    dialog.amount.setText("402,50")
+    dialog.save()
+    assert [c.usd for c in checkin.listed(demo_db)] == [Decimal("402.50")]
+    dialog.unit.setCurrentText("diamonds")
+    dialog.amount.setText("80.000")
+    dialog.save()
+    by_diamonds = [c for c in checkin.listed(demo_db) if "diamonds" in c.typed]
+    assert [c.diamonds for c in by_diamonds] == [Decimal(80_000)]

@@ -46,7 +46,7 @@ def test_the_status_bar_shows_the_ledger_file_and_the_balance_the_cli_reports(
     assert window.ledger_label.full_text() == f"Ledger: {db_path}"
     assert window.ledger_label.toolTip() == f"Ledger: {db_path}"
     s, _ = summary(demo_db)
-    assert fmt.usd(s.balance_usd) in window.balance_label.text()
+    assert fmt.balance(s.balance_usd) in window.balance_label.text()
     assert fmt.diamonds(s.balance_diamonds) in window.balance_label.text()
 
 

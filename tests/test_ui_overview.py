@@ -185,7 +185,7 @@ def test_crosshair_reads_the_day_under_the_mouse(window, demo_db, qtbot):
     assert f"Earned {fmt.usd(best.usd)}" in text
     assert chart.crosshair.lines[0].value() == midnight(best.day, ZoneInfo(account["timezone"]))
     summary, _ = money_views.summary(demo_db, end=best.day)
-    assert f"Balance {fmt.usd(summary.balance_usd)}" in text
+    assert f"Balance {fmt.balance(summary.balance_usd)}" in text
 
 
 def test_week_bars_sum_to_the_same_total_as_day_bars(window):

@@ -1,7 +1,10 @@
 """Money as Decimal, and the one place where amounts are rounded.
 
 The rule, everywhere: compute exactly (convert to the other currency first), round once, at
-display or payout time, half up to the cent (`round_money`).
+display or payout time, half up to the cent (`round_money`). Except where a figure says what
+can be taken out (a balance, what it is worth, its share of the minimum): that is rounded
+toward zero (`round_down`), and what is still missing to the minimum away from zero
+(`round_up`), so that nothing reads as withdrawable before it is.
 
 A table whose rows have a total (a report's months, its payouts) shows the rounded exact total,
 and its rows are allocated by the largest-remainder method (`allocate`): each row is rounded
@@ -18,7 +21,7 @@ as 16666.666... reads 16666.7.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -44,10 +47,17 @@ def round_money(amount: Decimal, places: int = 2) -> Decimal:
     return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def round_down(amount: Decimal) -> Decimal:
+def round_down(amount: Decimal, places: int = 2) -> Decimal:
     """Whole cents toward zero: an amount that can be taken out is never shown above what can
-    be taken out ($99.995 is $99.99, under a $100 minimum)."""
-    return amount.quantize(CENT, rounding=ROUND_DOWN)
+    be taken out ($99.995 is $99.99, under a $100 minimum). With `places` 0, a share of the
+    threshold as a whole percent: 99.995% is 99%, never the 100% of "withdrawable"."""
+    return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
+
+
+def round_up(amount: Decimal) -> Decimal:
+    """Whole cents away from zero: what is still missing to an amount is never shown below
+    what is missing ($0.004 missing is $0.01, not "$0.00 still missing")."""
+    return amount.quantize(CENT, rounding=ROUND_UP)
 
 
 def allocate(amounts: Sequence[Decimal], places: int = 2) -> tuple[list[Decimal], Decimal]:

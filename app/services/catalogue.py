@@ -6,7 +6,10 @@ the history. Imports price logger rows that carry no coins with `effective_catal
 the gift's day, so a price change counts for every import made after it is saved (rows already
 in the ledger keep the coins they were imported with). Forms hold what was typed; `*_problem`
 says in a sentence why one cannot be saved, and the save functions refuse it the same way.
+Figures are typed the creator's region's way (`typing_mark`): "0,99" and "1.000" coins in the
+euro area, an ambiguous "1,234" refused with a message (app.core.typed_money).
 """
+
 
 from __future__ import annotations
 
@@ -20,7 +23,8 @@ from sqlite_utils import Database
 
 from app.core.catalogue import Catalogue, Gift
 from app.core.rates import ALWAYS, CoinPack, RateBook
-from app.services.rates import Entry, decimal, effective_book
+from app.core.typed_money import MoneyTextError, as_typed
+from app.services.rates import Entry, effective_book, typed_count, typed_figure, typing_mark
 from app.services.reference import catalogue as shipped_catalogue
 from app.store import rates as store
 
@@ -49,6 +53,15 @@ def whole(text: str) -> int | None:
     return int(cleaned) if re.fullmatch(r"[+-]?\d+", cleaned) else None
 
 
+def count(text: str, decimal: str = ".") -> int | None:
+    """A count (coins) as typed the region's way ("1.000" where the decimal is a comma, a
+    sign kept so that "-3" is "at least 1", not "not a number"), or None."""
+    try:
+        return typed_count(text, decimal)
+    except MoneyTextError:
+        return None
+
+
 def iso_day(text: str) -> date | None:
     try:
         return date.fromisoformat(text.strip()) if len(text.strip()) == 10 else None
@@ -56,12 +69,14 @@ def iso_day(text: str) -> date | None:
         return None
 
 
-def _count_problem(label: str, text: str) -> str | None:
-    value = whole(text)
+def _count_problem(label: str, text: str, decimal: str = ".") -> str | None:
+    value = count(text, decimal)
     if not text.strip():
         return f"{label} is missing."
     if value is None:
-        return f"{label} must be a whole number, such as 199 (not {text.strip()!r})."
+        example = "1.000" if decimal == "," else "1,000"
+        return (f"{label} must be a whole number, such as 199 or {example} "
+                f"(not {text.strip()!r}).")
     if value < 1:
         return f"{label} must be at least 1 (not {value})."
     return None
@@ -89,6 +104,7 @@ class GiftForm:
     adding: bool = False
     replacing: Gift | None = None
     valid_to: str = ""  # the last day the gift existed ('' = it may still)
+    decimal: str = "."  # how the coins are typed: the region's decimal separator
 
 
 def gift_entries(db: Database, search: str = "") -> list[Entry[Gift]]:
@@ -115,19 +131,20 @@ def gift_checker(db: Database) -> Callable[[GiftForm], str | None]:
     return lambda form: gift_problem(form, cat)
 
 
-def new_gift_form(day: date) -> GiftForm:
-    return GiftForm("", "", "", day.isoformat(), adding=True)
+def new_gift_form(day: date, decimal: str = ".") -> GiftForm:
+    return GiftForm("", "", "", day.isoformat(), adding=True, decimal=decimal)
 
 
-def change_form(gift: Gift, day: date) -> GiftForm:
+def change_form(gift: Gift, day: date, decimal: str = ".") -> GiftForm:
     """A price change of `gift` from `day`, to start from."""
-    return GiftForm(str(gift.gift_id), gift.name, str(gift.coins), day.isoformat())
+    return GiftForm(str(gift.gift_id), gift.name, str(gift.coins), day.isoformat(),
+                    decimal=decimal)
 
 
-def edit_form(gift: Gift) -> GiftForm:
+def edit_form(gift: Gift, decimal: str = ".") -> GiftForm:
     """The creator's own entry, to correct."""
     return GiftForm(str(gift.gift_id), gift.name, str(gift.coins), gift.valid_from.isoformat(),
-                    gift.source, replacing=gift)
+                    gift.source, replacing=gift, decimal=decimal)
 
 
 def gift_problem(form: GiftForm, cat: Catalogue) -> str | None:
@@ -138,7 +155,7 @@ def gift_problem(form: GiftForm, cat: Catalogue) -> str | None:
                 if form.gift_id.strip() else "Gift id is missing.")
     if not form.name.strip():
         return "Name is missing."
-    reason = (_count_problem("Coins", form.coins) or _day_problem(form.valid_from)
+    reason = (_count_problem("Coins", form.coins, form.decimal) or _day_problem(form.valid_from)
               or _end_problem(form))
     if reason:
         return reason
@@ -196,7 +213,8 @@ def save_gift(db: Database, form: GiftForm) -> Gift:
     reason = gift_problem(form, effective_catalogue(db))
     if reason:
         raise ValueError(reason)
-    gift_id, coins, day = whole(form.gift_id), whole(form.coins), iso_day(form.valid_from)
+    gift_id, coins = whole(form.gift_id), count(form.coins, form.decimal)
+    day = iso_day(form.valid_from)
     assert gift_id is not None and coins is not None and day is not None
     gift = Gift(gift_id, " ".join(form.name.split()), coins, day,
                 form.source.strip() or EDITED_SOURCE, iso_day(form.valid_to))
@@ -241,6 +259,7 @@ class PackForm:
     valid_from: str
     source: str = ""
     replacing: CoinPack | None = None
+    decimal: str = "."  # how coins and price are typed: the region's decimal separator
 
 
 def pack_entries(db: Database, region: str) -> list[Entry[CoinPack]]:
@@ -266,16 +285,18 @@ def new_pack_form(db: Database, region: str, day: date) -> PackForm:
     book = effective_book(db)
     packs = book.coin_packs(region)
     currency = packs[0].currency if packs else book.region(region, day).currency
-    return PackForm("in-app", "", "", currency, day.isoformat())
+    return PackForm("in-app", "", "", currency, day.isoformat(), decimal=typing_mark(db))
 
 
-def pack_change_form(pack: CoinPack, day: date, mine: bool) -> PackForm:
+def pack_change_form(pack: CoinPack, day: date, mine: bool, decimal: str = ".") -> PackForm:
     """A new price of `pack` from `day`; or, for the creator's own entry, that entry."""
+    price = as_typed(pack.price, decimal)
     if mine:
-        return PackForm(pack.channel, str(pack.coins), str(pack.price), pack.currency,
-                        pack.valid_from.isoformat(), pack.source, replacing=pack)
-    return PackForm(pack.channel, str(pack.coins), str(pack.price), pack.currency,
-                    day.isoformat())
+        return PackForm(pack.channel, str(pack.coins), price, pack.currency,
+                        pack.valid_from.isoformat(), pack.source, replacing=pack,
+                        decimal=decimal)
+    return PackForm(pack.channel, str(pack.coins), price, pack.currency, day.isoformat(),
+                    decimal=decimal)
 
 
 def pack_problem(form: PackForm, region: str, book: RateBook,
@@ -283,14 +304,15 @@ def pack_problem(form: PackForm, region: str, book: RateBook,
     """Why this pack cannot be saved, in a sentence; None when it can."""
     if not form.channel.strip():
         return "Channel is missing (in-app, web...)."
-    reason = _count_problem("Coins", form.coins)
+    reason = _count_problem("Coins", form.coins, form.decimal)
     if reason:
         return reason
-    price = decimal(form.price)
     if not form.price.strip():
         return "Price is missing."
-    if price is None:
-        return f"Price must be a number, such as 0.99 (not {form.price.strip()!r})."
+    try:
+        price = typed_figure(form.price, form.decimal)
+    except MoneyTextError as exc:
+        return f"Price must be a number: {exc}"
     if price <= 0:
         return "Price must be more than 0."
     currency = form.currency.strip().upper()
@@ -315,8 +337,15 @@ def _pack_clash(form: PackForm, region: str, book: RateBook,
     return None
 
 
+def _price(form: PackForm) -> Decimal | None:
+    try:
+        return typed_figure(form.price, form.decimal)
+    except MoneyTextError:
+        return None
+
+
 def _pack(form: PackForm, region: str) -> CoinPack:
-    coins, day, price = whole(form.coins), iso_day(form.valid_from), decimal(form.price)
+    coins, day, price = count(form.coins, form.decimal), iso_day(form.valid_from), _price(form)
     assert coins is not None and day is not None and price is not None
     return CoinPack(region.upper(), form.channel.strip().lower(), coins, price,
                     form.currency.strip().upper(), form.source.strip() or EDITED_SOURCE, day)

@@ -7,15 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlite_utils import Database
 
 from app.core.money import CENT, ZERO, format_money, round_money
 from app.core.rates import RegionRates
+from app.core.typed_money import MoneyTextError
 from app.core.valuation import ADJUSTMENT, Reconciled, Summary, balance_gap, reconcile
 from app.services import accounts, money_views
 from app.services.money_views import Valued
+from app.services.rates import typed_count, typed_figure
 from app.store import checkins as store
 
 NEGATIVE = "payouts exceed the gifts logged: some gift logs are missing; check in your balance"
@@ -41,12 +43,17 @@ class CheckInView:
     note: str
 
 
-def figure(text: str, what: str) -> Decimal:
-    """A typed balance: a plain non-negative number (diamonds: a whole one)."""
+def figure(text: str, what: str, decimal: str = ".") -> Decimal:
+    """A typed balance: a non-negative number (diamonds: a whole one), written with `decimal`
+    as the decimal separator ("402,50" in the euro area; an ambiguous "1,234" is refused)."""
     try:
-        value = Decimal(text.strip().replace(",", "").lstrip("$"))
-    except InvalidOperation:
-        raise CheckInError(f"not a number of {what}: {text!r}; nothing was recorded") from None
+        value = Decimal(typed_count(text, decimal)) if what == "diamonds" else None
+    except MoneyTextError:
+        value = None  # "12.5" diamonds: a number, but not a whole one (said below)
+    try:
+        value = typed_figure(text, decimal) if value is None else value
+    except MoneyTextError as exc:
+        raise CheckInError(f"not a number of {what}: {exc} Nothing was recorded.") from None
     if not value.is_finite() or value < 0:
         raise CheckInError(f"the balance in {what} must be 0 or more: {text!r}; "
                            "nothing was recorded")
@@ -58,17 +65,18 @@ def figure(text: str, what: str) -> Decimal:
 
 
 def add(db: Database, day: date, *, usd: str | None = None, diamonds: str | None = None,
-        book: bool = False, account: str | None = None,
-        today: date | None = None) -> CheckInView:
-    """Record the balance TikTok shows on `day` (USD or diamonds, exactly one)."""
+        book: bool = False, account: str | None = None, today: date | None = None,
+        decimal: str = ".") -> CheckInView:
+    """Record the balance TikTok shows on `day` (USD or diamonds, exactly one), typed with
+    `decimal` as the decimal separator (the window: the region's; the command line: '.')."""
     if (usd is None) == (diamonds is None):
         raise CheckInError("give the balance in USD or in diamonds (one of them)")
     if day > (today or date.today()):
         raise CheckInError(f"{day} is in the future: check in a balance you have seen; "
                            "nothing was recorded")
     a = accounts.resolve(db, account)
-    usd_value = None if usd is None else figure(usd, "USD")
-    dia_value = None if diamonds is None else figure(diamonds, "diamonds")
+    usd_value = None if usd is None else figure(usd, "USD", decimal)
+    dia_value = None if diamonds is None else figure(diamonds, "diamonds", decimal)
     new_id = store.add_checkin(db, a["id"], day.isoformat(),
                                None if usd_value is None else str(usd_value),
                                None if dia_value is None else str(dia_value), book)

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
-from app.core.money import ZERO, format_money, plain
+from app.core.money import ZERO, format_money, plain, round_down
 from app.core.rates import RateBook, RegionRates
-from app.core.typed_money import MoneyTextError, parse_typed
+from app.core.typed_money import MoneyTextError, as_typed, parse_typed
 from app.core.valuation import local_day, value_payout
 from app.services import accounts, currency, importing
 from app.services.currency import Converter, DayRate
@@ -164,8 +164,7 @@ def _day(ts: int | None, zone: ZoneInfo) -> date | None:
 
 def typed(value: object, decimal: str) -> str:
     """A stored amount ("40.5") as the region types it ("40,5")."""
-    text = "" if value in (None, "") else str(value)
-    return text.replace(".", ",") if decimal == "," else text
+    return as_typed(value, decimal)
 
 
 def _form(p: dict[str, Any], zone: ZoneInfo, decimal: str = ".") -> PayoutForm:
@@ -290,7 +289,8 @@ def over_balance(db: Database, form: PayoutForm, *, payout_id: int | None = None
     if usd <= balance:
         return None
     return (f"This payout ({format_money(usd)}) is more than the balance of "
-            f"{format_money(balance)}: the balance would go below zero. Save it anyway?")
+            f"{format_money(round_down(balance))}: the balance would go below zero. Save it "
+            "anyway?")
 
 
 # ---- writes -----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -30,11 +30,12 @@ from app.core.rates import (
     RegionRates,
     effective,
 )
+from app.core.typed_money import MoneyTextError, as_typed, parse_signed, parse_whole
 from app.importers.base import ImportRefused, storable
 from app.importers.files import read_regular
-from app.importers.values import bounded_decimal
+from app.importers.values import MAX_DIGITS, bounded_decimal
 from app.services import settings
-from app.services.reference import rate_book
+from app.services.reference import decimal_mark, rate_book
 from app.store import rates as store
 
 T = TypeVar("T")
@@ -121,6 +122,12 @@ def account_region(db: Database) -> str:
     return str(account["region"]) if account else DEFAULT_REGION
 
 
+def typing_mark(db: Database) -> str:
+    """How the creator types decimals: the account's region's separator ("," in the euro
+    area, Brazil...), so "0,004" is a rate there; a point while the ledger has no account."""
+    return decimal_mark(account_region(db))
+
+
 def region_name(code: str) -> str:
     return next((r.name for r in settings.regions() if r.code == code), code)
 
@@ -155,14 +162,35 @@ class RateForm:
     daily_cap_usd: str
     source: str = ""
     net_of_method: str = ""  # calibrated from a payout by this method: its fee is in the rate
+    decimal: str = "."  # how the figures are typed: the region's decimal separator
 
 
 FIELDS = (("diamonds_per_coin", "Diamonds per coin"), ("usd_per_diamond", "USD per diamond"),
           ("min_withdrawal_usd", "Minimum withdrawal"), ("daily_cap_usd", "Daily cap"))
 
 
+def typed_figure(text: str, decimal: str = ".") -> Decimal:
+    """A figure as the creator types it, the region's way ("0,004" where the decimal is a
+    comma; a leading $ is allowed); MoneyTextError says why it is not one, or is ambiguous."""
+    value = parse_signed(text.strip().replace("$", "", 1), decimal)
+    if len(value.as_tuple().digits) > MAX_DIGITS:  # '9' * 5000 would slow every sum it meets
+        raise MoneyTextError(f"{text.strip()!r} has more than {MAX_DIGITS} digits.")
+    return value
+
+
+def typed_count(text: str, decimal: str = ".") -> int:
+    """A count (coins, diamonds) as typed the region's way ("80.000" where the decimal is a
+    comma), a sign kept so that "-3" can be told "at least 1" rather than "not a number";
+    MoneyTextError says why it is not one."""
+    s = text.strip()
+    sign = s[:1] if s[:1] in ("+", "-") else ""
+    value = parse_whole(s[len(sign):], decimal)
+    return -value if sign == "-" else value
+
+
 def decimal(text: str) -> Decimal | None:
-    """A plain decimal number ("0.004", "1,000"), or None when the text is not one."""
+    """A plain decimal number with a decimal point ("0.004", "1,000"), as a rates CSV writes
+    it; None when the text is not one. (What the creator types: `typed_figure`.)"""
     cleaned = text.strip().replace(",", "").lstrip("$")
     try:  # bounded: '1e9999999' would overflow the first sum it meets
         return bounded_decimal(cleaned, text)
@@ -174,21 +202,33 @@ def problem(form: RateForm) -> str | None:
     """Why this entry cannot be saved, in a sentence; None when it can."""
     for attr, label in FIELDS:
         text = getattr(form, attr)
-        value = decimal(text)
         if not text.strip():
             return f"{label} is missing."
-        if value is None:
-            return f"{label} must be a number, such as 0.005 (not {text.strip()!r})."
+        try:
+            value = typed_figure(text, form.decimal)
+        except MoneyTextError as exc:
+            return f"{label} must be a number: {exc}"
         if value <= 0:
             return f"{label} must be more than 0."
     return None
 
 
 def form_for(db: Database, region: str, day: date) -> RateForm:
-    """A form holding the entry in force on `day`, to start from."""
-    r = effective_book(db).region(region, day)
-    return RateForm(day, str(r.diamonds_per_coin), str(r.usd_per_diamond),
-                    str(r.min_withdrawal_usd), str(r.daily_cap_usd), "")
+    """A form holding the entry in force on `day`, to start from, its figures written the way
+    the creator types them."""
+    return edit_form(db, replace(effective_book(db).region(region, day), valid_from=day), False)
+
+
+def edit_form(db: Database, entry: RegionRates, keep_source: bool) -> RateForm:
+    """A form holding `entry`, to correct (its source kept when it is the creator's own)."""
+    mark = typing_mark(db)
+
+    def typed(value: Decimal) -> str:
+        return as_typed(plain(value), mark)
+    return RateForm(entry.valid_from, typed(entry.diamonds_per_coin),
+                    typed(entry.usd_per_diamond), typed(entry.min_withdrawal_usd),
+                    typed(entry.daily_cap_usd), entry.source if keep_source else "",
+                    decimal=mark)
 
 
 def save_region_rate(db: Database, region: str, form: RateForm) -> RegionRates:
@@ -198,7 +238,8 @@ def save_region_rate(db: Database, region: str, form: RateForm) -> RegionRates:
         raise ValueError(reason)
     region = region.upper()
     currency = effective_book(db).region(region, form.valid_from).currency
-    values: dict[str, Any] = {attr: decimal(getattr(form, attr)) for attr, _ in FIELDS}
+    values: dict[str, Any] = {attr: typed_figure(getattr(form, attr), form.decimal)
+                              for attr, _ in FIELDS}
     entry = RegionRates(region=region, currency=currency, valid_from=form.valid_from,
                         source=form.source.strip() or "edited by you",
                         net_of_method=form.net_of_method, **values)
@@ -259,6 +300,16 @@ def restore_defaults(db: Database) -> int:
 CALIBRATED_PLACES = 8  # far finer than a payout in cents can tell apart
 
 
+def method_named(db: Database, region: str, day: date, name: str) -> str:
+    """The region's payout method called `name` (any case), as the rate tables spell it: the
+    planner matches a calibrated rate's method by that spelling. ValueError, one line naming
+    the region's methods, when it has none of that name."""
+    try:
+        return effective_book(db).payout_method(region, name.strip(), day).name
+    except KeyError as exc:
+        raise ValueError(str(exc.args[0])) from None
+
+
 def calibration_form(db: Database, region: str, day: date, diamonds: int,
                      cash_usd: Decimal, method: str = "") -> RateForm:
     """The region's entry in force on `day` with the USD per diamond a real payout of that day
@@ -268,10 +319,11 @@ def calibration_form(db: Database, region: str, day: date, diamonds: int,
     nominal = effective_book(db).region(region, day)
     rate = round_money(calibrate(diamonds, cash_usd, nominal).usd_per_diamond, CALIBRATED_PLACES)
     base = form_for(db, region, day)
-    return RateForm(day, base.diamonds_per_coin, plain(rate), base.min_withdrawal_usd,
-                    base.daily_cap_usd, f"calibrated from my payout of {day.isoformat()}: "
+    return RateForm(day, base.diamonds_per_coin, as_typed(plain(rate), base.decimal),
+                    base.min_withdrawal_usd, base.daily_cap_usd,
+                    f"calibrated from my payout of {day.isoformat()}: "
                     f"{diamonds:,} diamonds, ${plain(cash_usd)} received"
-                    + (f" by {method}" if method else ""), method)
+                    + (f" by {method}" if method else ""), method, base.decimal)
 
 
 # ---- exchange rates from a CSV ----------------------------------------------------------------

@@ -6,17 +6,24 @@ from datetime import date
 from decimal import Decimal
 
 from app.core.forecast import Forecast
-from app.core.money import format_money, round_down, round_money
+from app.core.money import format_money, round_down, round_money, round_up
 
 
 def usd(amount: Decimal) -> str:
     return format_money(amount, "USD")
 
 
-def balance(amount: Decimal) -> str:
-    """A balance, in whole cents rounded down: never shown above what can be taken out
-    ($99.995 is $99.99, not $100.00 beside "not yet withdrawable")."""
-    return format_money(round_down(amount), "USD")
+def balance(amount: Decimal, currency: str = "USD") -> str:
+    """A balance (or what it is worth in the account's currency), in whole cents rounded down:
+    never shown above what can be taken out ($99.995 is $99.99, not $100.00 beside "not yet
+    withdrawable")."""
+    return format_money(round_down(amount), currency)
+
+
+def missing(amount: Decimal) -> str:
+    """What is still missing to the minimum, in whole cents rounded up: never less than it
+    is ($0.005 missing is $0.01, not $0.00)."""
+    return format_money(round_up(amount), "USD")
 
 
 def money(amount: Decimal, currency: str) -> str:
@@ -63,6 +70,12 @@ def forecast_day(f: Forecast) -> tuple[str, str]:
     return day(f.expected), f"likely {f.low:%b} {f.low.day} \u2013 {day(f.high)}"
 
 
+def progress(fraction: Decimal) -> str:
+    """A balance's share of the minimum as a whole percent rounded down: 0.99995 is 99%,
+    never the 100% of a withdrawable balance."""
+    return f"{whole_percent(fraction):,}%"
+
+
 def whole_percent(fraction: Decimal) -> int:
-    """For a progress bar: 0.6394 -> 64."""
-    return int(round_money(fraction * 100, 0))
+    """For a progress bar, rounded down as `progress`: 0.6394 -> 63, 0.99995 -> 99."""
+    return int(round_down(fraction * 100, 0))

@@ -170,8 +170,9 @@ class MainWindow(QMainWindow):
             self.balance_label.setText("No earnings yet")
             return
         s = dashboard.summary
-        self.balance_label.setText(f"@{dashboard.handle} \u00b7 balance {fmt.usd(s.balance_usd)}"
-                                   f" ({fmt.diamonds(s.balance_diamonds)} diamonds)")
+        self.balance_label.setText(f"@{dashboard.handle} \u00b7 balance "
+                                   f"{fmt.balance(s.balance_usd)} "
+                                   f"({fmt.diamonds(s.balance_diamonds)} diamonds)")
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")

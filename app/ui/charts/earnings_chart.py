@@ -60,11 +60,11 @@ def crosshair_html(point: DayPoint, local: LocalDays | None = None,
                    currency: str = "USD") -> str:
     """What the crosshair box says about a day: its date, what it earned, the balance after;
     with `local`, each also in the account's currency at that day's rate."""
-    earned, balance = fmt.usd(point.earned_usd), fmt.usd(point.balance_usd)
+    earned, balance = fmt.usd(point.earned_usd), fmt.balance(point.balance_usd)
     found = local.get(point.day) if local else None
     if found is not None:
         earned += f" \u00b7 {fmt.money(found[0], currency)}"
-        balance += f" \u00b7 {fmt.money(found[1], currency)}"
+        balance += f" \u00b7 {fmt.balance(found[1], currency)}"
     return (f'<div style="font-size:9pt"><b>{point.day:%a}, {fmt.day(point.day)}</b><br>'
             f"Earned {earned}<br>Balance {balance}</div>")
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.typed_money import as_typed
 from app.services.catalogue import GiftForm, PackForm
 from app.ui.dialogs.rate_dialog import FormDialog
 
@@ -58,7 +59,7 @@ class GiftDialog(FormDialog):
         """What the widgets hold, as typed (the service parses and checks it)."""
         return GiftForm(self.gift_id.text(), self.name.text(), self.coins.text(),
                         self.valid_from.text(), self.source.text(), self._start.adding,
-                        self._start.replacing)
+                        self._start.replacing, decimal=self._start.decimal)
 
     def validate(self) -> None:
         self._show_problem(self._problem(self.form()))
@@ -78,7 +79,7 @@ class PackDialog(FormDialog):
         self.channel.addItems(list(CHANNELS))
         self.channel.setCurrentText(form.channel)
         self.coins = _edit(form.coins, "whole coins, e.g. 1000")
-        self.price = _edit(form.price, "what the fan pays, e.g. 9.99")
+        self.price = _edit(form.price, f"what the fan pays, e.g. {as_typed('9.99', form.decimal)}")
         self.currency = _edit(form.currency, "e.g. USD")
         self.valid_from = _edit(form.valid_from, DAY_HINT)
         self.source = _edit(form.source, "optional, e.g. the web store on Oct 1")
@@ -93,7 +94,7 @@ class PackDialog(FormDialog):
     def form(self) -> PackForm:
         return PackForm(self.channel.currentText(), self.coins.text(), self.price.text(),
                         self.currency.text(), self.valid_from.text(), self.source.text(),
-                        self._start.replacing)
+                        self._start.replacing, self._start.decimal)
 
     def validate(self) -> None:
         self._show_problem(self._problem(self.form()))

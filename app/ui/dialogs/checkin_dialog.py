@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from app.services import checkin
+from app.services.rates import typing_mark
 from app.ui.widgets.named import named
 
 UNITS = ("USD", "diamonds")
@@ -67,7 +68,7 @@ class CheckInDialog(QDialog):
         try:
             view = checkin.add(self._db, self.day.date().toPython(), usd=usd,
                                diamonds=diamonds, book=self.book.isChecked(),
-                               account=self._account)
+                               account=self._account, decimal=typing_mark(self._db))
         except (checkin.CheckInError, ValueError) as exc:
             self.result.setText(str(exc))
             return

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.typed_money import as_typed
 from app.services.rates import RateForm, problem
 from app.ui.widgets.named import named
 
@@ -86,6 +87,7 @@ class RateDialog(FormDialog):
         self.validate()
 
     def _build(self, form: RateForm, region_label: str) -> None:
+        self.decimal = form.decimal  # the region's decimal separator: "0,005" there
         self.valid_from = QDateEdit(QDate(form.valid_from.year, form.valid_from.month,
                                           form.valid_from.day))
         self.valid_from.setCalendarPopup(True)
@@ -93,7 +95,7 @@ class RateDialog(FormDialog):
         self.valid_from.setMinimumHeight(FIELD_HEIGHT)
         self.diamonds_per_coin = QLineEdit(form.diamonds_per_coin)
         self.usd_per_diamond = QLineEdit(form.usd_per_diamond)
-        self.usd_per_diamond.setPlaceholderText("e.g. 0.005")
+        self.usd_per_diamond.setPlaceholderText(f"e.g. {as_typed('0.005', form.decimal)}")
         self.min_withdrawal = QLineEdit(form.min_withdrawal_usd)
         self.daily_cap = QLineEdit(form.daily_cap_usd)
         self.source = QLineEdit(form.source)
@@ -114,7 +116,8 @@ class RateDialog(FormDialog):
         day = self.valid_from.date().toPython()
         assert isinstance(day, date)
         return RateForm(day, self.diamonds_per_coin.text(), self.usd_per_diamond.text(),
-                        self.min_withdrawal.text(), self.daily_cap.text(), self.source.text())
+                        self.min_withdrawal.text(), self.daily_cap.text(), self.source.text(),
+                        decimal=self.decimal)
 
     def validate(self) -> None:
         self._show_problem(problem(self.form()))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -204,7 +206,7 @@ class OverviewPage(QWidget):
         self.rates.setText(f"Rates used: {d.rates_line}")
         local = d.local
         worth = "" if local is None else (
-            f"{fmt.local(local.balance.local, local.currency)} at today's rate \u00b7 ")
+            f"{_worth(local.balance.local, local.currency)} at today's rate \u00b7 ")
         self.balance_card.set_text(fmt.balance(s.balance_usd),
                                    f"{worth}{fmt.diamonds(s.balance_diamonds)} diamonds")
         if local is not None:
@@ -220,11 +222,11 @@ class OverviewPage(QWidget):
         self.threshold_card.set_progress(fmt.whole_percent(d.progress))
         if s.withdrawable:
             self.threshold_card.set_text("Withdrawable now",
-                                         f"{fmt.percent(d.progress)} of the "
+                                         f"{fmt.progress(d.progress)} of the "
                                          f"{fmt.usd(s.threshold_usd)} minimum", "good")
         else:
-            self.threshold_card.set_text(fmt.percent(d.progress),
-                                         f"{fmt.usd(d.missing_usd)} still missing to "
+            self.threshold_card.set_text(fmt.progress(d.progress),
+                                         f"{fmt.missing(d.missing_usd)} still missing to "
                                          f"{fmt.usd(s.threshold_usd)}")
 
     def _fill_period(self, d: Dashboard) -> None:
@@ -259,6 +261,11 @@ class OverviewPage(QWidget):
                 "good")
         else:
             self.forecast_card.set_text(*fmt.forecast_day(plan.forecast))
+
+
+def _worth(amount: Decimal | None, currency: str) -> str:
+    """What the balance is worth in the account's currency, rounded down as the balance is."""
+    return fmt.local(None, currency) if amount is None else fmt.balance(amount, currency)
 
 
 def _segmented(parent: QWidget, texts: list[str], checked: int) -> QButtonGroup:

@@ -363,14 +363,11 @@ class Page(QWidget):
         self._fill_how(plan)
         self._reset_inputs(plan)
 
-    def _local(self, amount: Decimal) -> str:
-        assert self.plan is not None
-        return format_money(amount, self.plan.currency)
-
     def _fill_cards(self, p: Planner) -> None:
         s = p.summary
         local = "" if p.currency == "USD" else (
-            f"{self._local(p.balance_local)} at {round_money(p.per_usd, 4)} {p.currency}/USD"
+            f"{fmt.balance(p.balance_local, p.currency)} at {round_money(p.per_usd, 4)} "
+            f"{p.currency}/USD"
             " \u00b7 ")
         self.balance_card.set_text(fmt.balance(s.balance_usd),
                                    f"{local}{fmt.diamonds(s.balance_diamonds)} diamonds")

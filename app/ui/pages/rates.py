@@ -320,11 +320,7 @@ class Page(QWidget):
         entry = self.selected()
         if entry is None:
             return
-        r = entry.value
-        form = RateForm(r.valid_from, plain(r.diamonds_per_coin), plain(r.usd_per_diamond),
-                        plain(r.min_withdrawal_usd), plain(r.daily_cap_usd),
-                        r.source if entry.edited else "")
-        self._open(form, "Edit rate entry")
+        self._open(service.edit_form(self._db, entry.value, entry.edited), "Edit rate entry")
 
     def _open(self, form: RateForm, title: str) -> None:
         dialog = self.dialog_factory(form, title, self._region_label(), self)

@@ -26,7 +26,7 @@ from app.core.catalogue import Gift
 from app.core.money import format_money, plain
 from app.core.rates import ALWAYS, CoinPack
 from app.services import catalogue as service
-from app.services.rates import Entry
+from app.services.rates import Entry, typing_mark
 from app.ui import format as fmt
 from app.ui.dialogs import confirm
 from app.ui.dialogs.catalogue_dialog import GiftDialog, PackDialog
@@ -108,6 +108,10 @@ class _Section(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(card(header, *widgets), 1)
 
+    def _mark(self) -> str:
+        """How the creator types decimals (their region's way): the dialogs read it so."""
+        return typing_mark(self._db)
+
     def _open(self, dialog: GiftDialog | PackDialog, edit: Callable[[], Edit]) -> None:
         """`edit` builds the change from the accepted dialog (read on the GUI thread)."""
         open_owned(dialog, lambda: self._apply(edit()), partial(setattr, self, "dialog"))
@@ -178,16 +182,17 @@ class GiftsSection(_Section):
         self._selection_changed()
 
     def add(self) -> None:
-        self._dialog(service.new_gift_form(self.today), "Add a gift")
+        self._dialog(service.new_gift_form(self.today, self._mark()), "Add a gift")
 
     def change(self) -> None:
         entry = self.selected()
         if entry is None:
             return
         if entry.edited:
-            self._dialog(service.edit_form(entry.value), f"Edit your price of {entry.value.name}")
+            self._dialog(service.edit_form(entry.value, self._mark()),
+                         f"Edit your price of {entry.value.name}")
         else:
-            self._dialog(service.change_form(entry.value, self.today),
+            self._dialog(service.change_form(entry.value, self.today, self._mark()),
                          f"New price of {entry.value.name}")
 
     def _dialog(self, form: service.GiftForm, title: str) -> None:
@@ -256,7 +261,7 @@ class PacksSection(_Section):
         entry = self.selected()
         if entry is not None:
             p = entry.value
-            self._dialog(service.pack_change_form(p, self.today, entry.edited),
+            self._dialog(service.pack_change_form(p, self.today, entry.edited, self._mark()),
                          f"{'Edit' if entry.edited else 'New price of'} the {p.channel} pack "
                          f"of {p.coins:,} coins")
 
