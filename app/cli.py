@@ -84,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p, top=True)
     p.add_argument("--demo", action="store_true", help="open the window on a copy of the demo")
     p.add_argument("--screenshot", metavar="DIR", help="render every page to DIR/<page>.png")
+    p.add_argument("--smoke", action="store_true",
+                   help="open the window on a demo ledger, wait for its first paint and exit 0 "
+                        "(checks that a build starts)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     def cmd(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -813,7 +816,8 @@ def open_window(args: argparse.Namespace) -> int:
         from app.ui.main import run_window
     except ImportError as exc:
         raise Failure(f"the window cannot start: {exc}") from None
-    return run_window(db_path=args.db, demo=args.demo, screenshot=args.screenshot)
+    return run_window(db_path=args.db, demo=args.demo, screenshot=args.screenshot,
+                      smoke=args.smoke)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

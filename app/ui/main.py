@@ -1,7 +1,9 @@
 """Start the window: the Qt application, the ledger (or a throwaway demo ledger), the theme.
 
 `--screenshot DIR` renders every page offscreen to DIR/<page>.png and returns, for the
-README and for checking the layout without a display.
+README and for checking the layout without a display. `--smoke` opens the window on a demo
+ledger, waits for its first paint, builds every page and exits 0 (app/ui/smoke.py): the
+start-up check of a standalone build.
 
 A ledger that cannot be opened is explained in a message box (with the newest backup
 offered when there is one), and an unexpected error in a slot shows a short box: the
@@ -111,7 +113,8 @@ def tune_gc() -> None:
 
 
 def run_window(db_path: str | None = None, demo: bool = False,
-               screenshot: str | None = None) -> int:
+               screenshot: str | None = None, smoke: bool = False) -> int:
+    demo = demo or smoke  # a start-up check never opens (or creates) the creator's ledger
     if screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = application()
@@ -120,8 +123,10 @@ def run_window(db_path: str | None = None, demo: bool = False,
     from app.ui.window import MainWindow
 
     settings = Settings()
-    # screenshots are always light, and leave the creator's settings as they were
-    apply_theme(app, "light" if screenshot else settings.get("theme"))
+    # screenshots and start-up checks are always light, and leave the creator's settings as
+    # they were
+    detached = bool(screenshot) or smoke
+    apply_theme(app, "light" if detached else settings.get("theme"))
     with ExitStack() as stack:
         opened = open_or_recover(stack, None if demo else ledger_path(settings, db_path),
                                  interactive=not screenshot)
@@ -130,11 +135,14 @@ def run_window(db_path: str | None = None, demo: bool = False,
         if not (demo or screenshot):  # File > Open Recent lists the ledger opened at start too
             from app.ui.ledger_files import remember
             remember(settings, ledger_path(settings, db_path))
-        window = MainWindow(*opened, settings=None if screenshot else settings)
+        window = MainWindow(*opened, settings=None if detached else settings)
         stack.callback(dispose, window)
         if screenshot:
             render_pages(window, Path(screenshot), SIZE)
             return 0
+        if smoke:
+            from app.ui.smoke import run_smoke
+            return run_smoke(app, window, visit=lambda: window.pages)
         stack.callback(setattr, sys, "excepthook", errors.install_excepthook())
         window.show()
         window.offer_setup()  # a new ledger asks whose account it keeps, before anything else

@@ -75,8 +75,10 @@ WATCH_MS = 500  # how often the ledger is asked about changes made elsewhere
 
 
 def start_demo() -> bool:
-    """`diamond-ledger --demo` as a process of its own (this window's ledger is untouched)."""
-    return QProcess.startDetached(sys.executable, ["-m", "app", "--demo"])[0]
+    """`diamond-ledger --demo` as a process of its own (this window's ledger is untouched).
+    In a standalone build (PyInstaller sets sys.frozen) the executable is the app itself."""
+    app_args = [] if getattr(sys, "frozen", False) else ["-m", "app"]
+    return QProcess.startDetached(sys.executable, [*app_args, "--demo"])[0]
 
 
 def dropped_files(mime: QMimeData) -> list[Path]:
