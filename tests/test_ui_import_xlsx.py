@@ -3,47 +3,21 @@ below the merged title, and the import books its rows; a page saved as .xlsx is 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.services import accounts  # noqa: E402
-from app.store.db import open_db  # noqa: E402
-from app.ui import worker  # noqa: E402
+from helpers import open_import_dialog as open_dialog  # noqa: E402
+
 from app.ui.dialogs import import_dialog  # noqa: E402
-from app.ui.dialogs.import_dialog import ImportDialog  # noqa: E402
 
 SHEETS = Path(__file__).parent / "fixtures" / "spreadsheets"
 
 
-@pytest.fixture(autouse=True)
-def _nothing_left_running(qapp: QApplication) -> Iterator[None]:
-    yield
-    assert worker.wait_for_workers(), "a background job was still running"
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == []
-
-
-@pytest.fixture
-def ledger(db_path: Path) -> Iterator[object]:
-    db = open_db(db_path)
-    accounts.add(db, "me", "US", "UTC")
-    yield db
-    db.close()
-
-
-def open_dialog(qtbot, db_path: Path, *paths: Path) -> ImportDialog:
-    dialog = ImportDialog(db_path, list(paths))
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitUntil(dialog.idle, timeout=20_000)
-    return dialog
+pytestmark = pytest.mark.usefixtures("nothing_left_running")
 
 
 def test_the_file_chooser_offers_workbooks():
