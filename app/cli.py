@@ -383,7 +383,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
             "withdrawn_usd": s.withdrawn_usd, "balance_diamonds": s.balance_diamonds,
             "balance_usd": s.balance_usd, "threshold_usd": s.threshold_usd,
             "withdrawable": s.withdrawable, "first_day": s.first_day, "last_day": s.last_day,
-            "account": v.account["handle"], "region": v.rates.region,
+            "account": v.account.handle, "region": v.rates.region,
             "rates": {"diamonds_per_coin": v.rates.diamonds_per_coin,
                       "usd_per_diamond": v.rates.usd_per_diamond,
                       "min_withdrawal_usd": v.rates.min_withdrawal_usd,
@@ -401,7 +401,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     def text() -> str:
         span = f"{s.first_day} .. {s.last_day}" if s.first_day else "no earnings in the period"
         return "\n".join([
-            f"account @{v.account['handle']} ({v.rates.region}), {span}",
+            f"account @{v.account.handle} ({v.rates.region}), {span}",
             f"  gifts {s.gifts:,}   coins {s.coins:,}   diamonds {s.diamonds:,}",
             f"  earned {_usd(s.usd)}{in_local(loc.local)}   withdrawn {_usd(s.withdrawn_usd)}"
             f"{in_local(loc.withdrawn_local)}",
@@ -619,7 +619,7 @@ def cmd_accounts(args: argparse.Namespace) -> int:
         else:
             items = accounts.listed(db)
     _emit(args, items, lambda: "\n".join(
-        f"@{a['handle']}  {a['region']}  {a['timezone']}" for a in items) or "no accounts")
+        f"@{a.handle}  {a.region}  {a.timezone}" for a in items) or "no accounts")
     return 0
 
 

@@ -99,7 +99,7 @@ def test_a_region_with_its_own_minimum_rate_and_cap(demo_db):
 
 def test_the_account_region_comes_first_and_is_the_only_one_marked(demo_db):
     account = accounts.resolve(demo_db, None)
-    queries.update_account(demo_db, account["id"], "BR", account["timezone"])
+    queries.update_account(demo_db, account.id, "BR", account.timezone)
     c = service.compare(demo_db, "all", today=TODAY)
     assert c is not None and c.region == "BR"
     assert c.rows[0].region == "BR" and c.rows[0].own

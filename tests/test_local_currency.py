@@ -41,7 +41,7 @@ def demo_in(tmp_path: Path, region: str) -> Database:
     load_demo(db)
     account = queries.account_by_handle(db, DEMO_HANDLE)
     assert account is not None
-    queries.update_account(db, account["id"], region, account["timezone"])
+    queries.update_account(db, account.id, region, account.timezone)
     return db
 
 

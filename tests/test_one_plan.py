@@ -60,7 +60,7 @@ def earning_ledger(folder: Path, coins_by_day: dict[date, int], region: str = "U
         importing.import_files(db, [gift_csv(folder / "gifts.csv", rows)])
     account = accounts.resolve(db, None)
     for i, usd in enumerate(payouts_usd):
-        queries.add_payout(db, account["id"], {"requested_ts": 1_790_000_000 + i,
+        queries.add_payout(db, account.id, {"requested_ts": 1_790_000_000 + i,
                                                "amount": str(usd), "usd": str(usd),
                                                "currency": "USD", "status": "paid"})
     return db
@@ -127,7 +127,7 @@ def test_the_overview_the_planner_and_plan_show_the_same_day_on_the_demo(qtbot, 
     load_demo(db)
     account = accounts.resolve(db, None)
     last = max(d.day for d in planner_service.valued(db, account).days)
-    queries.add_payout(db, account["id"], {"requested_ts": 1_790_000_000, "amount": "300",
+    queries.add_payout(db, account.id, {"requested_ts": 1_790_000_000, "amount": "300",
                                            "usd": "300", "currency": "USD", "status": "paid"})
     places = Places(qtbot, db)
     for today in (last, last + timedelta(days=5), last + timedelta(days=STALE_DAYS)):
@@ -219,7 +219,7 @@ def test_no_threshold_day_in_the_past_while_under_the_minimum(tmp_path):
     start = date(2026, 9, 7)
     db = earning_ledger(tmp_path, {start + timedelta(days=i): 1_000 for i in range(28)})
     last = start + timedelta(days=27)  # $5 a day, $140 earned
-    queries.add_payout(db, accounts.resolve(db, None)["id"], {
+    queries.add_payout(db, accounts.resolve(db, None).id, {
         "requested_ts": 1_790_000_000, "amount": "80", "usd": "80", "currency": "USD",
         "status": "paid"})  # $60 left: 8 days of $5 to $100
     for today in (last, last + timedelta(days=10)):

@@ -19,7 +19,7 @@ def below_threshold_ledger(path: Path):
     load_demo(db)
     account = queries.accounts(db)[0]
     # take the balance ($361.04) down to $61.04
-    queries.add_payout(db, account["id"], {"requested_ts": 1_793_000_000, "amount": "300",
+    queries.add_payout(db, account.id, {"requested_ts": 1_793_000_000, "amount": "300",
                                            "usd": "300", "currency": "USD", "status": "paid",
                                            "method": "PayPal"})
     return db

@@ -34,7 +34,7 @@ def demo(tmp_path: Path, region: str = "US"):
     load_demo(db)
     account = queries.account_by_handle(db, DEMO_HANDLE)
     assert account is not None
-    queries.update_account(db, account["id"], region, account["timezone"])
+    queries.update_account(db, account.id, region, account.timezone)
     return db, account
 
 
@@ -85,7 +85,7 @@ def test_each_method_pays_the_whole_balance_as_the_rates_say(tmp_path, region, m
 
 def test_pending_payouts_count_as_gone(tmp_path):
     db, account = demo(tmp_path, "GB")
-    queries.add_payout(db, account["id"], {"requested_ts": 1_793_000_000, "amount": "50",
+    queries.add_payout(db, account.id, {"requested_ts": 1_793_000_000, "amount": "50",
                                            "usd": "50", "currency": "USD",
                                            "status": "pending", "method": "PayPal"})
     p = service.planner(db, today=TODAY)
@@ -132,7 +132,7 @@ def test_a_balance_above_the_daily_cap_leaves_in_three_days_with_a_fee_each(tmp_
 
 def test_below_the_threshold_the_forecast_day_and_the_threshold_amount(tmp_path):
     db, account = demo(tmp_path, "BR")
-    queries.add_payout(db, account["id"], {"requested_ts": 1_793_000_000, "amount": "300",
+    queries.add_payout(db, account.id, {"requested_ts": 1_793_000_000, "amount": "300",
                                            "usd": "300", "currency": "USD", "status": "paid",
                                            "method": "PayPal"})
     p = service.planner(db, today=LAST_DAY)

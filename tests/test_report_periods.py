@@ -20,7 +20,7 @@ from app.store import queries
 
 def move_to(db, region: str) -> None:
     account = queries.accounts(db)[0]
-    queries.update_account(db, account["id"], region, account["timezone"])
+    queries.update_account(db, account.id, region, account.timezone)
 
 
 def read(path) -> list[list[str]]:

@@ -16,7 +16,7 @@ GBP = Decimal("0.75")  # data/regions.json: GBP per USD from 2026-01-01
 
 def to_gb(db) -> None:
     account = queries.accounts(db)[0]
-    queries.update_account(db, account["id"], "GB", account["timezone"])
+    queries.update_account(db, account.id, "GB", account.timezone)
 
 
 def summary(capsys, db_path, *extra) -> dict:

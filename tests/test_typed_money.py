@@ -72,7 +72,7 @@ def test_regions_say_how_they_write_decimals():
 
 def to_region(db, region: str) -> None:
     account = queries.accounts(db)[0]
-    queries.update_account(db, account["id"], region, account["timezone"])
+    queries.update_account(db, account.id, region, account.timezone)
 
 
 @pytest.mark.parametrize("region, currency", [("EU", "EUR"), ("BR", "BRL")])
@@ -91,13 +91,13 @@ def test_40_comma_50_is_saved_as_40_50_in_a_decimal_comma_account(demo_db, regio
 
 def test_an_ambiguous_amount_is_refused_and_nothing_is_saved(demo_db):
     to_region(demo_db, "EU")
-    before = len(queries.payouts(demo_db, queries.accounts(demo_db)[0]["id"]))
+    before = len(queries.payouts(demo_db, queries.accounts(demo_db)[0].id))
     form = PayoutForm(date(2026, 10, 20), None, "1,234", "EUR", "paid", "PayPal", decimal=",")
     message = service.problem(form)
     assert message is not None and "ambiguous" in message and "1.234,00" in message
     with pytest.raises(ValueError, match="ambiguous"):
         service.add_payout(demo_db, form)
-    assert len(queries.payouts(demo_db, queries.accounts(demo_db)[0]["id"])) == before
+    assert len(queries.payouts(demo_db, queries.accounts(demo_db)[0].id)) == before
 
 
 def test_a_payout_above_the_balance_is_a_question(demo_db):

@@ -150,5 +150,5 @@ def test_a_refused_new_account_adds_nothing_and_says_why(qtbot, monkeypatch, led
     qtbot.waitUntil(dialog.idle, timeout=20_000)
     assert "\n" not in dialog.problem.text()
     assert dialog.account_choice.currentData() == "me"
-    assert [a["handle"] for a in accounts.queries.accounts(ledger)] == ["me"]
+    assert [a.handle for a in accounts.queries.accounts(ledger)] == ["me"]
     dialog.close()

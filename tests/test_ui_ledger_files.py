@@ -60,7 +60,7 @@ def test_open_ledger_shows_that_ledgers_account_in_place_of_this_one(
     now = shown(start)
     assert now is not start and not start.isVisible()
     assert now.balance_label.text() == "No earnings yet"
-    assert accounts.resolve(now.db, None)["handle"] == "luna"
+    assert accounts.resolve(now.db, None).handle == "luna"
     assert str(other) in now.ledger_label.text()
 
 
@@ -105,7 +105,7 @@ def test_open_recent_keeps_the_last_five_newest_first(qtbot, monkeypatch, start,
     entries = window.ledger_files.recent_menu.actions()
     assert [a.text() for a in entries][1] == str(paths[6].resolve())
     entries[1].trigger()
-    assert accounts.resolve(shown(window).db, None)["handle"] == "c6"
+    assert accounts.resolve(shown(window).db, None).handle == "c6"
 
 
 def test_backup_then_restore_brings_back_a_deleted_payout_history(

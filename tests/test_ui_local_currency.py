@@ -25,7 +25,7 @@ GB_RATES = "Rates used: GB rates from 2020-01-01 \u00b7 $0.005 per diamond \u00b
 def move_demo(db, region: str) -> None:
     account = queries.account_by_handle(db, DEMO_HANDLE)
     assert account is not None
-    queries.update_account(db, account["id"], region, account["timezone"])
+    queries.update_account(db, account.id, region, account.timezone)
 
 
 def open_window(qtbot, db) -> MainWindow:

@@ -121,7 +121,7 @@ def _big_payout(db, usd: str) -> None:
     """A payout on the demo's last day that takes the balance under the threshold."""
     account = accounts.resolve(db, None)
     ts = int(datetime(2026, 10, 30, 20, tzinfo=UTC).timestamp())
-    queries.add_payout(db, account["id"], {"requested_ts": ts, "amount": usd, "currency": "USD",
+    queries.add_payout(db, account.id, {"requested_ts": ts, "amount": usd, "currency": "USD",
                                            "method": "PayPal", "status": "pending",
                                            "reference": "TEST"})
 
@@ -142,7 +142,7 @@ def test_forecast_reaches_the_threshold_on_the_forecast_day(below_threshold):
     xs, ys = page.chart.forecast_line.getData()
     balance_xs, balance_ys = page.chart.balance.getData()
     assert (xs[0], ys[0]) == (balance_xs[-1], pytest.approx(balance_ys[-1]))
-    tz = ZoneInfo(accounts.resolve(page._db, None)["timezone"])
+    tz = ZoneInfo(accounts.resolve(page._db, None).timezone)
     assert xs[-1] == midnight(plan.threshold_date, tz)
     assert ys[-1] >= 100 > ys[-2]
     day_text = f"{plan.threshold_date:%b} {plan.threshold_date.day}"
@@ -175,7 +175,7 @@ def test_crosshair_reads_the_day_under_the_mouse(window, demo_db, qtbot):
     best = max((d for d in days if d.day > LAST_DEMO_DAY - timedelta(days=30)),
                key=lambda d: d.usd)
     chart = window.overview.chart
-    x = midnight(best.day, ZoneInfo(account["timezone"])) + 3 * 3600  # nearer that midnight
+    x = midnight(best.day, ZoneInfo(account.timezone)) + 3 * 3600  # nearer that midnight
     y = sum(chart.balance_plot.viewRange()[1]) / 2
     scene = chart.balance_plot.vb.mapViewToScene(QPointF(x, y))
     qtbot.mouseMove(chart.viewport(), chart.mapFromScene(scene))
@@ -183,7 +183,7 @@ def test_crosshair_reads_the_day_under_the_mouse(window, demo_db, qtbot):
     text = chart.crosshair.text.toPlainText()
     assert fmt.day(best.day) in text
     assert f"Earned {fmt.usd(best.usd)}" in text
-    assert chart.crosshair.lines[0].value() == midnight(best.day, ZoneInfo(account["timezone"]))
+    assert chart.crosshair.lines[0].value() == midnight(best.day, ZoneInfo(account.timezone))
     summary, _ = money_views.summary(demo_db, end=best.day)
     assert f"Balance {fmt.balance(summary.balance_usd)}" in text
 

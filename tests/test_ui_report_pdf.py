@@ -120,8 +120,8 @@ def test_report_dialog_names_the_year_of_the_region(qtbot, demo_db, region, choi
     from app.store import queries
     from app.ui.reports.dialog import ReportDialog
     account = queries.accounts(demo_db)[0]
-    queries.update_account(demo_db, account["id"], region, account["timezone"])
-    dialog = ReportDialog(demo_db, account["timezone"])
+    queries.update_account(demo_db, account.id, region, account.timezone)
+    dialog = ReportDialog(demo_db, account.timezone)
     qtbot.addWidget(dialog)
     assert dialog.by_year.text() == choice
     period = dialog.period()

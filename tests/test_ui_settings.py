@@ -158,7 +158,7 @@ def test_settings_dialog_changes_the_region_and_the_theme(qtbot, demo_db, qapp):
     dialog.accept()
     wait_for_workers()  # the account is written on the worker
     (account,) = queries.accounts(demo_db)
-    assert (account["region"], account["timezone"]) == ("GB", "Europe/London")
+    assert (account.region, account.timezone) == ("GB", "Europe/London")
     assert settings.get("theme") == "dark"
     assert current_theme() == "dark"
     assert qapp.styleSheet() == stylesheet("dark")
@@ -173,7 +173,7 @@ def test_settings_dialog_refuses_an_unknown_time_zone(qtbot, demo_db):
     dialog.timezone.setCurrentText("Asia/Tokyo")
     assert dialog.ok_button.isEnabled()
     dialog.reject()
-    assert queries.accounts(demo_db)[0]["timezone"] != "Asia/Tokyo"
+    assert queries.accounts(demo_db)[0].timezone != "Asia/Tokyo"
 
 
 def test_browse_fills_the_ledger_location(qtbot, demo_db, monkeypatch, tmp_path):
@@ -275,7 +275,7 @@ def test_a_damaged_ledger_with_a_backup_is_restored_when_asked(qapp, db_path, mo
     assert len(seen["windows"]) == 1
     assert seen["hook"] is errors._hook and sys.excepthook is not errors._hook
     db = open_db(db_path)
-    assert [a["handle"] for a in queries.accounts(db)] == ["kept_creator"]
+    assert [a.handle for a in queries.accounts(db)] == ["kept_creator"]
     db.close()
     assert db_path.with_name(db_path.name + ".damaged").exists()  # nothing thrown away
 

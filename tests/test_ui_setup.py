@@ -71,7 +71,7 @@ def test_the_account_it_creates_is_what_an_import_then_uses(qtbot, new_window, n
     dialog.ok_button.click()
     assert not dialog.isVisible()
     [luna] = queries.accounts(new_ledger)
-    assert (luna["handle"], luna["region"], luna["timezone"]) == ("luna", "GB", "Europe/London")
+    assert (luna.handle, luna.region, luna.timezone) == ("luna", "GB", "Europe/London")
     assert "Set up your account" not in new_window.overview.empty.text()
     assert not new_window.setup_action.isEnabled()  # File > Set Up Account makes no second one
     path = tmp_path / "gifts.csv"
@@ -83,8 +83,8 @@ def test_the_account_it_creates_is_what_an_import_then_uses(qtbot, new_window, n
         imported.import_button.click()
     imported.close_button.click()
     owners = {row[0] for row in new_ledger.execute("SELECT account_id FROM gifts").fetchall()}
-    assert owners == {luna["id"]}
-    assert [a["handle"] for a in queries.accounts(new_ledger)] == ["luna"]  # no "@me" made
+    assert owners == {luna.id}
+    assert [a.handle for a in queries.accounts(new_ledger)] == ["luna"]  # no "@me" made
 
 
 @pytest.mark.parametrize("handle, zone, says", [
@@ -129,8 +129,8 @@ def test_setup_creates_exactly_the_account_asked_or_nothing(handle, zone):
             assert not handle.strip().lstrip("@").strip() or not accounts.valid_timezone(zone)
         else:
             assert queries.accounts(db) == [made]
-            assert made["handle"] == handle.strip().lstrip("@").strip() != ""
+            assert made.handle == handle.strip().lstrip("@").strip() != ""
             assert accounts.resolve(db, None) == made
-            assert made["timezone"] == zone.strip()
+            assert made.timezone == zone.strip()
         finally:
             db.close()

@@ -126,7 +126,7 @@ def test_account_settings_are_undone(demo_db, runner):
     account = account_settings.current_account(demo_db)
     assert account is not None
     check_undo_redo(demo_db, runner, "Change account settings", lambda db: (
-        account_settings.save_account(db, account["id"], "GB", "Europe/London")))
+        account_settings.save_account(db, account.id, "GB", "Europe/London")))
 
 
 def test_an_undo_of_an_import_is_undone_and_redone(demo_db, runner):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
-from typing import Any
 
 from sqlite_utils import Database
 
+from app.core.account import Account, NewAccount
 from app.core.zones import zone_problem
 from app.services.reference import rate_book
 from app.store import queries
@@ -46,13 +46,12 @@ def valid_timezone(name: str) -> bool:
     return timezone_problem(name) is None
 
 
-def provisional(handle: str | None) -> dict[str, Any]:
-    """An account not yet in the ledger (id None): what an import would create."""
-    return {"id": None, "handle": (handle or DEFAULT_HANDLE).lstrip("@"), "region": "US",
-            "timezone": system_timezone()}
+def provisional(handle: str | None) -> NewAccount:
+    """An account not yet in the ledger (no id): what an import would create."""
+    return NewAccount((handle or DEFAULT_HANDLE).lstrip("@"), "US", system_timezone())
 
 
-def resolve_for_import(db: Database, handle: str | None) -> dict[str, Any]:
+def resolve_for_import(db: Database, handle: str | None) -> NewAccount:
     """The account an import goes to; a provisional one when it does not exist yet, so that
     a refused import writes nothing, not even an account."""
     try:
@@ -61,11 +60,11 @@ def resolve_for_import(db: Database, handle: str | None) -> dict[str, Any]:
         return provisional(handle)
 
 
-def create(db: Database, account: dict[str, Any]) -> dict[str, Any]:
-    return add(db, account["handle"], account["region"], account["timezone"])
+def create(db: Database, account: NewAccount) -> Account:
+    return add(db, account.handle, account.region, account.timezone)
 
 
-def resolve(db: Database, handle: str | None, *, create: bool = False) -> dict[str, Any]:
+def resolve(db: Database, handle: str | None, *, create: bool = False) -> Account:
     """The named account, else the default one; created on first import when `create`."""
     if handle:
         handle = handle.lstrip("@")
@@ -73,7 +72,7 @@ def resolve(db: Database, handle: str | None, *, create: bool = False) -> dict[s
         if found:
             return found
         if not create:
-            known = ", ".join(a["handle"] for a in queries.accounts(db)) or "none yet"
+            known = ", ".join(a.handle for a in queries.accounts(db)) or "none yet"
             raise AccountError(f"no account {handle!r} in this ledger (accounts: {known})")
         return add(db, handle)
     default = queries.get_setting(db, "default_account")
@@ -90,7 +89,7 @@ def resolve(db: Database, handle: str | None, *, create: bool = False) -> dict[s
 
 
 def add(db: Database, handle: str, region: str = "US", timezone: str | None = None
-        ) -> dict[str, Any]:
+        ) -> Account:
     region = region.upper()
     if region not in rate_book().region_codes():
         raise AccountError(f"unknown region {region!r}; known: "
@@ -105,7 +104,7 @@ def add(db: Database, handle: str, region: str = "US", timezone: str | None = No
     return found
 
 
-def set_up(db: Database, handle: str, region: str, timezone: str) -> dict[str, Any]:
+def set_up(db: Database, handle: str, region: str, timezone: str) -> Account:
     """The first-run setup: create the creator's account and make it the one every later
     import (and the window) uses. Nothing is written when any field is refused."""
     handle = handle.strip().lstrip("@").strip()
@@ -121,13 +120,13 @@ def set_up(db: Database, handle: str, region: str, timezone: str) -> dict[str, A
     return account
 
 
-def listed(db: Database) -> list[dict[str, Any]]:
+def listed(db: Database) -> list[Account]:
     """Every account of the ledger, as `accounts` lists them."""
     return queries.accounts(db)
 
 
 def change(db: Database, action: str, handle: str | None, region: str | None,
-           timezone: str | None, make_default: bool = False) -> list[dict[str, Any]]:
+           timezone: str | None, make_default: bool = False) -> list[Account]:
     """`accounts add` or `accounts set`: add an account, or change one's region and time
     zone (each checked; nothing is written when one is refused); then every account."""
     if not handle:
@@ -141,14 +140,14 @@ def change(db: Database, action: str, handle: str | None, region: str | None,
     else:
         if not found:
             raise AccountError(f"no account {handle!r}")
-        code = (region or found["region"]).upper()
-        tz = (timezone or found["timezone"]).strip()
+        code = (region or found.region).upper()
+        tz = (timezone or found.timezone).strip()
         problem = timezone_problem(tz)
         if problem:
             raise AccountError(problem)
         if code not in rate_book().region_codes():
             raise AccountError(f"unknown region {code!r}")
-        queries.update_account(db, found["id"], code, tz)
+        queries.update_account(db, found.id, code, tz)
     if make_default:
         queries.set_setting(db, "default_account", name)
     return listed(db)

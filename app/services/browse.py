@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from app.core.account import Account
 from app.core.charts import Series
 from app.core.conversion import coins_to_diamonds, diamonds_to_usd
 from app.core.money import ZERO
@@ -55,11 +56,11 @@ class RatePeriods:
         return diamonds, usd
 
 
-def rate_periods(account: dict[str, Any], preset: str = "default",
+def rate_periods(account: Account, preset: str = "default",
                  db: Database | None = None) -> RatePeriods:
     """The account region's rate entries as time cuts; the ledger's own entries count."""
-    history = money_views.book(preset, db).region_history(account["region"])
-    cuts = tuple(money_views.day_bounds(r.valid_from, account["timezone"])[0]
+    history = money_views.book(preset, db).region_history(account.region)
+    cuts = tuple(money_views.day_bounds(r.valid_from, account.timezone)[0]
                  for r in history[1:])
     return RatePeriods(cuts, tuple(history))
 
@@ -88,16 +89,16 @@ class Lives:
         return self.lives[i] if end is not None and ts < end else None
 
 
-def lives_of(db: Database, account: dict[str, Any]) -> Lives:
-    spans = store.live_spans(db, account["id"])
-    zone = ZoneInfo(account["timezone"])
+def lives_of(db: Database, account: Account) -> Lives:
+    spans = store.live_spans(db, account.id)
+    zone = ZoneInfo(account.timezone)
     lives = tuple(Live(datetime.fromtimestamp(s["start_ts"], zone), s["title"], s["room_id"])
                   for s in spans)
     return Lives(tuple(s["start_ts"] for s in spans), tuple(s["end_ts"] for s in spans), lives,
                  {live.room_id: live for live in lives if live.room_id})
 
 
-def _account(db: Database, handle: str | None) -> dict[str, Any] | None:
+def _account(db: Database, handle: str | None) -> Account | None:
     try:
         return accounts.resolve(db, handle)
     except accounts.AccountError:
@@ -139,7 +140,7 @@ class GiftRow:
 class GiftList:
     """A query over the account's gifts, counted and valued, ready to page through."""
 
-    account: dict[str, Any]
+    account: Account
     query: GiftQuery
     filter: store.GiftFilter
     periods: RatePeriods
@@ -153,14 +154,14 @@ class GiftList:
 
     @property
     def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.account["timezone"])
+        return ZoneInfo(self.account.timezone)
 
 
-def gift_filter(account: dict[str, Any], q: GiftQuery) -> store.GiftFilter:
-    tz = account["timezone"]
+def gift_filter(account: Account, q: GiftQuery) -> store.GiftFilter:
+    tz = account.timezone
     start = money_views.day_bounds(q.start, tz)[0] if q.start else None
     end = money_views.day_bounds(q.end, tz)[1] if q.end else None
-    return store.GiftFilter(account["id"], q.text.strip(), start, end, q.gift, q.sender)
+    return store.GiftFilter(account.id, q.text.strip(), start, end, q.gift, q.sender)
 
 
 def gift_list(db: Database, query: GiftQuery | None = None, *, account: str | None = None,
@@ -175,7 +176,7 @@ def gift_list(db: Database, query: GiftQuery | None = None, *, account: str | No
     totals = store.gift_totals(db, f, periods.cuts)
     diamonds, usd = periods.value(totals.period_coins)
     listing = GiftList(acct, q, f, periods, lives_of(db, acct), totals.gifts, totals.coins,
-                       diamonds, usd, store.account_gift_count(db, acct["id"]))
+                       diamonds, usd, store.account_gift_count(db, acct.id))
     return _with_order(db, listing)
 
 
@@ -253,7 +254,7 @@ def gift_mix(db: Database, listing: GiftList, top: int = TOP) -> list[MixSlice]:
 
 
 def gift_names(db: Database, listing: GiftList) -> list[str]:
-    return store.gift_names(db, listing.account["id"])
+    return store.gift_names(db, listing.account.id)
 
 
 # ---- gifters ----------------------------------------------------------------------------------
@@ -296,10 +297,10 @@ def gifters(db: Database, *, account: str | None = None,
     if acct is None:
         return None
     periods = rate_periods(acct, preset, db)
-    zone = ZoneInfo(acct["timezone"])
+    zone = ZoneInfo(acct.timezone)
     board = tuple(_gifter(rank, r, periods, zone) for rank, r in enumerate(
-        store.gifter_totals(db, acct["id"], periods.cuts), start=1))
-    return Leaderboard(acct["handle"], acct["region"], acct["timezone"], board,
+        store.gifter_totals(db, acct.id, periods.cuts), start=1))
+    return Leaderboard(acct.handle, acct.region, acct.timezone, board,
                        sum(g.coins for g in board), sum((g.usd for g in board), ZERO),
                        sum(g.coins for g in board[:TOP]))
 
@@ -332,10 +333,10 @@ def gifter_history(db: Database, sender: str, *, account: str | None = None,
     acct = _account(db, account)
     if acct is None:
         return GifterHistory(sender, "day", Series(), 0)
-    zone = ZoneInfo(acct["timezone"])
+    zone = ZoneInfo(acct.timezone)
     first, last = (None, None) if seen is None else (int(seen[0].timestamp()),
                                                      int(seen[1].timestamp()))
-    return history_series(sender, store.gifter_hours(db, acct["id"], sender, first, last), zone)
+    return history_series(sender, store.gifter_hours(db, acct.id, sender, first, last), zone)
 
 
 def history_of(db: Database, gifter: Gifter, *, account: str | None = None) -> GifterHistory:
@@ -347,7 +348,7 @@ def history_of(db: Database, gifter: Gifter, *, account: str | None = None) -> G
 def gift_count(db: Database, *, account: str | None = None) -> int:
     """Every gift of the account (from the hourly rollup, 1 ms): what a leaderboard adds up."""
     acct = _account(db, account)
-    return 0 if acct is None else store.account_gift_count(db, acct["id"])
+    return 0 if acct is None else store.account_gift_count(db, acct.id)
 
 
 def stop_when(db: Database, cancel: Callable[[], bool], every: int = 100_000) -> None:

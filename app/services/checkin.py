@@ -77,10 +77,10 @@ def add(db: Database, day: date, *, usd: str | None = None, diamonds: str | None
     a = accounts.resolve(db, account)
     usd_value = None if usd is None else figure(usd, "USD", decimal)
     dia_value = None if diamonds is None else figure(diamonds, "diamonds", decimal)
-    new_id = store.add_checkin(db, a["id"], day.isoformat(),
+    new_id = store.add_checkin(db, a.id, day.isoformat(),
                                None if usd_value is None else str(usd_value),
                                None if dia_value is None else str(dia_value), book)
-    return next(c for c in listed(db, account=a["handle"]) if c.id == new_id)
+    return next(c for c in listed(db, account=a.handle) if c.id == new_id)
 
 
 def listed(db: Database, *, account: str | None = None) -> list[CheckInView]:
@@ -99,10 +99,10 @@ def _reconciled(db: Database, v: Valued) -> list[Reconciled]:
     rb = money_views.book("default", db)
 
     def rates_on(day: date) -> RegionRates:
-        return rb.region(v.account["region"], day)
+        return rb.region(v.account.region, day)
 
     payouts = [p for p in v.payouts if p.status != ADJUSTMENT]
-    return reconcile(v.days, payouts, store.checkins(db, v.account["id"]), rates_on)
+    return reconcile(v.days, payouts, store.checkins(db, v.account.id), rates_on)
 
 
 def _view(r: Reconciled) -> CheckInView:

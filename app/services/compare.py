@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from app.core.account import Account
 from app.core.conversion import FanSpend, fan_spend
 from app.core.money import ZERO, round_money
 from app.core.rates import CoinPack, RateBook, RegionRates
@@ -150,7 +151,7 @@ class Comparison:
 
 @dataclass(frozen=True)
 class _Ledger:
-    account: dict[str, Any]
+    account: Account
     hourly: list[tuple[int, int, int]]
     sessions: list[SessionTotals]
     payouts: list[dict[str, Any]]
@@ -163,27 +164,27 @@ def compare(db: Database, period_key: str = DEFAULT_PERIOD, *, account: str | No
     if not queries.accounts(db):
         return None
     acct = accounts.resolve(db, account)
-    ledger = _Ledger(acct, queries.hourly_totals(db, acct["id"]),
+    ledger = _Ledger(acct, queries.hourly_totals(db, acct.id),
                      [SessionTotals(s["start_ts"], s["diamonds"], s["logged_coins"])
-                      for s in queries.sessions(db, acct["id"])],
-                     queries.payouts(db, acct["id"]))
+                      for s in queries.sessions(db, acct.id)],
+                     queries.payouts(db, acct.id))
     if not ledger.hourly and not ledger.sessions and not ledger.payouts:
         return None
     today = today or date.today()
     p = period(period_key, today)
     rb = effective_book(db).with_preset(preset)
-    own = str(acct["region"]).upper()
+    own = str(acct.region).upper()
     codes = [own] + [c for c in rb.region_codes() if c != own]
     rows = tuple(region_row(ledger, rb, code, p, code == own) for code in codes)
     days = [d.day for d in _in_period(_days(ledger, rb, own), p) if d.gifts or d.diamonds]
-    return Comparison(acct["handle"], own, p, min(days, default=None), max(days, default=None),
+    return Comparison(acct.handle, own, p, min(days, default=None), max(days, default=None),
                       rows)
 
 
 def _days(ledger: _Ledger, rb: RateBook, code: str) -> list[DayTotal]:
     def rates_on(day: date) -> RegionRates:
         return rb.region(code, day)
-    return earnings_by_day(ledger.hourly, ledger.sessions, ledger.account["timezone"], rates_on)
+    return earnings_by_day(ledger.hourly, ledger.sessions, ledger.account.timezone, rates_on)
 
 
 def _in_period(days: Sequence[DayTotal], p: Period) -> list[DayTotal]:

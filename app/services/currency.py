@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from app.core.account import Account
 from app.core.money import ZERO, plain, round_money
 from app.core.money import rate_text as plain_rate
 from app.core.rates import ExchangeRate, RateBook, RegionRates, effective
@@ -255,18 +256,18 @@ class GiftsLocal:
     rates_line: str
 
 
-def gifts_local(db: Database, account: dict[str, Any], f: browse_store.GiftFilter,
+def gifts_local(db: Database, account: Account, f: browse_store.GiftFilter,
                 preset: str = "default", today: date | None = None) -> GiftsLocal:
     book = money_views.book(preset, db)
-    conv = converter(book, account["region"], today)
-    hourly = queries.hourly_totals(db, account["id"], f.start_ts, f.end_ts)
-    zone = ZoneInfo(account["timezone"])
+    conv = converter(book, account.region, today)
+    hourly = queries.hourly_totals(db, account.id, f.start_ts, f.end_ts)
+    zone = ZoneInfo(account.timezone)
     days = [local_day(h * 3600, zone) for h in (hourly[0][0], hourly[-1][0])] if hourly else []
     total = gift_total_local(db, account, f, book, conv, hourly)
-    return GiftsLocal(conv, total, rates_line(book, account["region"], days, today))
+    return GiftsLocal(conv, total, rates_line(book, account.region, days, today))
 
 
-def gift_total_local(db: Database, account: dict[str, Any], f: browse_store.GiftFilter,
+def gift_total_local(db: Database, account: Account, f: browse_store.GiftFilter,
                      book: RateBook, conv: Converter,
                      hourly: Sequence[tuple[int, int, int]]) -> Decimal | None:
     """The filtered gifts' value in the account's currency, each at its day's rates; None for
@@ -277,7 +278,7 @@ def gift_total_local(db: Database, account: dict[str, Any], f: browse_store.Gift
     coins per rate period instead."""
     if conv.usd_only or not conv.entries:
         return None
-    zone, region = ZoneInfo(account["timezone"]), account["region"]
+    zone, region = ZoneInfo(account.timezone), account.region
     if not hourly:
         return ZERO
     if not (f.text or f.gift is not None or f.sender is not None):
@@ -291,7 +292,7 @@ def gift_total_local(db: Database, account: dict[str, Any], f: browse_store.Gift
     changes = sorted({d for d in starts if first < d <= last})
     if len(changes) > MAX_FILTERED_CUTS:
         return None
-    cuts = [day_bounds(d, account["timezone"])[0] for d in changes]
+    cuts = [day_bounds(d, account.timezone)[0] for d in changes]
     totals = browse_store.gift_totals(db, f, cuts)
     return _sum(_day_value(book, region, conv, d, c)
                 for d, c in zip([first, *changes], totals.period_coins, strict=True))
@@ -316,7 +317,7 @@ def summary_local(book: RateBook, v: money_views.Valued, balance_usd: Decimal,
                   today: date | None = None) -> LocalSummary:
     """The local figures of the summary of [start, end] of `v` (as core's summarize counts)."""
     today = today or date.today()
-    conv = converter(book, v.account["region"], today)
+    conv = converter(book, v.account.region, today)
 
     def inside(day: date) -> bool:
         return (start is None or day >= start) and (end is None or day <= end)

@@ -129,8 +129,8 @@ def accounts_for_picker(db: Database) -> tuple[list[AccountChoice], str | None]:
     rows = queries.accounts(db)
     if not rows:
         return [], None
-    choices = [AccountChoice(a["handle"], f"@{a['handle']} \u00b7 {a['region']}") for a in rows]
-    return choices, accounts.resolve(db, None)["handle"]
+    choices = [AccountChoice(a.handle, f"@{a.handle} \u00b7 {a.region}") for a in rows]
+    return choices, accounts.resolve(db, None).handle
 
 
 def overview(db: Database, *, account: str | None = None, today: date | None = None,
@@ -143,14 +143,14 @@ def overview(db: Database, *, account: str | None = None, today: date | None = N
         return None
     p = money_views.plan(db, today=today, preset=preset, history=v)
     s = p.summary
-    chart = earnings_chart(v.days, v.payouts, s.threshold_usd, v.account["timezone"],
+    chart = earnings_chart(v.days, v.payouts, s.threshold_usd, v.account.timezone,
                            *forecast_path(p, v))
     rb = money_views.book(preset, db)
-    region, today = v.account["region"], p.today
+    region, today = v.account.region, p.today
     conv = currency.converter(rb, region, today)
     per = period(v, s.threshold_usd, s.last_day)
     local = local_overview(v, per, chart, s.balance_usd, conv, today)
     days = [d.day for d in v.days] + [x.day for x in v.payouts] + [today]
     line = currency.rates_line(rb, region, days, today)
     note = checkin.balance_note(s, v, p.rates.usd_per_diamond, today)
-    return Dashboard(v.account["handle"], s, p, per, chart, local, line, note)
+    return Dashboard(v.account.handle, s, p, per, chart, local, line, note)

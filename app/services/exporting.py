@@ -57,7 +57,7 @@ def export(db: Database, kind: str, out: Path, account: str | None = None) -> in
     acct = accounts.resolve(db, account)
     if kind == "summary":
         v = valued(db, acct)
-        conv = converter(effective_book(db), acct["region"])
+        conv = converter(effective_book(db), acct.region)
         header = ["day", "gifts", "coins", "diamonds", "usd", f"local_{conv.currency.lower()}",
                   "per_usd"]
 
@@ -73,7 +73,7 @@ def export(db: Database, kind: str, out: Path, account: str | None = None) -> in
         cols = _COLUMNS[kind]
         header = [c for c, _ in cols]
         rows = ([_iso(r[src]) if src in _TIME_COLUMNS else r[src] for _, src in cols]
-                for r in queries.iter_table(db, kind, acct["id"]))
+                for r in queries.iter_table(db, kind, acct.id))
     make_folder(out)
     count = 0
     with atomic_open(out, "w", encoding="utf-8-sig", newline="") as handle:

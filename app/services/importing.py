@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from app.core.account import Account, NewAccount
 from app.core.catalogue import Catalogue
 from app.importers import tiktok_export, xlsx
 from app.importers.base import (
@@ -208,7 +209,7 @@ def choose_mapping(db: Database, table: Table, kind: str, known_kind: str | None
     return mapping
 
 
-def prepare(db: Database, path: Path, account: dict[str, Any], *, kind: str = "auto",
+def prepare(db: Database, path: Path, account: NewAccount, *, kind: str = "auto",
             profile: str | None = None, overrides: dict[str, str] | None = None,
             options: dict[str, str] | None = None, progress: ProgressFn | None = None,
             cancel: CancelFn | None = None) -> list[Prepared]:
@@ -252,12 +253,12 @@ def export_timezone(mapping: Mapping, notes: list[str]) -> Mapping:
     return replace(mapping, timezone=zone)
 
 
-def read_context(db: Database, account: dict[str, Any], feedback: Feedback,
+def read_context(db: Database, account: NewAccount, feedback: Feedback,
                  gifts: Catalogue | None = None) -> ReadContext:
     """How the account reads files: its time zone, date order and currency; today's catalogue."""
-    rates = effective_book(db).region(account["region"], date.today())  # the user's entries count
-    return ReadContext(gifts or effective_catalogue(db), account["timezone"],
-                       account["region"] not in MONTH_FIRST_REGIONS, feedback, rates.currency)
+    rates = effective_book(db).region(account.region, date.today())  # the user's entries count
+    return ReadContext(gifts or effective_catalogue(db), account.timezone,
+                       account.region not in MONTH_FIRST_REGIONS, feedback, rates.currency)
 
 
 def read_profile(path: Path) -> Mapping:
@@ -283,7 +284,7 @@ def save_profile(db: Database, name: str, prepared: Prepared) -> None:
     queries.save_profile(db, name, mapping.kind, signature, mapping.to_json())
 
 
-def run(db: Database, item: Prepared, account: dict[str, Any], *,
+def run(db: Database, item: Prepared, account: Account, *,
         dry_run: bool = False) -> ImportReport:
     fb = item.feedback
     reported: list[RowError] = []
@@ -298,7 +299,7 @@ def run(db: Database, item: Prepared, account: dict[str, Any], *,
     details: dict[str, Any] = {**item.table.info, "profile": item.mapping.name,
                                "columns": item.mapping.columns}
     file = storable(str(item.path))  # a name of undecodable bytes is kept escaped
-    meta = batches.BatchMeta(account["id"], file, item.kind, item.mapping.name, details)
+    meta = batches.BatchMeta(account.id, file, item.kind, item.mapping.name, details)
     result = batches.save_batch(
         db, meta, item.rows, drain, item.table.sha256,
         lambda: (fb.rejected, fb.skipped, fb.folded), dry_run=dry_run,
@@ -309,7 +310,7 @@ def run(db: Database, item: Prepared, account: dict[str, Any], *,
     details["header"] = list(item.table.header)
     details["mapping"] = json.loads(item.mapping.to_json())
     details["decided"] = dict(fb.decided)
-    earlier = [i["id"] for i in earlier_imports(db, item.table.sha256(), account["id"],
+    earlier = [i["id"] for i in earlier_imports(db, item.table.sha256(), account.id,
                                                  item.kind) if i["id"] != result.import_id]
     if earlier:
         details["imported_before"] = earlier
@@ -427,7 +428,7 @@ def _import_file(db: Database, items: list[Prepared], account: str | None,
     """The parts of one file, its new account and its saved profile: one transaction."""
     with batches.transaction(db, keep=not dry_run):
         acct = accounts.resolve_for_import(db, account)
-        if acct["id"] is None:
+        if not isinstance(acct, Account):
             acct = accounts.create(db, acct)
         reports = [run(db, item, acct, dry_run=dry_run) for item in items]
         if save_as and not dry_run:

@@ -65,15 +65,15 @@ def lives(db: Database, *, account: str | None = None,
     rb = book(preset, db)
 
     def rates_on(day: date) -> RegionRates:
-        return rb.region(acct["region"], day)
+        return rb.region(acct.region, day)
 
-    tz = acct["timezone"]
-    rows = live_rows((record(s) for s in queries.sessions(db, acct["id"])), tz, rates_on)
-    heat = heatmap(queries.hourly_totals(db, acct["id"]), tz, rates_on)
+    tz = acct.timezone
+    rows = live_rows((record(s) for s in queries.sessions(db, acct.id)), tz, rates_on)
+    heat = heatmap(queries.hourly_totals(db, acct.id), tz, rates_on)
     last = rows[-1].start_ts if rows else None
-    conv = currency.converter(rb, acct["region"])
+    conv = currency.converter(rb, acct.region)
     cash = {r.session_id: conv.value(r.diamonds * rates_on(r.start.date()).usd_per_diamond,
                                      r.start.date()) for r in rows}
-    line = currency.rates_line(rb, acct["region"], (r.start.date() for r in rows))
-    return LivesView(acct["handle"], tz, _utc_offset(tz, last), rows, live_bars(rows), heat,
+    line = currency.rates_line(rb, acct.region, (r.start.date() for r in rows))
+    return LivesView(acct.handle, tz, _utc_offset(tz, last), rows, live_bars(rows), heat,
                      missed(rows), conv.currency, cash, line)

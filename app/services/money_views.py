@@ -6,11 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from app.core.account import Account
 from app.core.conversion import Conversion, convert
 from app.core.forecast import Forecast, daily_pace, threshold_forecast
 from app.core.planner import WithdrawalPlan, plan_withdrawals
@@ -39,26 +39,26 @@ def book(preset: str = "default", db: Database | None = None) -> RateBook:
 class Valued:
     """An account's whole history valued day by day, with what was used to value it."""
 
-    account: dict[str, Any]
+    account: Account
     rates: RegionRates  # in force today
     days: list[DayTotal]
     payouts: list[PayoutValue]  # and booked check-ins' adjustments (status ADJUSTMENT)
 
 
-def valued(db: Database, account: dict[str, Any], preset: str = "default") -> Valued:
+def valued(db: Database, account: Account, preset: str = "default") -> Valued:
     rb = book(preset, db)
-    region, tz = account["region"], account["timezone"]
+    region, tz = account.region, account.timezone
 
     def rates_on(day: date) -> RegionRates:
         return rb.region(region, day)
 
-    hourly = queries.hourly_totals(db, account["id"])
+    hourly = queries.hourly_totals(db, account.id)
     sessions = [SessionTotals(s["start_ts"], s["diamonds"], s["logged_coins"])
-                for s in queries.sessions(db, account["id"])]
+                for s in queries.sessions(db, account.id)]
     days = earnings_by_day(hourly, sessions, tz, rates_on)
     payouts = [value_payout(p, tz, rates_on, rb.per_usd)
-               for p in queries.payouts(db, account["id"])]
-    checks = checkins.checkins(db, account["id"])
+               for p in queries.payouts(db, account.id)]
+    checks = checkins.checkins(db, account.id)
     booked = [r.adjustment for r in reconcile(days, payouts, checks, rates_on)
               if r.checkin.booked]
     return Valued(account, rates_on(date.today()), days, payouts + booked)
@@ -127,7 +127,7 @@ def plan(db: Database, *, account: str | None = None, method: str | None = None,
     today = today or date.today()
     v = history or valued(db, accounts.resolve(db, account), preset)
     rb = book(preset, db)
-    rates = rb.region(v.account["region"], today)
+    rates = rb.region(v.account.region, today)
     s = summarize(v.days, v.payouts, rates.min_withdrawal_usd, None, today)
     methods = rb.payout_methods(rates.region, today)
     if not methods:

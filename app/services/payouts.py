@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from app.core.account import Account
 from app.core.money import ZERO, format_money, plain, round_down
 from app.core.rates import RateBook, RegionRates
 from app.core.typed_money import MoneyTextError, as_typed, parse_typed
@@ -225,17 +226,17 @@ def payouts(db: Database, *, account: str | None = None,
         return None
     acct = accounts.resolve(db, account)
     today = today or date.today()
-    region, tz = acct["region"], acct["timezone"]
+    region, tz = acct.region, acct.timezone
     zone = ZoneInfo(tz)
     rb = effective_book(db)  # the ledger's own rate entries count
     local = currency.converter(rb, region, today)
-    rows = [_row(p, zone, tz, region, rb, local) for p in queries.payouts(db, acct["id"])]
+    rows = [_row(p, zone, tz, region, rb, local) for p in queries.payouts(db, acct.id)]
     fees = sum((r.fee_usd for r in rows if r.fee_usd is not None and r.status != "failed"),
                ZERO)
     paid_local = None if local.usd_only else _sum_local(rows, "paid")
     pending_local = None if local.usd_only else _sum_local(rows, "pending")
     line = currency.rates_line(rb, region, [r.requested for r in rows], today)
-    return PayoutsView(acct["handle"], region, local.currency,
+    return PayoutsView(acct.handle, region, local.currency,
                        methods(region, today, rb), rows, _sum(rows, "paid"),
                        _sum(rows, "pending"), fees, paid_local, pending_local, line)
 
@@ -248,8 +249,8 @@ def methods(region: str, day: date | None = None, rb: RateBook | None = None) ->
 def _region(db: Database, account: str | None) -> str:
     """The account's region; in an empty ledger, the one its first account will get."""
     if queries.accounts(db):
-        return str(accounts.resolve(db, account)["region"])
-    return str(accounts.provisional(account)["region"])
+        return accounts.resolve(db, account).region
+    return accounts.provisional(account).region
 
 
 def method_choices(db: Database, *, account: str | None = None,
@@ -326,14 +327,14 @@ def _values(form: PayoutForm, zone: ZoneInfo, old: dict[str, Any] | None) -> dic
 def add_payout(db: Database, form: PayoutForm, *, account: str | None = None) -> int:
     """Record a payout typed by hand (the account is created in an empty ledger)."""
     acct = accounts.resolve(db, account, create=True)
-    return queries.add_payout(db, acct["id"], _values(form, ZoneInfo(acct["timezone"]), None))
+    return queries.add_payout(db, acct.id, _values(form, ZoneInfo(acct.timezone), None))
 
 
 def edit_payout(db: Database, payout_id: int, form: PayoutForm) -> None:
     old = store.payout(db, payout_id)
     if old is None:
         raise LookupError(f"there is no payout {payout_id}")
-    zone = ZoneInfo(_account_of(db, old["account_id"])["timezone"])
+    zone = ZoneInfo(_account_of(db, old["account_id"]).timezone)
     store.update_payout(db, payout_id, _values(form, zone, old))
 
 
@@ -342,8 +343,10 @@ def delete_payout(db: Database, payout_id: int) -> None:
         raise LookupError(f"there is no payout {payout_id}")
 
 
-def _account_of(db: Database, account_id: int) -> dict[str, Any]:
-    return next(a for a in queries.accounts(db) if a["id"] == account_id)
+def _account_of(db: Database, account_id: int) -> Account:
+    found = queries.account_by_id(db, account_id)
+    assert found is not None, f"payout of account {account_id}, which is not in the ledger"
+    return found
 
 
 # ---- import batches (the Imports page) ----------------------------------------------------------

@@ -93,7 +93,7 @@ def planner(db: Database, *, account: str | None = None, today: date | None = No
     rb = book(preset, db)  # the creator's own rate entries count, as in valued()
     pending = [x for x in v.payouts if x.status == "pending" and x.day <= today]
     days = [d.day for d in v.days] + [today]
-    return Planner(v.account["handle"], rates, rb.per_usd(rates.currency, today), today,
+    return Planner(v.account.handle, rates, rb.per_usd(rates.currency, today), today,
                    p.forecast.last_day, s, sum((x.usd for x in pending), ZERO), len(pending),
                    p.forecast, _path(s.balance_usd, v, today, p.forecast), p, v,
                    tuple(goal_gifts(today, db)),

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from app.core.account import Account, NewAccount
 from app.core.records import FIELDS
 from app.importers.base import CancelFn, ImportCancelled, ImportRefused, ProgressFn
 from app.importers.fields import SYNONYMS, Mapping, guess_mapping
@@ -175,27 +176,27 @@ def preview(db: Database, path: Path, choices: Choices) -> Preview:
     try:
         prepared = _prepare(db, path, account, choices)
     except ImportRefused as exc:
-        return Preview(path, account["handle"], account["timezone"],
+        return Preview(path, account.handle, account.timezone,
                        _bare_sections(db, path, choices), names, str(exc), before, choices)
     sections = []
     for item in prepared:
         try:
-            sections.append(_section(item, account["timezone"]))
+            sections.append(_section(item, account.timezone))
         finally:
             _close(item.rows)
-    return Preview(path, account["handle"], account["timezone"], sections, names,
+    return Preview(path, account.handle, account.timezone, sections, names,
                    before=before, choices=choices, warning=twice_warning(before, sections))
 
 
-def earlier_import(db: Database, path: Path, account: dict[str, Any]) -> Earlier | None:
+def earlier_import(db: Database, path: Path, account: NewAccount) -> Earlier | None:
     """The latest import of this file's bytes (found as the CLI finds it after importing)."""
-    if not path.is_file():
+    if not isinstance(account, Account) or not path.is_file():
         return None
     try:
         sha = importing.file_sha256(path)
     except OSError:
         return None
-    found = importing.earlier_imports(db, sha, account["id"])
+    found = importing.earlier_imports(db, sha, account.id)
     if not found:
         return None
     latest = found[-1]
@@ -227,7 +228,7 @@ def twice_warning(before: Earlier | None, sections: list[Section]) -> str:
             f"{before.import_id} first, or keep that import's mapping.")
 
 
-def _prepare(db: Database, path: Path, account: dict[str, Any], choices: Choices,
+def _prepare(db: Database, path: Path, account: NewAccount, choices: Choices,
              **feedback: Any) -> list[importing.Prepared]:
     try:
         return importing.prepare(db, path, account, **choices.arguments(), **feedback)

@@ -119,7 +119,7 @@ def _entries(values: Sequence[T], user: Sequence[T], key: Callable[[T], Hashable
 
 def account_region(db: Database) -> str:
     account = settings.current_account(db)
-    return str(account["region"]) if account else DEFAULT_REGION
+    return account.region if account else DEFAULT_REGION
 
 
 def typing_mark(db: Database) -> str:

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from app.core.account import Account
 from app.core.charts import EarningsChart, earnings_chart
 from app.core.conversion import quote_payout
 from app.core.money import ZERO, allocate, plain, rate_text, round_money
@@ -149,7 +150,7 @@ def period_for(db: Database, *, account: str | None = None, tax_year: int | None
 
 def _region(db: Database, account: str | None) -> str | None:
     try:
-        return str(accounts.resolve(db, account)["region"])
+        return accounts.resolve(db, account).region
     except accounts.AccountError:
         return None
 
@@ -278,7 +279,7 @@ def build(db: Database, period: Period, *, account: str | None = None,
     acct = accounts.resolve(db, account)
     rb = effective_book(db)
     v = valued(db, acct)
-    region, tz = acct["region"], acct["timezone"]
+    region, tz = acct.region, acct.timezone
     currency = rb.region(region, period.end).currency
     payouts, methods = _payouts(db, acct, period, rb)
     fx_entries = [x for x in rb.fx if x.currency == currency]
@@ -299,7 +300,7 @@ def build(db: Database, period: Period, *, account: str | None = None,
     chart = earnings_chart([d for d in v.days if d.day <= period.end],
                            [p for p in v.payouts if p.day <= period.end],
                            rb.region(region, period.end).min_withdrawal_usd, tz)
-    return Report(acct["handle"], tz, period, months, payouts,
+    return Report(acct.handle, tz, period, months, payouts,
                   _gifters(db, acct, period, rb, s.coins, top), _gift_mix(db, acct, period),
                   totals, used, chart)
 
@@ -345,16 +346,16 @@ def _bounds(period: Period, tz: str) -> tuple[int, int]:
     return day_bounds(period.start, tz)[0], day_bounds(period.end, tz)[1]
 
 
-def _payouts(db: Database, acct: dict[str, Any], period: Period, rb: RateBook
+def _payouts(db: Database, acct: Account, period: Period, rb: RateBook
              ) -> tuple[list[PayoutLine], list[PayoutMethod]]:
-    region, tz = acct["region"], acct["timezone"]
+    region, tz = acct.region, acct.timezone
     zone = ZoneInfo(tz)
     lines, methods = [], []
 
     def rates_on(day: date) -> RegionRates:
         return rb.region(region, day)
 
-    for p in queries.payouts(db, acct["id"], *_bounds(period, tz)):
+    for p in queries.payouts(db, acct.id, *_bounds(period, tz)):
         value = value_payout(p, tz, rates_on, rb.per_usd)
         fee, source, method = _fee(p, value.usd, value.day, region, rb)
         if method is not None and method not in methods:
@@ -398,14 +399,14 @@ def _segments(period: Period, entries: Sequence[RegionRates]
     return out
 
 
-def _gifters(db: Database, acct: dict[str, Any], period: Period, rb: RateBook,
+def _gifters(db: Database, acct: Account, period: Period, rb: RateBook,
              logged_coins: int, top: int) -> list[GifterLine]:
-    tz = acct["timezone"]
-    segments = _segments(period, in_force(rb.region_history(acct["region"]), period))
+    tz = acct.timezone
+    segments = _segments(period, in_force(rb.region_history(acct.region), period))
     merged: dict[str, dict[str, Any]] = {}
     limit = top if len(segments) == 1 else 1_000_000_000
     for first, last, rates in segments:
-        for g in queries.top_gifters(db, acct["id"], *_bounds(Period(first, last), tz), limit):
+        for g in queries.top_gifters(db, acct.id, *_bounds(Period(first, last), tz), limit):
             row = merged.setdefault(g["sender"], {"name": g["name"], "coins": 0, "gifts": 0,
                                                   "diamonds": ZERO, "usd": ZERO})
             diamonds = Decimal(g["coins"]) * rates.diamonds_per_coin
@@ -419,8 +420,8 @@ def _gifters(db: Database, acct: dict[str, Any], period: Period, rb: RateBook,
             for i, (sender, r) in enumerate(ranked, start=1)]
 
 
-def _gift_mix(db: Database, acct: dict[str, Any], period: Period) -> list[GiftLine]:
-    rows = queries.gift_mix(db, acct["id"], *_bounds(period, acct["timezone"]))
+def _gift_mix(db: Database, acct: Account, period: Period) -> list[GiftLine]:
+    rows = queries.gift_mix(db, acct.id, *_bounds(period, acct.timezone))
     total = sum(int(r["coins"]) for r in rows)
     if not total:
         return []

@@ -53,7 +53,9 @@ def retry(db: Database, import_id: int) -> RetryReport:
     table = _RejectedTable(Path(batch["file"]).name, details["header"],
                            details.get("delimiter", "comma"), rejected)
     feedback = Feedback()
-    account = queries.rows(db, "SELECT * FROM accounts WHERE id = ?", (batch["account_id"],))[0]
+    account = queries.account_by_id(db, batch["account_id"])
+    if account is None:
+        raise LookupError(f"import {import_id} belongs to no account of this ledger")
     rows = list(READERS[batch["kind"]](table, _mapping(db, details), read_context(
         db, account, feedback)))
     errors = [e for e in feedback.errors if not e.skipped]

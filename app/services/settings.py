@@ -8,11 +8,11 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
 from zoneinfo import available_timezones
 
 from sqlite_utils import Database
 
+from app.core.account import Account
 from app.services import accounts
 from app.services.accounts import AccountError
 from app.services.reference import data_text, rate_book
@@ -50,7 +50,7 @@ def timezones() -> tuple[str, ...]:
                  ) + ("UTC",)
 
 
-def current_account(db: Database) -> dict[str, Any] | None:
+def current_account(db: Database) -> Account | None:
     """The account the window shows (None while the ledger is empty)."""
     try:
         return accounts.resolve(db, None)
@@ -71,10 +71,10 @@ def save_account(db: Database, account_id: int, region: str, timezone: str) -> b
     if reason:
         raise AccountError(reason)
     region, timezone = region.upper(), timezone.strip()
-    before = next((a for a in queries.accounts(db) if a["id"] == account_id), None)
+    before = next((a for a in queries.accounts(db) if a.id == account_id), None)
     if before is None:
         raise AccountError(f"no account {account_id} in this ledger")
-    if (before["region"], before["timezone"]) == (region, timezone):
+    if (before.region, before.timezone) == (region, timezone):
         return False
     queries.update_account(db, account_id, region, timezone)
     return True

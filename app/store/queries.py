@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from app.core.account import Account
+
 
 def rows(db: Database, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
     cursor = db.execute(sql, params)
@@ -16,14 +18,25 @@ def rows(db: Database, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str,
 
 # ---- accounts -------------------------------------------------------------------------------
 
-def accounts(db: Database) -> list[dict[str, Any]]:
-    return rows(db, "SELECT id, handle, region, timezone FROM accounts ORDER BY id")
+def _account(row: tuple[Any, ...]) -> Account:
+    return Account(id=int(row[0]), handle=str(row[1]), region=str(row[2]), timezone=str(row[3]))
 
 
-def account_by_handle(db: Database, handle: str) -> dict[str, Any] | None:
-    found = rows(db, "SELECT id, handle, region, timezone FROM accounts WHERE handle = ?",
-                 (handle,))
-    return found[0] if found else None
+def accounts(db: Database) -> list[Account]:
+    return [_account(r) for r in
+            db.execute("SELECT id, handle, region, timezone FROM accounts ORDER BY id")]
+
+
+def account_by_handle(db: Database, handle: str) -> Account | None:
+    row = db.execute("SELECT id, handle, region, timezone FROM accounts WHERE handle = ?",
+                     (handle,)).fetchone()
+    return None if row is None else _account(row)
+
+
+def account_by_id(db: Database, account_id: int) -> Account | None:
+    row = db.execute("SELECT id, handle, region, timezone FROM accounts WHERE id = ?",
+                     (account_id,)).fetchone()
+    return None if row is None else _account(row)
 
 
 def add_account(db: Database, handle: str, region: str, timezone: str) -> int:

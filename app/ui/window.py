@@ -461,11 +461,11 @@ class MainWindow(QMainWindow):
         if account is None or not choice.region or not choice.timezone:
             self.refresh_all()
             return
-        if (account["region"], account["timezone"]) == (choice.region.upper(),
+        if (account.region, account.timezone) == (choice.region.upper(),
                                                         choice.timezone.strip()):
             self.refresh_all()
             return
-        account_id = account["id"]
+        account_id = account.id
         self.undo.run(Edit(
             f"Change account settings (region {choice.region}, time zone {choice.timezone})",
             lambda db: account_settings.save_account(db, account_id, choice.region,

@@ -500,7 +500,7 @@ class ImportDialog(QDialog):
             return
         handle, region, zone = asked
         self.account_worker = self._run(
-            lambda db, _p, _c: accounts.add(db, handle, region, zone)["handle"],
+            lambda db, _p, _c: accounts.add(db, handle, region, zone).handle,
             self._load_accounts, self._account_refused)
 
     def _account_refused(self, message: str) -> None:

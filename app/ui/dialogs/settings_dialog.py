@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import settings as account_settings
+from app.services.accounts import Account
 from app.ui.widgets.named import named
 
 THEME_CHOICES = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
@@ -50,7 +50,7 @@ def choose_ledger(parent: QWidget | None, current: str) -> str | None:
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, account: dict[str, Any] | None, theme: str, ledger_path: str,
+    def __init__(self, account: Account | None, theme: str, ledger_path: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
@@ -94,8 +94,8 @@ class SettingsDialog(QDialog):
             self.region.setEnabled(False)
             self.timezone.setEnabled(False)
             return
-        self.region.setCurrentIndex(max(0, self.region.findData(self.account["region"])))
-        self.timezone.setCurrentText(self.account["timezone"])
+        self.region.setCurrentIndex(max(0, self.region.findData(self.account.region)))
+        self.timezone.setCurrentText(self.account.timezone)
 
     def _heading(self, form: QFormLayout, title: str, detail: str = "") -> None:
         row = QHBoxLayout()
@@ -124,7 +124,7 @@ class SettingsDialog(QDialog):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setVerticalSpacing(8)
-        self._heading(form, "Account", f"@{self.account['handle']}" if self.account else "")
+        self._heading(form, "Account", f"@{self.account.handle}" if self.account else "")
         form.addRow("Region", self.region)
         form.addRow("Time zone", self.timezone)
         self._note(form, "The region's rates value every diamond of this account; the time "

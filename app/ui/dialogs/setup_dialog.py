@@ -4,8 +4,6 @@ checks are those of the command line; every later import goes to it."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,6 +21,7 @@ from sqlite_utils import Database
 
 from app.services import accounts
 from app.services import settings as account_settings
+from app.services.accounts import Account
 from app.ui.widgets.named import named
 
 INTRO = ("Welcome to Diamond Ledger. Tell it whose LIVE earnings this ledger keeps: the region's "
@@ -46,7 +45,7 @@ class SetupDialog(QDialog):
     """OK creates the account; a refused field is named under the form and nothing is
     written."""
 
-    account_created = Signal(dict)
+    account_created = Signal(object)  # the Account made
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -91,7 +90,7 @@ class SetupDialog(QDialog):
 
     def create_account(self) -> None:
         try:
-            account: dict[str, Any] = accounts.set_up(
+            account: Account = accounts.set_up(
                 self.db, self.handle.text(), str(self.region.currentData()),
                 self.timezone.currentText())
         except accounts.AccountError as exc:

@@ -354,7 +354,7 @@ class Page(LoadsWhenShown, QWidget):
             self.table.set_widths()
         self.stack.setCurrentIndex(1)
         acct = listing.account
-        self.subtitle.setText(f"@{acct['handle']} \u00b7 times in {acct['timezone']}")
+        self.subtitle.setText(f"@{acct.handle} \u00b7 times in {acct.timezone}")
         self.rates.setText(f"Rates used: {local.rates_line}")
         self.totals.setText(totals_text(listing, local))
         self.no_match.setVisible(listing.count == 0)

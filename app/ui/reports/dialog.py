@@ -82,7 +82,7 @@ class ReportDialog(QDialog):
         self.setMinimumWidth(440)
         today = today or date.today()
         account = settings.current_account(db)
-        self.region = None if account is None else str(account["region"])
+        self.region = None if account is None else str(account.region)
         first, last = reports.data_days(db)
         self._build(first or today, last or today, timezone)
         self._sync()
@@ -160,7 +160,7 @@ def open_report(parent: QWidget, db: Database) -> ReportDialog | None:
         errors.report(parent, "There is nothing to report yet",
                       "Import your gifts first, or try the app with diamond-ledger --demo.")
         return None
-    dialog = ReportDialog(db, account["timezone"], parent)
+    dialog = ReportDialog(db, account.timezone, parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.accepted.connect(lambda: save_to_chosen_file(parent, db, dialog.period()))
     dialog.open()
