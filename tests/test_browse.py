@@ -13,6 +13,7 @@ import pytest
 from helpers import gift_csv, ledger, ts, write
 from sqlite_utils import Database
 
+from app.core.account import NewAccount
 from app.core.rates import RegionRates
 from app.services import browse
 from app.services.browse import GiftQuery, RatePeriods
@@ -264,7 +265,7 @@ def test_each_gift_keeps_the_rates_of_its_day():
 
 
 def test_rate_cuts_fall_on_local_midnight(demo):
-    account = {"region": "US", "timezone": "America/New_York"}
+    account = NewAccount("luna", "US", "America/New_York")
     periods = browse.rate_periods(account)
     assert [datetime.fromtimestamp(c, NY).time().hour for c in periods.cuts] == [0]
     assert len(periods.rates) == len(periods.cuts) + 1

@@ -83,7 +83,7 @@ def test_a_region_with_its_own_minimum_rate_and_cap(demo_db):
     rates_service.save_region_rate(demo_db, "GB", RateForm(
         date(2026, 9, 1), "1", "0.004", "2000", "500", "my statement"))
     account = accounts.resolve(demo_db, None)
-    days = money_views.valued(demo_db, account).days  # US valuation: the same diamonds per day
+    days = money_views.ledger_view(demo_db, account).days  # US valuation: the same diamonds per day
     august = sum((d.diamonds for d in days if d.day < date(2026, 9, 1)), Decimal(0))
     later = ALL_DIAMONDS - august
     gb = row(demo_db, "GB")

@@ -27,7 +27,7 @@ from app.core.forecast import HORIZON_DAYS, STALE_DAYS, expected_balance, thresh
 from app.core.money import CENT, format_money, round_money
 from app.core.planner import plan_withdrawals
 from app.core.valuation import DayTotal
-from app.services import accounts, importing
+from app.services import accounts, importing, money_views
 from app.services import payouts as payouts_service
 from app.services import planner as planner_service
 from app.services import rates as rates_service
@@ -126,7 +126,7 @@ def test_the_overview_the_planner_and_plan_show_the_same_day_on_the_demo(qtbot, 
     db = open_db(tmp_path / "demo.sqlite3")
     load_demo(db)
     account = accounts.resolve(db, None)
-    last = max(d.day for d in planner_service.valued(db, account).days)
+    last = max(d.day for d in money_views.ledger_view(db, account).days)
     queries.add_payout(db, account.id, {"requested_ts": 1_790_000_000, "amount": "300",
                                            "usd": "300", "currency": "USD", "status": "paid"})
     places = Places(qtbot, db)

@@ -51,7 +51,7 @@ def usd(db: Database) -> Decimal:
 
 
 def days(db: Database) -> dict[date, Decimal]:
-    v = money_views.valued(db, accounts.resolve(db, None))
+    v = money_views.ledger_view(db, accounts.resolve(db, None))
     return {d.day: d.usd for d in v.days}
 
 
@@ -69,7 +69,7 @@ def test_demo_is_valued_at_the_shipped_rate(demo: Database) -> None:
 def test_an_entry_revalues_exactly_the_days_it_covers(demo: Database) -> None:
     before = days(demo)
     service.save_region_rate(demo, "US", form())
-    v = money_views.valued(demo, accounts.resolve(demo, None))
+    v = money_views.ledger_view(demo, accounts.resolve(demo, None))
     after = {d.day: d.usd for d in v.days}
     early = sum((d.diamonds for d in v.days if d.day < OCT_1), Decimal(0))
     late = sum((d.diamonds for d in v.days if d.day >= OCT_1), Decimal(0))

@@ -43,7 +43,7 @@ def test_demo_is_withdrawable_and_the_cards_say_so(window):
 
 def test_chart_has_one_bar_per_day_with_earnings_and_the_threshold(window, demo_db):
     account = accounts.resolve(demo_db, None)
-    earning_days = [d for d in money_views.valued(demo_db, account).days if d.usd]
+    earning_days = [d for d in money_views.ledger_view(demo_db, account).days if d.usd]
     chart = window.overview.chart
     assert len(chart.bars.opts["height"]) == len(earning_days) > 30
     assert chart.threshold.value() == 100
@@ -171,7 +171,7 @@ def test_withdrawable_balance_forecasts_thirty_days_and_names_no_crossing(window
 
 def test_crosshair_reads_the_day_under_the_mouse(window, demo_db, qtbot):
     account = accounts.resolve(demo_db, None)
-    days = money_views.valued(demo_db, account).days
+    days = money_views.ledger_view(demo_db, account).days
     best = max((d for d in days if d.day > LAST_DEMO_DAY - timedelta(days=30)),
                key=lambda d: d.usd)
     chart = window.overview.chart

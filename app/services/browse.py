@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
-from app.core.account import Account
+from app.core.account import Account, NewAccount
 from app.core.charts import Series
 from app.core.conversion import coins_to_diamonds, diamonds_to_usd
 from app.core.money import ZERO
@@ -56,7 +56,7 @@ class RatePeriods:
         return diamonds, usd
 
 
-def rate_periods(account: Account, preset: str = "default",
+def rate_periods(account: NewAccount, preset: str = "default",
                  db: Database | None = None) -> RatePeriods:
     """The account region's rate entries as time cuts; the ledger's own entries count."""
     history = money_views.book(preset, db).region_history(account.region)

@@ -12,11 +12,10 @@ from decimal import Decimal
 from sqlite_utils import Database
 
 from app.core.money import CENT, ZERO, format_money, round_money
-from app.core.rates import RegionRates
 from app.core.typed_money import MoneyTextError
 from app.core.valuation import ADJUSTMENT, Reconciled, Summary, balance_gap, reconcile
 from app.services import accounts, money_views
-from app.services.money_views import Valued
+from app.services.money_views import LedgerView
 from app.services.rates import typed_count, typed_figure
 from app.store import checkins as store
 
@@ -85,7 +84,7 @@ def add(db: Database, day: date, *, usd: str | None = None, diamonds: str | None
 
 def listed(db: Database, *, account: str | None = None) -> list[CheckInView]:
     """The account's check-ins, by day, each beside the ledger's figure of its day."""
-    v = money_views.valued(db, accounts.resolve(db, account))
+    v = money_views.view_of(db, account)
     return [_view(r) for r in _reconciled(db, v)]
 
 
@@ -95,14 +94,9 @@ def delete(db: Database, checkin_id: int) -> None:
         raise CheckInError(f"no check-in {checkin_id} in this ledger")
 
 
-def _reconciled(db: Database, v: Valued) -> list[Reconciled]:
-    rb = money_views.book("default", db)
-
-    def rates_on(day: date) -> RegionRates:
-        return rb.region(v.account.region, day)
-
+def _reconciled(db: Database, v: LedgerView) -> list[Reconciled]:
     payouts = [p for p in v.payouts if p.status != ADJUSTMENT]
-    return reconcile(v.days, payouts, store.checkins(db, v.account.id), rates_on)
+    return reconcile(v.days, payouts, store.checkins(db, v.account.id), v.rates_on)
 
 
 def _view(r: Reconciled) -> CheckInView:
@@ -127,7 +121,7 @@ def difference_note(r: Reconciled) -> str:
             f"missing or rates drifted{booked}")
 
 
-def balance_note(s: Summary, v: Valued, rate: Decimal, end: date | None = None) -> str:
+def balance_note(s: Summary, v: LedgerView, rate: Decimal, end: date | None = None) -> str:
     """Why the cash balance is not the diamond balance at `rate` (today's), in one line;
     '' when they agree to the cent. A negative balance points to the check-in."""
     if s.balance_usd < 0:

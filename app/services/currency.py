@@ -312,7 +312,7 @@ class LocalSummary:
     balance_local: Decimal | None
 
 
-def summary_local(book: RateBook, v: money_views.Valued, balance_usd: Decimal,
+def summary_local(book: RateBook, v: money_views.LedgerView, balance_usd: Decimal,
                   start: date | None = None, end: date | None = None,
                   today: date | None = None) -> LocalSummary:
     """The local figures of the summary of [start, end] of `v` (as core's summarize counts)."""

@@ -15,7 +15,7 @@ from app.core.money import ZERO
 from app.core.valuation import Summary, summarize
 from app.services import accounts, checkin, currency, money_views
 from app.services.currency import Converter, Local
-from app.services.money_views import Plan, Valued
+from app.services.money_views import LedgerView, Plan
 from app.store import queries
 
 PERIOD_DAYS = 30
@@ -78,7 +78,7 @@ class Dashboard:
         return max(self.summary.threshold_usd - self.summary.balance_usd, ZERO)
 
 
-def period(v: Valued, threshold_usd: Decimal, end: date | None,
+def period(v: LedgerView, threshold_usd: Decimal, end: date | None,
            days: int = PERIOD_DAYS) -> Period | None:
     if end is None:
         return None
@@ -89,11 +89,11 @@ def period(v: Valued, threshold_usd: Decimal, end: date | None,
     return Period(days, end, now.usd, prev.usd)
 
 
-def _period_local(v: Valued, conv: Converter, start: date, end: date) -> Decimal | None:
+def _period_local(v: LedgerView, conv: Converter, start: date, end: date) -> Decimal | None:
     return conv.total((d.day, d.usd) for d in v.days if start <= d.day <= end)
 
 
-def local_overview(v: Valued, p: Period | None, chart: EarningsChart, balance_usd: Decimal,
+def local_overview(v: LedgerView, p: Period | None, chart: EarningsChart, balance_usd: Decimal,
                    conv: Converter, today: date) -> LocalOverview | None:
     """Per day, not per gift: the days of the valued history and of the chart."""
     if conv.usd_only:
@@ -114,7 +114,7 @@ def local_overview(v: Valued, p: Period | None, chart: EarningsChart, balance_us
                          fallback)
 
 
-def forecast_path(p: Plan, v: Valued) -> tuple[BalancePath | None, date | None]:
+def forecast_path(p: Plan, v: LedgerView) -> tuple[BalancePath | None, date | None]:
     """The plan's forecast as the chart draws it: from today's balance to the plan's day."""
     f = p.forecast
     span = forecast_span(f, p.today, p.summary.withdrawable)
@@ -138,15 +138,14 @@ def overview(db: Database, *, account: str | None = None, today: date | None = N
     """The Overview of an account (the default one); None when the ledger has no data yet."""
     if not queries.accounts(db):
         return None
-    v = money_views.valued(db, accounts.resolve(db, account), preset)
+    v = money_views.view_of(db, account, preset, today)
     if not v.days and not v.payouts:
         return None
-    p = money_views.plan(db, today=today, preset=preset, history=v)
+    p = money_views.plan(db, history=v)
     s = p.summary
     chart = earnings_chart(v.days, v.payouts, s.threshold_usd, v.account.timezone,
                            *forecast_path(p, v))
-    rb = money_views.book(preset, db)
-    region, today = v.account.region, p.today
+    rb, region, today = v.book, v.account.region, v.today
     conv = currency.converter(rb, region, today)
     per = period(v, s.threshold_usd, s.last_day)
     local = local_overview(v, per, chart, s.balance_usd, conv, today)

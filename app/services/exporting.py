@@ -14,8 +14,7 @@ from sqlite_utils import Database
 from app.core.money import plain, round_money
 from app.services import accounts
 from app.services.currency import converter
-from app.services.money_views import valued
-from app.services.rates import effective_book
+from app.services.money_views import ledger_view
 from app.store import queries
 from app.store.atomic import atomic_open, make_folder
 
@@ -56,8 +55,8 @@ def export(db: Database, kind: str, out: Path, account: str | None = None) -> in
         raise ValueError(f"unknown export {kind!r}; choose " + ", ".join(EXPORT_KINDS))
     acct = accounts.resolve(db, account)
     if kind == "summary":
-        v = valued(db, acct)
-        conv = converter(effective_book(db), acct.region)
+        v = ledger_view(db, acct)
+        conv = converter(v.book, acct.region)
         header = ["day", "gifts", "coins", "diamonds", "usd", f"local_{conv.currency.lower()}",
                   "per_usd"]
 

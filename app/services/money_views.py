@@ -36,17 +36,39 @@ def book(preset: str = "default", db: Database | None = None) -> RateBook:
 
 
 @dataclass(frozen=True)
-class Valued:
-    """An account's whole history valued day by day, with what was used to value it."""
+class LedgerView:
+    """One account's ledger valued as of one day: built once (per refresh of a page, per
+    command) and handed to every part that shows a figure of it, as Fava hands its filtered
+    ledger around, so that no two parts of one screen read the account, the rates or the
+    balance apart (two reads had given the Overview's card and chart different days).
+
+    The balance model: `days` are what the gifts earned, valued at the rates of their day;
+    `payouts` take their own cash off (paid and pending alike once requested; failed ones
+    nothing) and their diamonds off the diamond balance; a booked check-in's adjustment moves
+    the cash only. So the cash balance and diamonds x today's rate differ when a payout's
+    cash was not its diamonds x the rate of today (services.checkin.balance_note says why)."""
 
     account: Account
+    book: RateBook  # the shipped rates, the ledger's own entries and the preset
+    today: date
     rates: RegionRates  # in force today
     days: list[DayTotal]
     payouts: list[PayoutValue]  # and booked check-ins' adjustments (status ADJUSTMENT)
+    balance: Summary  # everything up to today; its threshold is today's minimum
+
+    def rates_on(self, day: date) -> RegionRates:
+        return self.book.region(self.account.region, day)
+
+    def per_usd(self, day: date) -> Decimal:
+        """The account's currency per USD on `day`."""
+        return self.book.per_usd(self.rates.currency, day)
 
 
-def valued(db: Database, account: Account, preset: str = "default") -> Valued:
+def ledger_view(db: Database, account: Account, preset: str = "default",
+                today: date | None = None) -> LedgerView:
+    """`account`'s history valued day by day with the ledger's effective rates."""
     rb = book(preset, db)
+    today = today or date.today()
     region, tz = account.region, account.timezone
 
     def rates_on(day: date) -> RegionRates:
@@ -61,12 +83,21 @@ def valued(db: Database, account: Account, preset: str = "default") -> Valued:
     checks = checkins.checkins(db, account.id)
     booked = [r.adjustment for r in reconcile(days, payouts, checks, rates_on)
               if r.checkin.booked]
-    return Valued(account, rates_on(date.today()), days, payouts + booked)
+    rates = rates_on(today)
+    moves = payouts + booked
+    balance = summarize(days, moves, rates.min_withdrawal_usd, None, today)
+    return LedgerView(account, rb, today, rates, days, moves, balance)
+
+
+def view_of(db: Database, account: str | None = None, preset: str = "default",
+            today: date | None = None) -> LedgerView:
+    """The view of the named account (the default one)."""
+    return ledger_view(db, accounts.resolve(db, account), preset, today)
 
 
 def summary(db: Database, *, account: str | None = None, start: date | None = None,
-            end: date | None = None, preset: str = "default") -> tuple[Summary, Valued]:
-    v = valued(db, accounts.resolve(db, account), preset)
+            end: date | None = None, preset: str = "default") -> tuple[Summary, LedgerView]:
+    v = view_of(db, account, preset)
     return summarize(v.days, v.payouts, v.rates.min_withdrawal_usd, start, end), v
 
 
@@ -120,15 +151,12 @@ def proposal(s: Summary, f: Forecast, today: date) -> tuple[Decimal, date | None
 
 def plan(db: Database, *, account: str | None = None, method: str | None = None,
          today: date | None = None, preset: str = "default",
-         history: Valued | None = None) -> Plan:
+         history: LedgerView | None = None) -> Plan:
     """Balance today, the day the threshold is reached, and how each method pays it out.
 
-    `history` spares valuing the ledger again when the caller has already done it."""
-    today = today or date.today()
-    v = history or valued(db, accounts.resolve(db, account), preset)
-    rb = book(preset, db)
-    rates = rb.region(v.account.region, today)
-    s = summarize(v.days, v.payouts, rates.min_withdrawal_usd, None, today)
+    `history` is the view the caller has already built (its day is the plan's today)."""
+    v = history or view_of(db, account, preset, today)
+    today, rb, rates, s = v.today, v.book, v.rates, v.balance
     methods = rb.payout_methods(rates.region, today)
     if not methods:
         raise ValueError(f"region {rates.region} has no payout methods")
@@ -137,8 +165,7 @@ def plan(db: Database, *, account: str | None = None, method: str | None = None,
     amount, first_day = proposal(s, f, today)
     plans = tuple(method_plan(m, amount, first_day, rates, rb) for m in methods)
     mine = next(p for p in plans if p.method.name == chosen.name)
-    return Plan(s, f, mine, plans, rates, today, amount, first_day,
-                lambda day: rb.per_usd(rates.currency, day))
+    return Plan(s, f, mine, plans, rates, today, amount, first_day, v.per_usd)
 
 
 def method_plan(method: PayoutMethod, amount_usd: Decimal, first_day: date | None,

@@ -20,9 +20,9 @@ from app.core.money import ZERO
 from app.core.planner import WaitChoice, Withdrawal, WithdrawalPlan, now_or_later
 from app.core.rates import RegionRates
 from app.core.valuation import Summary
-from app.services import accounts, currency
+from app.services import currency
 from app.services.catalogue import effective_catalogue
-from app.services.money_views import Plan, Valued, book, method_plan, plan, valued
+from app.services.money_views import LedgerView, Plan, method_plan, plan, view_of
 from app.store import queries
 
 MethodPlan = WithdrawalPlan  # one method's withdrawals, as the method table shows them
@@ -46,7 +46,7 @@ class Planner:
     forecast: Forecast
     path: BalancePath  # from today's balance
     plan: Plan  # the one plan: the Overview and `plan` show the same
-    history: Valued
+    history: LedgerView
     goal_gifts: tuple[tuple[str, int], ...] = ()  # (name, coins) at the ledger's prices
     rates_line: str = ""
 
@@ -85,12 +85,11 @@ def planner(db: Database, *, account: str | None = None, today: date | None = No
     """The plan of an account (the default one); None when the ledger has no data yet."""
     if not queries.accounts(db):
         return None
-    v = valued(db, accounts.resolve(db, account), preset)
+    v = view_of(db, account, preset, today)
     if not v.days and not v.payouts:
         return None
-    p = plan(db, today=today, preset=preset, history=v)
-    today, rates, s = p.today, p.rates, p.summary
-    rb = book(preset, db)  # the creator's own rate entries count, as in valued()
+    p = plan(db, history=v)
+    today, rates, s, rb = v.today, v.rates, v.balance, v.book
     pending = [x for x in v.payouts if x.status == "pending" and x.day <= today]
     days = [d.day for d in v.days] + [today]
     return Planner(v.account.handle, rates, rb.per_usd(rates.currency, today), today,
@@ -100,7 +99,7 @@ def planner(db: Database, *, account: str | None = None, today: date | None = No
                    currency.rates_line(rb, rates.region, days, today))
 
 
-def _path(balance: Decimal, v: Valued, today: date, f: Forecast) -> BalancePath:
+def _path(balance: Decimal, v: LedgerView, today: date, f: Forecast) -> BalancePath:
     """From today's balance, long enough to show the crossing's band, within CHART_DAYS;
     flat when there is no forecast (stale data is no pattern to draw)."""
     far = max(f.high or f.expected or today, today)

@@ -34,8 +34,8 @@ from app.core.rates import Dated, ExchangeRate, PayoutMethod, RateBook, RegionRa
 from app.core.valuation import local_day, summarize, value_payout
 from app.services import accounts
 from app.services.exporting import safe_cell
-from app.services.money_views import Valued, day_bounds, valued
-from app.services.rates import effective_book, region_name
+from app.services.money_views import LedgerView, day_bounds, ledger_view, view_of
+from app.services.rates import region_name
 from app.services.reference import data_text
 from app.store import queries
 from app.store.atomic import WriteError, atomic_open, check_target
@@ -157,7 +157,7 @@ def _region(db: Database, account: str | None) -> str | None:
 
 def data_days(db: Database, account: str | None = None) -> tuple[date | None, date | None]:
     """The first and last local day with earnings or a payout."""
-    v = valued(db, accounts.resolve(db, account))
+    v = view_of(db, account)
     days = [d.day for d in v.days] + [p.day for p in v.payouts]
     return (min(days), max(days)) if days else (None, None)
 
@@ -277,8 +277,8 @@ class Report:
 def build(db: Database, period: Period, *, account: str | None = None,
           top: int = TOP_GIFTERS) -> Report:
     acct = accounts.resolve(db, account)
-    rb = effective_book(db)
-    v = valued(db, acct)
+    v = ledger_view(db, acct)
+    rb = v.book
     region, tz = acct.region, acct.timezone
     currency = rb.region(region, period.end).currency
     payouts, methods = _payouts(db, acct, period, rb)
@@ -321,7 +321,7 @@ def in_force(entries: Iterable[D], period: Period) -> list[D]:
     return used
 
 
-def _months(v: Valued, period: Period, payouts: Sequence[PayoutLine], rb: RateBook,
+def _months(v: LedgerView, period: Period, payouts: Sequence[PayoutLine], rb: RateBook,
             currency: str) -> list[MonthRow]:
     keys = ("gifts", "coins", "diamonds", "usd", "local", "paid", "pending", "fees")
     sums: dict[date, dict[str, Any]] = {m: dict.fromkeys(keys, ZERO) for m in period.months()}
