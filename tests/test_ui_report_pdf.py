@@ -126,3 +126,25 @@ def test_report_dialog_names_the_year_of_the_region(qtbot, demo_db, region, choi
     assert dialog.by_year.text() == choice
     period = dialog.period()
     assert period.start == start and period.label.startswith(f"{choice} 2026")
+
+
+def test_the_balance_at_the_end_is_never_shown_above_what_can_be_taken_out(qapp, tmp_path):
+    """Seen: a report ending on a $99.995 balance printed "Balance at the end $100.00" (half
+    up), above what TikTok lets out; the PDF and the CSV now say $99.99, as every screen does.
+    The earnings of the month stay rounded half up: the table's rows still add up."""
+    from helpers import gift_csv, ledger  # a file-backed ledger, a gift-logger CSV
+
+    from app.services import importing
+    db = ledger(tmp_path, "US", "UTC")
+    importing.import_files(db, [gift_csv(tmp_path / "gifts.csv",
+                                         ["2026-10-05 12:00:00,fan,Rose,19999"])])
+    report = reports.build(db, reports.year(2026))
+    assert report.totals.balance_usd == Decimal("99.995")
+    out = tmp_path / "r.pdf"
+    write_pdf(report, out)
+    first = page_texts(out)[0]
+    assert "Balance at the end" in first
+    assert re.search(r"Balance at the end\s+\$99\.99", first), first
+    rows = {r[0]: r[1] for r in reports.csv_rows(report) if len(r) > 1}
+    assert rows["balance_usd_at_end"] == Decimal("99.99")
+    db.close()

@@ -29,7 +29,7 @@ from sqlite_utils import Database
 from app.core.account import Account
 from app.core.charts import EarningsChart, earnings_chart
 from app.core.conversion import quote_payout
-from app.core.money import ZERO, allocate, plain, rate_text, round_money
+from app.core.money import ZERO, allocate, plain, rate_text, round_down, round_money
 from app.core.rates import Dated, ExchangeRate, PayoutMethod, RateBook, RegionRates
 from app.core.valuation import local_day, summarize, value_payout
 from app.services import accounts
@@ -509,7 +509,7 @@ def csv_rows(report: Report) -> list[list[Any]]:
     rows += [[], ["Totals"], ["earned_usd", _money(t.usd)], [f"earned_local_{cur.lower()}",
              _money(t.local)], ["paid_out_usd", total.paid_usd],
              ["pending_usd", total.pending_usd], ["fees_usd", total.fees_usd],
-             ["balance_usd_at_end", _money(t.balance_usd)],
+             ["balance_usd_at_end", round_down(t.balance_usd)],  # never above what can go out
              ["balance_diamonds_at_end", _exact(t.balance_diamonds)], [], ["Payouts"],
              ["requested", "paid", "status", "method", "amount", "currency", "usd", "diamonds",
               "fee_usd", "fee", "net_usd", "reference"]]

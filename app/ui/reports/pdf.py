@@ -24,7 +24,7 @@ from PySide6.QtGui import (
 )
 
 from app import __version__
-from app.core.money import format_money
+from app.core.money import format_money, round_down
 from app.services.ledger import atomic_write_bytes, check_target
 from app.services.reports import (
     MonthRow,
@@ -108,7 +108,7 @@ def _totals(report: Report) -> str:
              ("Gifts logged", f"{t.gifts:,}"),
              ("Paid out", paid_out),
              ("Payout fees", _money(t.fees_usd)),
-             ("Balance at the end", _money(t.balance_usd))]
+             ("Balance at the end", _money(round_down(t.balance_usd)))]  # what can go out
     cells = "".join(f'<td width="33%"><span style="color:{GREY}">{k}</span><br>'
                     f'<span style="font-size:13pt"><b>{v}</b></span></td>'
                     for k, v in cards[:3])
