@@ -184,3 +184,23 @@ def test_a_ledger_records_its_schema_version(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == len(known()) >= 5
     conn.close()
+
+
+def test_damage_found_by_a_window_job_is_said_with_the_backup_to_restore(
+        tmp_path: Path) -> None:
+    """Seen: a page's read on the worker that met a damaged page said only "database disk
+    image is malformed"; the window now says what the command line says."""
+    from app.services.preview import in_ledger
+    path = tmp_path / "ledger.sqlite3"
+    db = open_db(path)
+    load_demo(db)
+    db.close()
+    copy = backup(path)
+
+    def work(db: Any, _progress: Any, _cancel: Any) -> int:
+        damage_page(path)  # the disk fails while the window reads
+        raise sqlite3.DatabaseError("database disk image is malformed")  # what SQLite raises
+
+    with pytest.raises(LedgerError) as caught:
+        in_ledger(path, work)(lambda *_: None, lambda: False)
+    assert "is damaged (" in str(caught.value) and str(copy) in str(caught.value)

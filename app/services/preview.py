@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -26,7 +27,7 @@ from app.importers.fields import SYNONYMS, Mapping, guess_mapping
 from app.importers.sources import Table
 from app.services import accounts, importing
 from app.store import queries
-from app.store.db import db_file, open_db
+from app.store.db import LedgerError, db_file, explain, open_db
 
 PREVIEW_ROWS = 20
 SCALE = 1000  # progress of one file, in thousandths
@@ -154,11 +155,18 @@ def ledger_path(db: Database) -> Path:
 
 def in_ledger(path: Path, work: Callable[[Database, ProgressFn, CancelFn], T]
               ) -> Callable[[ProgressFn, CancelFn], T]:
-    """`work` as a background job: the connection is opened and closed on the job's thread."""
+    """`work` as a background job: the connection is opened and closed on the job's thread.
+
+    A file found damaged mid-job ("database disk image is malformed") is said as the command
+    line says it: the damage, and the newest backup to restore (store.db.explain)."""
     def job(progress: ProgressFn, cancel: CancelFn) -> T:
         db = open_db(path)
         try:
             return work(db, progress, cancel)
+        except sqlite3.DatabaseError as exc:
+            if type(exc) is not sqlite3.DatabaseError:  # locked, interrupted, ...: as it is
+                raise
+            raise LedgerError(explain(path, exc)) from exc
         finally:
             db.close()
     return job
