@@ -112,8 +112,38 @@ def tune_gc() -> None:
     gc.set_threshold(20_000, 20, 20)
 
 
+LOG_NAME = "diamond-ledger.log"
+LOG_KEEP_BYTES = 1_000_000
+
+
+def give_streams(folder: Path | None = None) -> Path | None:
+    """Where stderr goes when there is none: a windowed Windows build (PyInstaller's
+    console=False) and pythonw start with sys.stderr None, and the tracebacks the error boxes
+    keep for a bug report would be lost (or, written to None, raise in the excepthook). They
+    go to diamond-ledger.log in the app-data folder, started afresh past 1 MB. None: the
+    process has its streams (a terminal, a .desktop launch) and nothing changes."""
+    if sys.stderr is not None and sys.stdout is not None:
+        return None
+    from app.services.paths import app_data_dir
+
+    log = (folder or app_data_dir()) / LOG_NAME
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        big = log.is_file() and log.stat().st_size > LOG_KEEP_BYTES
+        stream = log.open("w" if big else "a", encoding="utf-8", errors="backslashreplace",
+                          buffering=1)
+    except OSError:
+        stream = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (lives as long as us)
+    if sys.stderr is None:
+        sys.stderr = stream
+    if sys.stdout is None:
+        sys.stdout = stream
+    return log
+
+
 def run_window(db_path: str | None = None, demo: bool = False,
                screenshot: str | None = None, smoke: bool = False) -> int:
+    give_streams()
     demo = demo or smoke  # a start-up check never opens (or creates) the creator's ledger
     if screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
