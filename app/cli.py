@@ -149,6 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", required=True, type=Path, metavar="FILE.pdf|FILE.csv")
     sp.add_argument("--account", metavar="HANDLE")
     sp.add_argument("--top", type=int, default=10, metavar="N", help="top gifters to list")
+    sp.add_argument("--today", type=_day, metavar="DATE",
+                    help="the day the withdrawal outlook is given for (default: today)")
 
     sp = cmd("demo", "fill the ledger with the shipped sample data, ending in the week before "
                      "today")
@@ -538,7 +540,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         except reports.ReportError as exc:
             raise Usage(str(exc)) from None
         try:
-            report = reports.build(db, period, account=args.account, top=args.top)
+            report = reports.build(db, period, account=args.account, top=args.top,
+                                   today=args.today)
         except (reports.ReportError, KeyError) as exc:
             raise Failure(str(exc).strip("'\"")) from None
     try:
@@ -562,7 +565,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             "months": [{"month": f"{m.month:%Y-%m}", "gifts": m.gifts, "diamonds": m.diamonds,
                         "usd": m.usd, "local": m.local, "payouts_usd": m.payouts_usd,
                         "paid_usd": m.paid_usd, "pending_usd": m.pending_usd,
-                        "fees_usd": m.fees_usd} for m in report.months]}
+                        "fees_usd": m.fees_usd} for m in report.months],
+            "outlook": report.outlook}  # the plan's answer when the period reaches today
     _emit(args, data, lambda: (
         f"wrote {args.out} ({size} {unit}): @{report.handle}, {period.label}: "
         f"{t.diamonds:,} diamonds = {_usd(t.usd)}; paid out {_usd(t.paid_usd)}"

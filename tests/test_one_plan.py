@@ -27,7 +27,7 @@ from app.core.forecast import HORIZON_DAYS, STALE_DAYS, expected_balance, thresh
 from app.core.money import CENT, format_money, round_money
 from app.core.planner import plan_withdrawals
 from app.core.valuation import DayTotal
-from app.services import accounts, importing, money_views
+from app.services import accounts, importing, money_views, reports
 from app.services import payouts as payouts_service
 from app.services import planner as planner_service
 from app.services import rates as rates_service
@@ -41,6 +41,7 @@ from app.ui import format as fmt
 from app.ui.charts.earnings_chart import crosshair_html
 from app.ui.pages import planner as planner_page
 from app.ui.pages.overview import OverviewPage
+from app.ui.reports.pdf import outlook_text
 from app.ui.window import MainWindow
 from tests.helpers import gift_csv, ledger
 
@@ -102,25 +103,30 @@ class Places:
         crossing = self.overview.dashboard.chart.forecast.crossing
         label = self.overview.chart.crossing_label.toPlainText()
         day = plan_json(db_file(db), "--today", today.isoformat())["threshold_date"]
+        report = outlook_text(reports.build(db, reports.year(today.year), today=today))
         return {"overview card": self.overview.forecast_card.value.text(),
                 "overview chart": (label.rsplit("\u2248 ", 1)[-1] if crossing else "none"),
                 "planner page": self.planner.when_card.value.text(),
-                "plan --json": day}
+                "plan --json": day,
+                "report": ("now" if report.startswith("Withdrawable now") else
+                           report.split(" reached about ")[1].split(" at the ")[0]
+                           if " reached about " in report else "none")}
 
 
 def expected_texts(day: str | None, today: date) -> dict[str, str]:
     if day is None:
         return {"overview card": "No forecast", "overview chart": "none",
-                "planner page": "No forecast", "plan --json": None}  # type: ignore[dict-item]
+                "planner page": "No forecast", "plan --json": None,  # type: ignore[dict-item]
+                "report": "none"}
     d = date.fromisoformat(day)
     if d == today:
         return {"overview card": "Now", "overview chart": "none", "planner page": "Now",
-                "plan --json": day}
+                "plan --json": day, "report": "now"}
     return {"overview card": fmt.day(d), "overview chart": f"{d:%b} {d.day}",
-            "planner page": fmt.day(d), "plan --json": day}
+            "planner page": fmt.day(d), "plan --json": day, "report": fmt.day(d)}
 
 
-def test_the_overview_the_planner_and_plan_show_the_same_day_on_the_demo(qtbot, tmp_path):
+def test_the_overview_planner_plan_and_report_show_the_same_day_on_the_demo(qtbot, tmp_path):
     """Seen: the card (28-day pace), the chart label and the Planner page (weekday model)
     gave three days for one ledger."""
     db = open_db(tmp_path / "demo.sqlite3")

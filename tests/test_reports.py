@@ -265,3 +265,29 @@ def test_report_command_on_an_empty_ledger_fails_cleanly(tmp_path, capsys):
                        tmp_path / "r.csv")
     assert code == 1 and "empty" in err
     assert not (tmp_path / "r.csv").exists()
+
+
+def test_a_report_reaching_today_gives_the_plans_withdrawal_day_and_a_past_one_none(
+        demo_db, db_path, tmp_path, capsys):
+    """The report said nothing about when money can go out, so a creator reading it had to
+    open the Planner; it now says what `plan` says, and a past year says nothing."""
+    today = date(2026, 12, 2)
+    out = tmp_path / "year.csv"
+    code, stdout, err = run(capsys, "report", "--db", db_path, "--year", "2026", "--out", out,
+                            "--today", today.isoformat(), "--json")
+    assert code == 0, err
+    outlook = json.loads(stdout)["outlook"]
+    code, stdout, err = run(capsys, "plan", "--db", db_path, "--today", today.isoformat(),
+                            "--json")
+    assert code == 0, err
+    planned = json.loads(stdout)
+    assert outlook["withdrawable"] is True and outlook["day"] == planned["threshold_date"]
+    assert outlook["balance_usd"] == "361.04"
+    totals = section(read_csv(out), "Totals")
+    assert ["withdrawable_on", "2026-12-02"] in totals
+    assert ["forecast_withdrawable_on", ""] in totals
+
+    past = reports.build(demo_db, reports.year(2025), today=today)
+    assert past.outlook is None
+    reports.write_csv(past, tmp_path / "2025.csv")
+    assert not [r for r in read_csv(tmp_path / "2025.csv") if r and "withdrawable" in r[0]]

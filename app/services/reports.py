@@ -34,7 +34,7 @@ from app.core.rates import Dated, ExchangeRate, PayoutMethod, RateBook, RegionRa
 from app.core.valuation import local_day, summarize, value_payout
 from app.services import accounts
 from app.services.exporting import safe_cell
-from app.services.money_views import LedgerView, day_bounds, ledger_view, view_of
+from app.services.money_views import LedgerView, day_bounds, ledger_view, plan, view_of
 from app.services.rates import region_name
 from app.services.reference import data_text
 from app.store import queries
@@ -251,6 +251,19 @@ class Totals:
 
 
 @dataclass(frozen=True)
+class Outlook:
+    """Where the balance stands today against the withdrawal minimum: the one plan's answer
+    (services.money_views.plan), as the Overview, the Planner page and `plan` give it."""
+
+    today: date
+    balance_usd: Decimal  # today's, pending payouts gone
+    threshold_usd: Decimal
+    withdrawable: bool
+    day: date | None  # today when withdrawable, else the forecast's day (None: no forecast)
+    note: str  # why there is no day ("" when there is one)
+
+
+@dataclass(frozen=True)
 class Report:
     handle: str
     timezone: str
@@ -262,6 +275,7 @@ class Report:
     totals: Totals
     rates: RatesUsed
     chart: EarningsChart  # the history up to the period's end: the balance carries over
+    outlook: Outlook | None = None  # None: the period ended before today (a past report)
 
     @property
     def currency(self) -> str:
@@ -275,9 +289,9 @@ class Report:
 # ---- building it ------------------------------------------------------------------------------
 
 def build(db: Database, period: Period, *, account: str | None = None,
-          top: int = TOP_GIFTERS) -> Report:
+          top: int = TOP_GIFTERS, today: date | None = None) -> Report:
     acct = accounts.resolve(db, account)
-    v = ledger_view(db, acct)
+    v = ledger_view(db, acct, today=today)
     rb = v.book
     region, tz = acct.region, acct.timezone
     currency = rb.region(region, period.end).currency
@@ -302,7 +316,16 @@ def build(db: Database, period: Period, *, account: str | None = None,
                            rb.region(region, period.end).min_withdrawal_usd, tz)
     return Report(acct.handle, tz, period, months, payouts,
                   _gifters(db, acct, period, rb, s.coins, top), _gift_mix(db, acct, period),
-                  totals, used, chart)
+                  totals, used, chart, outlook(db, v, period))
+
+
+def outlook(db: Database, v: LedgerView, period: Period) -> Outlook | None:
+    """The plan's answer for a period that reaches today; None for a past one."""
+    if period.end < v.today:
+        return None
+    p = plan(db, history=v)
+    return Outlook(v.today, p.summary.balance_usd, p.summary.threshold_usd,
+                   p.summary.withdrawable, p.threshold_date, p.forecast.note)
 
 
 def _usd_of(payouts: Iterable[PayoutLine], status: str) -> Decimal:
@@ -510,7 +533,8 @@ def csv_rows(report: Report) -> list[list[Any]]:
              _money(t.local)], ["paid_out_usd", total.paid_usd],
              ["pending_usd", total.pending_usd], ["fees_usd", total.fees_usd],
              ["balance_usd_at_end", round_down(t.balance_usd)],  # never above what can go out
-             ["balance_diamonds_at_end", _exact(t.balance_diamonds)], [], ["Payouts"],
+             ["balance_diamonds_at_end", _exact(t.balance_diamonds)],
+             *_outlook_rows(report.outlook), [], ["Payouts"],
              ["requested", "paid", "status", "method", "amount", "currency", "usd", "diamonds",
               "fee_usd", "fee", "net_usd", "reference"]]
     for _title, lines in payout_groups(report):
@@ -548,6 +572,14 @@ def rates_rows(r: RatesUsed) -> list[list[Any]]:
                      f"fee ${rate_text(m.fixed_fee_usd)} + {rate_text(m.percent_fee * 100)}%; "
                      f"spread {rate_text(m.fx_spread * 100)}%", m.source])
     return rows
+
+
+def _outlook_rows(o: Outlook | None) -> list[list[Any]]:
+    if o is None:
+        return []
+    return [["withdrawable_on", o.today.isoformat() if o.withdrawable else ""],
+            ["forecast_withdrawable_on", "" if o.withdrawable or o.day is None
+             else o.day.isoformat()]]
 
 
 def write_csv(report: Report, out: Path) -> int:

@@ -119,6 +119,26 @@ def _totals(report: Report) -> str:
             f"<tr>{cells}</tr><tr>{cells2}</tr></table>")
 
 
+def outlook_text(report: Report) -> str:
+    """The withdrawal outlook as the Overview and the Planner give it; "" for a past period."""
+    o = report.outlook
+    if o is None:
+        return ""
+    as_of = f"as of {fmt.day(o.today)}"
+    if o.withdrawable:
+        return (f"Withdrawable now: {_money(round_down(o.balance_usd))} of the "
+                f"{_money(o.threshold_usd)} minimum ({as_of}).")
+    if o.day is None:
+        return f"Withdrawal minimum {_money(o.threshold_usd)}: {o.note} ({as_of})."
+    return (f"Withdrawal minimum {_money(o.threshold_usd)} reached about {fmt.day(o.day)} at "
+            f"the recent weekday pace (forecast {as_of}).")
+
+
+def _outlook(report: Report) -> str:
+    text = outlook_text(report)
+    return f'<p style="font-size:9pt">{escape(text)}</p>' if text else ""
+
+
 def _months(report: Report) -> str:
     cur = report.currency
     local = cur != "USD"
@@ -231,7 +251,8 @@ def sections(report: Report, images: dict[str, int]) -> list[str]:
     resource to its width in CSS pixels."""
     style = ("<style>h2 { font-size: 13pt; color: #111827; margin-top: 14px; } "
              "h3 { font-size: 10pt; color: #374151; } th { color: #111827; }</style>")
-    parts = [_header(report) + _totals(report) + _months(report) + _rates(report),
+    parts = [_header(report) + _totals(report) + _outlook(report) + _months(report)
+             + _rates(report),
              _charts(report, images), _payouts(report) + _gifters(report)]
     return [f"<html><head>{style}</head><body>{part}</body></html>" for part in parts]
 
