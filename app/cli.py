@@ -171,9 +171,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--timezone", metavar="ZONE")
     sp.add_argument("--default", action="store_true", help="make it the default account")
 
-    sp = cmd("catalogue", "list the gift catalogue, or add a gift or a price change")
-    sp.add_argument("action", nargs="?", default="list", choices=["list", "add"])
-    sp.add_argument("name", nargs="?", metavar="NAME", help="the gift's name (for add)")
+    sp = cmd("catalogue", "list the gift catalogue, add a gift or a price change, or choose "
+                          "which gift a name several gifts share means in your logs")
+    sp.add_argument("action", nargs="?", default="list", choices=["list", "add", "choose"])
+    sp.add_argument("name", nargs="?", metavar="NAME",
+                    help="the gift's name (for add and choose)")
     sp.add_argument("--coins", type=int, metavar="N")
     sp.add_argument("--id", dest="gift_id", type=int, metavar="ID")
     sp.add_argument("--from", dest="start", type=_day, metavar="DATE")
@@ -655,8 +657,33 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
             item = _gift_json(gift, True)
             _emit(args, item, lambda: "added " + _gift_text(item))
             return 0
+        if args.action == "choose":
+            return _choose_gift(args, db)
         items = [_gift_json(e.value, e.edited) for e in catalogue.gift_entries(db)]
     _emit(args, items, lambda: "\n".join(_gift_text(i) for i in items))
+    return 0
+
+
+def _choose_gift(args: argparse.Namespace, db: Any) -> int:
+    """`catalogue choose NAME --coins N | --id ID`: "this Heart is the 10-coin one"."""
+    from app.services import catalogue
+    from app.services.retrying import batches_rejecting
+    if not args.name:
+        raise Usage("catalogue choose needs NAME and --coins N or --id ID")
+    if args.start or args.end:
+        raise Usage("catalogue choose takes no --from or --to: the choice holds for every day "
+                    "on which several gifts carry the name")
+    try:
+        chosen = catalogue.choose_gift(db, args.name, gift_id=args.gift_id, coins=args.coins)
+    except ValueError as exc:
+        raise Failure(str(exc)) from None
+    waiting = batches_rejecting(db, args.name)
+    data = {"name": chosen.name, "gift": _gift_json(chosen.gift, False),
+            "imports_to_retry": waiting}
+    retry_hint = ("; rows rejected for it wait in " + ", ".join(f"#{i}" for i in waiting)
+                  + ": " + "; ".join(f"retry {i}" for i in waiting)) if waiting else ""
+    _emit(args, data, lambda: (f"{chosen.name!r} in your logs is now gift {chosen.gift.gift_id}"
+                               f" ({chosen.gift.coins:,} coins){retry_hint}"))
     return 0
 
 

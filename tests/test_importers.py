@@ -210,7 +210,7 @@ def test_logger_streaks_fold_to_the_final_event_priced_from_the_catalogue(tmp_pa
     (l1, unknown), (l2, ambiguous) = p.errors
     assert l1 == 7 and "unknown gift 'Galaxy Unicorn Wow'" in unknown
     assert l2 == 8 and "'Heart' is ambiguous" in ambiguous
-    assert "1 coins" in ambiguous and "10 coins" in ambiguous
+    assert "= 1 coin," in ambiguous and "10 coins" in ambiguous
 
 
 def test_a_streak_still_running_at_the_end_counts_once_with_its_last_count(

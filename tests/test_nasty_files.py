@@ -74,8 +74,9 @@ CASES: dict[str, Imported | Refused] = {
     "unknown_gift.csv": Imported("gifts", 2, 1, rejected=[
         (3, "unknown gift 'Golden Unicorn Deluxe': not in the gift catalogue")]),
     "ambiguous_heart.csv": Imported("gifts", 2, 1, rejected=[
-        (3, "gift name 'Heart' is ambiguous (id 6247 = 1 coins, id 5480 = 10 coins); "
-            "the file needs a gift id or coin column")]),
+        (3, "gift name 'Heart' is ambiguous (id 6247 = 1 coin, id 5480 = 10 coins); "
+            "choose which one (Imports page, or catalogue choose), or give the file a gift id "
+            "or coin column")]),
     "streak_never_ends.csv": Imported("gifts", 5, 2, folded=3,
                                       note="1 streak(s) had no final event"),
     "duplicate_rows.csv": Imported("gifts", 3, 3),  # two identical rows are two real gifts

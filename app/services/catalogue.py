@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from sqlite_utils import Database
 
-from app.core.catalogue import Catalogue, Gift
+from app.core.catalogue import Catalogue, Gift, coins_text, name_key, named_in
 from app.core.rates import ALWAYS, CoinPack, RateBook
 from app.core.typed_money import MoneyTextError, as_typed
 from app.services.rates import Entry, effective_book, typed_count, typed_figure, typing_mark
@@ -40,7 +40,7 @@ def effective_catalogue(db: Database | None) -> Catalogue:
         return shipped
     merged = {(g.gift_id, g.valid_from): g for g in shipped.versions()}
     merged.update({(g.gift_id, g.valid_from): g for g in store.gifts(db)})
-    return Catalogue(list(merged.values()))
+    return Catalogue(list(merged.values()), store.gift_choices(db))
 
 
 def _day(d: date) -> str:
@@ -135,6 +135,15 @@ def new_gift_form(day: date, decimal: str = ".") -> GiftForm:
     return GiftForm("", "", "", day.isoformat(), adding=True, decimal=decimal)
 
 
+def gift_named_form(db: Database, name: str, decimal: str = ".") -> GiftForm:
+    """A new gift of `name` (a rejected row's), with an id of the creator's range and known
+    from always, so that the rows that named it read it whatever their day."""
+    cat = effective_catalogue(db)
+    gift_id = max([OWN_IDS, *(g.gift_id for g in cat.gifts())]) + 1
+    return GiftForm(str(gift_id), " ".join(name.split()), "", ALWAYS_FROM.isoformat(),
+                    adding=True, decimal=decimal)
+
+
 def change_form(gift: Gift, day: date, decimal: str = ".") -> GiftForm:
     """A price change of `gift` from `day`, to start from."""
     return GiftForm(str(gift.gift_id), gift.name, str(gift.coins), day.isoformat(),
@@ -223,6 +232,7 @@ def save_gift(db: Database, form: GiftForm) -> Gift:
 
 
 OWN_IDS = 900_000_000  # ids for the creator's gifts added without one (TikTok's are far below)
+ALWAYS_FROM = date(2000, 1, 1)  # a new gift's first day when none is given: before any log
 
 
 def add_gift(db: Database, name: str, coins: int, gift_id: int | None = None,
@@ -235,7 +245,7 @@ def add_gift(db: Database, name: str, coins: int, gift_id: int | None = None,
         gift_id = next(iter(ids)) if len(ids) == 1 else max(
             [OWN_IDS, *(g.gift_id for g in cat.gifts())]) + 1
     adding = cat.by_id(gift_id) is None
-    start = valid_from or (date(2000, 1, 1) if adding else date.today())
+    start = valid_from or (ALWAYS_FROM if adding else date.today())
     form = GiftForm(str(gift_id), name, str(coins), start.isoformat(), adding=adding,
                     valid_to=valid_to.isoformat() if valid_to else "")
     return save_gift(db, form)
@@ -245,6 +255,87 @@ def delete_gift(db: Database, gift: Gift) -> bool:
     """Remove the creator's entry: the shipped price (or the gift's earlier one) applies."""
     return store.delete_gift(db, gift.gift_id, gift.valid_from)
 
+
+
+# ---- which gift a shared name means -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NameChoice:
+    name: str  # as the catalogue names the gifts
+    gift: Gift  # the one the creator said the name means
+
+
+def choose_gift(db: Database, name: str, *, gift_id: int | None = None,
+                coins: int | None = None) -> NameChoice:
+    """Say which of the gifts named `name` a log means ("this Heart is the 10-coin one"), by
+    its id or its coins; every later import and retry reads the name as that gift where the
+    day leaves several. ValueError says why not (no such name, one gift only, no such
+    coins, or two of those coins: give the id)."""
+    cat = effective_catalogue(db)
+    options = name_options(cat, name)
+    if not options:
+        raise ValueError(f"no gift is named {name!r} in the catalogue")
+    if len(options) == 1:
+        raise ValueError(f"only one gift is named {options[0].name!r} (id {options[0].gift_id},"
+                         f" {options[0].coins:,} coins): there is nothing to choose")
+    listed = ", ".join(f"id {g.gift_id} = {coins_text(g.coins)}" for g in options)
+    if gift_id is not None:
+        found = [g for g in options if g.gift_id == gift_id]
+    elif coins is not None:
+        found = [g for g in options if g.coins == coins]
+    else:
+        raise ValueError(f"say which {options[0].name!r} it is by --coins or --id ({listed})")
+    if not found:
+        asked = f"id {gift_id}" if gift_id is not None else f"{coins:,} coins"
+        raise ValueError(f"no {options[0].name!r} has {asked} ({listed})")
+    if len(found) > 1:
+        raise ValueError(f"{len(found)} gifts named {options[0].name!r} cost {coins:,} coins: "
+                         f"say which by --id ({listed})")
+    store.save_gift_choice(db, name_key(name), found[0].gift_id)
+    return NameChoice(found[0].name, found[0])
+
+
+def name_options(cat: Catalogue, name: str) -> list[Gift]:
+    """The gifts carrying `name` (their latest price), cheapest first."""
+    found = (cat.by_id(i) for i in cat.ids_named(name))
+    return sorted((g for g in found if g is not None), key=lambda g: (g.coins, g.gift_id))
+
+
+def name_choices(db: Database) -> list[NameChoice]:
+    cat = effective_catalogue(db)
+    chosen = ((name, cat.by_id(gift_id)) for name, gift_id in store.gift_choices(db).items())
+    return [NameChoice(gift.name, gift) for _name, gift in chosen if gift is not None]
+
+
+def forget_choice(db: Database, name: str) -> bool:
+    return store.delete_gift_choice(db, name_key(name))
+
+
+@dataclass(frozen=True)
+class RowFix:
+    """What the creator can do about a row rejected for its gift: add the gift ("unknown"),
+    or say which of `options` the name means ("ambiguous")."""
+
+    kind: str
+    name: str  # as the file wrote it
+    options: tuple[Gift, ...] = ()
+
+    def choice_text(self, gift: Gift) -> str:
+        return f"This {self.name} is the {gift.coins:,}-coin one (id {gift.gift_id})"
+
+
+def row_fix(db: Database, reason: str) -> RowFix | None:
+    """The fix a rejected row's reason calls for; None when it is not about the gift."""
+    found = named_in(reason)
+    if found is None:
+        return None
+    kind, name = found
+    options = name_options(effective_catalogue(db), name)
+    if kind == "unknown" and not options:
+        return RowFix(kind, name)
+    if len(options) > 1:
+        return RowFix("ambiguous", name, tuple(options))
+    return None  # the catalogue changed since: a retry reads it again as it is now
 
 # ---- coin packs ---------------------------------------------------------------------------------
 

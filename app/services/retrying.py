@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from app.core.catalogue import name_key, named_in
 from app.importers.base import Feedback, ImportRefused, RowError
 from app.importers.fields import Mapping
 from app.importers.readers import READERS
@@ -66,6 +67,36 @@ def retry(db: Database, import_id: int) -> RetryReport:
         raise ImportRefused(str(exc)) from None
     return RetryReport(import_id, len(rejected), done.inserted, done.duplicates,
                        done.still_rejected, errors)
+
+
+def batches_rejecting(db: Database, name: str) -> list[int]:
+    """The live batches with rows rejected for the gift `name` (unknown, or ambiguous), oldest
+    first: those a fix of that name can bring in."""
+    key = name_key(name)
+    found: set[int] = set()
+    for import_id, reason in db.execute(
+            "SELECT r.import_id, r.reason FROM rejected_rows r JOIN imports i"
+            " ON i.id = r.import_id WHERE i.undone_at IS NULL AND r.skipped = 0"
+            " AND instr(r.reason, 'gift') > 0").fetchall():
+        named = named_in(str(reason))
+        if named is not None and name_key(named[1]) == key:
+            found.add(int(import_id))
+    return sorted(found)
+
+
+def retry_named(db: Database, name: str, first: int) -> list[RetryReport]:
+    """Retry batch `first` and every other live batch with rows rejected for `name`, after a
+    fix of that gift (added to the catalogue, or said which gift the name means). Batches
+    made before retry existed are left out, except `first`, whose refusal is said."""
+    reports = [retry(db, first)]
+    for import_id in batches_rejecting(db, name):
+        if import_id == first:
+            continue
+        try:
+            reports.append(retry(db, import_id))
+        except ImportRefused:
+            continue
+    return reports
 
 
 def _batch(db: Database, import_id: int) -> dict[str, Any]:

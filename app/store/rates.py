@@ -135,6 +135,24 @@ def delete_gift(db: Database, gift_id: int, valid_from: date) -> bool:
     return cursor.rowcount > 0
 
 
+
+def gift_choices(db: Database) -> dict[str, int]:
+    """The gift each ambiguous name means, by folded name (see core.catalogue.norm)."""
+    return {str(r[0]): int(r[1]) for r in db.execute(
+        "SELECT name, gift_id FROM gift_name_choices ORDER BY name").fetchall()}
+
+
+def save_gift_choice(db: Database, name: str, gift_id: int) -> None:
+    with db.atomic():
+        db.execute("INSERT OR REPLACE INTO gift_name_choices (name, gift_id) VALUES (?, ?)",
+                   (name, gift_id))
+
+
+def delete_gift_choice(db: Database, name: str) -> bool:
+    with db.atomic():
+        cursor = db.execute("DELETE FROM gift_name_choices WHERE name = ?", (name,))
+    return cursor.rowcount > 0
+
 # ---- coin packs ---------------------------------------------------------------------------------
 
 def coin_packs(db: Database) -> list[CoinPack]:

@@ -301,6 +301,22 @@ def m008_rate_net_of_method(db: Database) -> None:
                    " DEFAULT ''")
 
 
+
+@migrations()
+def m009_gift_name_choices(db: Database) -> None:
+    # Which gift a name means where several gifts carry it ("Heart": 1 or 10 coins), as the
+    # creator said it for their logs; keyed by the name as the catalogue compares names
+    # (case and spacing folded).
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS gift_name_choices (
+            name TEXT PRIMARY KEY,
+            gift_id INTEGER NOT NULL,
+            chosen_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        ) STRICT, WITHOUT ROWID;
+        """
+    )
+
 # ---- which files are ours, and of which version -------------------------------------------------
 
 def known() -> list[str]:

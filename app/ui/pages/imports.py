@@ -3,24 +3,34 @@ and undo (after a question that says exactly what will leave the ledger)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 from sqlite_utils import Database
 
-from app.services import importing, retrying
+from app.core.catalogue import Gift
+from app.services import catalogue, importing, retrying
 from app.services import payouts as service
+from app.services.catalogue import GiftForm, RowFix
 from app.services.ledger import Rejected, UndoError
 from app.services.payouts import BatchRow
 from app.services.preview import in_ledger
+from app.services.rates import typing_mark
 from app.ui import format as fmt
 from app.ui.dialogs import confirm
+from app.ui.dialogs.catalogue_dialog import GiftDialog
+from app.ui.dialogs.owned import open_owned
 from app.ui.edits import Edit, Runner, run_here
 from app.ui.pages.gifters import ledger_file
 from app.ui.tablemodels import Column, RowsModel, table_view
@@ -82,7 +92,7 @@ def rejected_columns() -> list[Column[Rejected]]:
         Column("Line", lambda r: f"{r.line:,}", True, key=lambda r: r.line),
         Column("", lambda r: "skipped" if r.skipped else "rejected",
                tone=lambda r: "muted" if r.skipped else "bad"),
-        Column("Reason", lambda r: r.reason),
+        Column("Reason", lambda r: r.reason, tip=lambda r: r.reason),
         Column("Raw text", lambda r: r.raw, tip=lambda r: r.raw),
     ]
 
@@ -93,6 +103,18 @@ def retry_text(result: retrying.RetryReport) -> str:
             + f"; {result.rejected:,} still rejected")
 
 
+def retry_texts(results: list[retrying.RetryReport]) -> str:
+    return " \u00b7 ".join(retry_text(r) for r in results)
+
+
+def fix_note(line: int, fix: RowFix) -> str:
+    if fix.kind == "unknown":
+        return f"Line {line:,}: the catalogue has no gift named \u201c{fix.name}\u201d."
+    prices = " or ".join(f"{g.coins:,}" for g in fix.options)
+    return (f"Line {line:,}: {len(fix.options)} gifts are named \u201c{fix.name}\u201d "
+            f"({prices} coins) and the file does not say which.")
+
+
 def undo_question(row: BatchRow) -> str:
     if row.left == 0:
         return (f"Undo import #{row.import_id} of {row.file_name}? None of its rows are left "
@@ -100,6 +122,8 @@ def undo_question(row: BatchRow) -> str:
     return (f"Undo import #{row.import_id} of {row.file_name}? "
             f"{count(row.left, row.kind)} will be removed from the ledger.")
 
+
+REASON_WIDTH = 520  # px: the most a rejected row's reason takes before it elides
 
 # A batch of fewer rows is undone on the GUI thread: 10,000 gifts take ~30 ms, less than a
 # busy state would flash for.
@@ -146,6 +170,8 @@ class Page(QWidget):
     def _rejectedcard(self) -> QFrame:
         self.rejected_model: RowsModel[Rejected] = RowsModel(rejected_columns(), parent=self)
         self.rejected_table = table_view(self.rejected_model)
+        # a long reason elides (its tooltip has it whole) instead of pushing the raw text out
+        self.rejected_table.horizontalHeader().setMaximumSectionSize(REASON_WIDTH)
         self.rejected_heading = named(QLabel("Rows not imported"), "cardHeading")
         self.batch_info = named(QLabel(), "tableNote")
         self.batch_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -165,8 +191,41 @@ class Page(QWidget):
         header.addStretch(1)
         header.addWidget(self.retry_status)
         header.addWidget(self.retry_button)
-        self.rejected_card = card(header, self.batch_info, self.rejected_pages)
+        self.rejected_table.selectionModel().selectionChanged.connect(self._show_fix)
+        self.rejected_card = card(header, self.batch_info, self.rejected_pages,
+                                  self._fixbar())
+        layout = self.rejected_card.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.setStretchFactor(self.rejected_pages, 1)  # the rows take the height, not the bar
+        layout.setStretchFactor(self.fix_bar, 0)
         return self.rejected_card
+
+    def _fixbar(self) -> QWidget:
+        """Under the rejected rows: the fix the selected row (or the batch's first row
+        rejected for its gift) calls for, which also retries the batches it lets in."""
+        self.fix_bar = QWidget()
+        row = QHBoxLayout(self.fix_bar)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.fix_note = named(QLabel(), "tableNote")
+        self.fix_note.setWordWrap(True)
+        self.add_gift_button = QPushButton()
+        self.add_gift_button.setToolTip("Add the gift to the catalogue with its coins, then "
+                                        "read again every batch's rows rejected for it")
+        self.add_gift_button.clicked.connect(self.add_gift)
+        self.choose_button = QToolButton()
+        self.choose_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.choose_button.setToolTip("Say which gift the name means in your logs (kept for "
+                                      "later imports), then read again every batch's rows "
+                                      "rejected for it")
+        self.choose_menu = QMenu(self.choose_button)
+        self.choose_button.setMenu(self.choose_menu)
+        row.addWidget(self.fix_note, 1)
+        row.addWidget(self.add_gift_button)
+        row.addWidget(self.choose_button)
+        self.fix: tuple[int, RowFix] | None = None  # (line, fix) the bar offers
+        self.fix_bar.hide()
+        self.dialog: GiftDialog | None = None
+        return self.fix_bar
 
     # ---- showing ------------------------------------------------------------------------------
 
@@ -223,6 +282,72 @@ class Page(QWidget):
             f"Every row of {row.file_name} was read: none rejected, none skipped."
             + (f" {row.folded:,} streak events were folded into the gifts they ended with."
                if row.folded else ""))
+        self._show_fix()
+
+    # ---- fixing a row rejected for its gift --------------------------------------------------
+
+    def _show_fix(self, *_args: object) -> None:
+        batch = self.selected()
+        rows = self.rejected_model.rows()
+        chosen = self.rejected_table.selectionModel().selectedRows()
+        candidates = ([rows[chosen[0].row()]] if chosen else rows) if batch else []
+        if batch is not None and batch.undone:
+            candidates = []
+        self.fix = None
+        for r in candidates:
+            if r.skipped:
+                continue
+            fix = catalogue.row_fix(self._db, r.reason)
+            if fix is not None:
+                self.fix = (r.line, fix)
+                break
+        self.fix_bar.setVisible(self.fix is not None)
+        if self.fix is None:
+            return
+        line, fix = self.fix
+        self.fix_note.setText(fix_note(line, fix))
+        self.add_gift_button.setVisible(fix.kind == "unknown")
+        self.add_gift_button.setText(f"Add \u201c{fix.name}\u201d to the catalogue\u2026")
+        self.choose_button.setVisible(fix.kind == "ambiguous")
+        self.choose_button.setText(f"Which \u201c{fix.name}\u201d is it?")
+        self.choose_menu.clear()
+        for gift in fix.options:
+            action = self.choose_menu.addAction(fix.choice_text(gift))
+            action.triggered.connect(partial(self.choose_gift, gift))
+
+    def choose_gift(self, gift: Gift) -> None:
+        """"This Heart is the 10-coin one": kept as the name's meaning, then the retries."""
+        batch = self.selected()
+        if self.fix is None or batch is None:
+            return
+        name, import_id = self.fix[1].name, batch.import_id
+        self.run_edit(Edit(
+            f"{name} = the {gift.coins:,}-coin gift (id {gift.gift_id}), retried",
+            lambda db: (catalogue.choose_gift(db, name, gift_id=gift.gift_id),
+                        retrying.retry_named(db, name, import_id))[1],
+            "Gift not chosen", self._retried))
+
+    def add_gift(self) -> None:
+        """Add the unknown gift (its coins typed in the catalogue's dialog), then the
+        retries: one change, one undo."""
+        batch = self.selected()
+        if self.fix is None or batch is None:
+            return
+        name, import_id = self.fix[1].name, batch.import_id
+        form = catalogue.gift_named_form(self._db, name, typing_mark(self._db))
+        dialog = GiftDialog(form, f"Add \u201c{name}\u201d to the gift catalogue",
+                            catalogue.gift_checker(self._db), self)
+
+        def accepted() -> None:
+            chosen = dialog.form()
+            self.run_edit(Edit(
+                f"Add gift {chosen.name.strip()} ({chosen.coins.strip()} coins), retried",
+                lambda db: _add_and_retry(db, chosen, name, import_id), "Gift not added",
+                self._retried))
+        open_owned(dialog, accepted, partial(setattr, self, "dialog"))
+
+    def _retried(self, results: list[retrying.RetryReport]) -> None:
+        self.retry_status.setText(retry_texts(results))
 
     def _info(self, row: BatchRow | None) -> str:
         if row is None:
@@ -274,6 +399,12 @@ class Page(QWidget):
         if problem:
             confirm.tell(self, "Import not undone", problem)
         self.ledger_changed.emit()
+
+
+def _add_and_retry(db: Database, form: GiftForm, name: str,
+                   import_id: int) -> list[retrying.RetryReport]:
+    catalogue.save_gift(db, form)
+    return retrying.retry_named(db, name, import_id)
 
 
 def undo_batch(db: Database, import_id: int) -> str:
