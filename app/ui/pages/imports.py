@@ -23,6 +23,7 @@ from app.ui import format as fmt
 from app.ui.dialogs import confirm
 from app.ui.edits import Edit, Runner, run_here
 from app.ui.pages.gifters import ledger_file
+from app.ui.read_only import writes
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
@@ -135,7 +136,7 @@ class Page(QWidget):
             batch_columns(), row_tone=lambda r: "muted" if r.undone else "", parent=self)
         self.table = table_view(self.model, sort_column=0)  # newest first
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.undo_button = named(QPushButton("Undo import\u2026"), "dangerButton")
+        self.undo_button = writes(named(QPushButton("Undo import\u2026"), "dangerButton"))
         self.undo_button.clicked.connect(self.undo)
         header = QHBoxLayout()
         header.addWidget(named(QLabel("Batches"), "cardHeading"))
@@ -156,7 +157,7 @@ class Page(QWidget):
         self.rejected_pages.addWidget(self.rejected_note)
         self.rejected_pages.addWidget(self.rejected_table)
         self.retry_status = named(QLabel(), "tableNote")
-        self.retry_button = QPushButton("Retry rejected rows")
+        self.retry_button = writes(QPushButton("Retry rejected rows"))
         self.retry_button.setToolTip("Read this batch's rejected rows again with today's gift "
                                      "catalogue and mapping; the rows that pass join the batch")
         self.retry_button.clicked.connect(self.retry)

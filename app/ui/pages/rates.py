@@ -35,6 +35,7 @@ from app.ui.dialogs.owned import open_owned
 from app.ui.dialogs.rate_dialog import RateDialog
 from app.ui.edits import Edit, Runner, run_here
 from app.ui.pages.rates_catalogue import GiftsSection, PacksSection
+from app.ui.read_only import writes
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.named import named
 from app.ui.widgets.page import card, page_layout
@@ -128,7 +129,9 @@ def import_text(result: FxImport) -> str:
 
 
 def _button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
-    button = named(QPushButton(text), name)
+    """A button that changes the ledger (every one made here does): off in a read-only
+    window."""
+    button = writes(named(QPushButton(text), name))
     button.clicked.connect(slot)
     return button
 

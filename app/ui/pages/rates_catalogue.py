@@ -32,6 +32,7 @@ from app.ui.dialogs import confirm
 from app.ui.dialogs.catalogue_dialog import GiftDialog, PackDialog
 from app.ui.dialogs.owned import open_owned
 from app.ui.edits import Edit
+from app.ui.read_only import writes
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.named import named
 from app.ui.widgets.page import card
@@ -82,7 +83,9 @@ def pack_columns(in_force: Callable[[CoinPack], bool]) -> list[Column[PackEntry]
 
 
 def _button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
-    button = named(QPushButton(text), name)
+    """A button that changes the ledger (every one made here does): off in a read-only
+    window."""
+    button = writes(named(QPushButton(text), name))
     button.clicked.connect(slot)
     return button
 
