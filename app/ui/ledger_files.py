@@ -22,7 +22,7 @@ from app.services.ledger import LedgerError, open_db
 from app.services.preview import ledger_path
 from app.ui.dialogs import confirm, errors
 from app.ui.ledger_lock import claim
-from app.ui.read_only import writes
+from app.ui.read_only import refused, writes
 from app.ui.settings import Settings
 
 if TYPE_CHECKING:
@@ -179,7 +179,10 @@ class LedgerFiles:
 
     def restore(self) -> MainWindow | None:
         """Put a backup in place of this ledger (the current one is backed up first), then
-        open it again; a file that is not a sound ledger backup changes nothing."""
+        open it again; a file that is not a sound ledger backup changes nothing. Not in a
+        read-only window: the other window has the ledger open."""
+        if refused(self.window, "The backup was not restored"):
+            return None
         source = choose_existing(self.window, "Restore a backup",
                                  str(self.path.parent / "backups"))
         if source is None or not confirm.ask(

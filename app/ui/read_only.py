@@ -4,6 +4,11 @@ Pages mark such a control where they make it (`writes(button)`); the window, whe
 disables every marked control under it and keeps it so: a page that enables its Delete
 button when a row is selected cannot bring it back (an event filter turns it off again).
 Controls that only read (sorting, filters, ranges, export, backup) are left alone.
+
+The controls are the first guard; the slots behind them are the second: each write slot
+starts with `refused(self, title)`, which in a read-only window says why nothing happens and
+writes nothing (a double-click, a shortcut, a call from a test reach a slot with its button
+off). The window's undo stack, which makes every page's `run_edit`, refuses the same way.
 """
 
 from __future__ import annotations
@@ -15,8 +20,14 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
+from app.ui.dialogs import confirm
+
 WRITES = "writesLedger"  # a dynamic property on a widget or action that changes the ledger
+READ_ONLY = "readOnlyLedger"  # a dynamic property of a window that changes nothing
 READ_ONLY_TEXT = "Read-only"
+REFUSAL = ("This window is read-only: the ledger is open in another window, which alone can "
+           "change it. Nothing was changed. To change the ledger here, close the other window "
+           "and open the ledger again.")
 
 W = TypeVar("W", bound=QObject)
 
@@ -29,6 +40,20 @@ def writes(control: W) -> W:
 
 def is_write(control: QObject) -> bool:
     return bool(control.property(WRITES))
+
+
+def is_read_only(widget: QWidget) -> bool:
+    """Whether `widget` is in a read-only window (app.ui.window marks it)."""
+    return bool(widget.window().property(READ_ONLY))
+
+
+def refused(widget: QWidget, title: str) -> bool:
+    """True, after telling the creator so, when `widget` is in a read-only window: the slot
+    that asks returns at once and writes nothing."""
+    if not is_read_only(widget):
+        return False
+    confirm.tell(widget, title, REFUSAL)
+    return True
 
 
 class KeepDisabled(QObject):

@@ -48,7 +48,14 @@ from app.ui.geometry import fit_on_screen
 from app.ui.ledger_files import LedgerFiles
 from app.ui.ledger_lock import Opening
 from app.ui.pages.overview import OverviewPage
-from app.ui.read_only import READ_ONLY_TEXT, KeepDisabled, lock_writes, writes
+from app.ui.read_only import (
+    READ_ONLY,
+    READ_ONLY_TEXT,
+    KeepDisabled,
+    lock_writes,
+    refused,
+    writes,
+)
 from app.ui.resources import apply_theme, icon, pixmap, theme_charts
 from app.ui.settings import Settings
 from app.ui.undo import WindowUndo
@@ -104,6 +111,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.opening = opening or Opening(None)
         self.read_only = self.opening.read_only
+        self.setProperty(READ_ONLY, self.read_only)  # the pages' write slots ask it
         self._keep_disabled = KeepDisabled(self)
         self.destroyed.connect(self.opening.release)
         self.setWindowTitle("Diamond Ledger (read-only)" if self.read_only else "Diamond Ledger")
@@ -205,7 +213,8 @@ class MainWindow(QMainWindow):
                      self.open_report)
         self._action(file_menu, "&Quit", "Ctrl+Q", self.close)
         edit = self.menuBar().addMenu("&Edit")
-        self.undo = WindowUndo(self, self._ledger_file(), edit)  # Undo and Redo
+        self.undo = WindowUndo(self, self._ledger_file(), edit,  # Undo and Redo
+                               read_only=self.read_only)
         edit.addSeparator()
         self._action(edit, "&Find", QKeySequence.StandardKey.Find, self.find)
         prefs = self._action(edit, "&Settings\u2026", "Ctrl+,", self.open_settings)
@@ -386,9 +395,11 @@ class MainWindow(QMainWindow):
         read-only window: setting up writes)."""
         return self.open_setup() if self.needs_setup() and not self.read_only else None
 
-    def open_setup(self) -> SetupDialog:
+    def open_setup(self) -> SetupDialog | None:
         from app.ui.dialogs.setup_dialog import SetupDialog
 
+        if refused(self, "No account was set up"):
+            return None
         dialog = SetupDialog(self.db, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.account_created.connect(self._account_created)
@@ -423,17 +434,19 @@ class MainWindow(QMainWindow):
         """File > Import: choose files, then check and import them in the import dialog."""
         from app.ui.dialogs import import_dialog
 
-        if self.read_only:  # its menu entry and buttons are off: a shortcut of a page's own
+        if refused(self, "Nothing was imported"):  # its entry and buttons are off too
             return
         paths = import_dialog.choose_files(self, import_dialog.last_folder())
         if paths:
             import_dialog.remember_folder(paths[0])
             self.import_paths(paths)
 
-    def import_paths(self, paths: list[Path]) -> ImportDialog:
+    def import_paths(self, paths: list[Path]) -> ImportDialog | None:
         from app.services.preview import ledger_path
         from app.ui.dialogs.import_dialog import ImportDialog
 
+        if refused(self, "Nothing was imported"):
+            return None
         dialog = ImportDialog(ledger_path(self.db), paths, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.import_finished.connect(self._imported)

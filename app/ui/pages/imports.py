@@ -23,7 +23,7 @@ from app.ui import format as fmt
 from app.ui.dialogs import confirm
 from app.ui.edits import Edit, Runner, run_here
 from app.ui.pages.gifters import ledger_file
-from app.ui.read_only import writes
+from app.ui.read_only import refused, writes
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
@@ -235,7 +235,7 @@ class Page(QWidget):
 
     def retry(self) -> None:
         row = self.selected()
-        if row is None or row.undone:
+        if row is None or row.undone or refused(self, "Rows not retried"):
             return
         import_id = row.import_id
         self.run_edit(Edit(f"Retry rejected rows of #{import_id} {row.file_name}",
@@ -248,6 +248,8 @@ class Page(QWidget):
         while the page says so; the window reloads once it is done."""
         row = self.selected()
         if row is None or row.undone or self.undoing.running:
+            return
+        if refused(self, "Import not undone"):
             return
         if not confirm.ask(self, "Undo import", undo_question(row), "Undo import"):
             return

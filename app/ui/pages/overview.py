@@ -26,7 +26,7 @@ from app.services.dashboard import Dashboard, accounts_for_picker, overview
 from app.ui import format as fmt
 from app.ui.charts.earnings_chart import EarningsChartWidget, legend_html
 from app.ui.dialogs.checkin_dialog import CheckInDialog
-from app.ui.read_only import writes
+from app.ui.read_only import refused, writes
 from app.ui.widgets.cards import CardRow, ProgressCard, StatCard
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
@@ -107,6 +107,8 @@ class OverviewPage(QWidget):
         return row
 
     def open_checkin(self) -> None:
+        if refused(self, "No check-in was saved"):
+            return
         self.checkin_dialog = CheckInDialog(self._db, self.account, self)
         self.checkin_dialog.checked_in.connect(lambda _view: self._checked_in())
         self.checkin_dialog.open()

@@ -30,7 +30,7 @@ from app.ui.dialogs import confirm
 from app.ui.dialogs.owned import open_owned
 from app.ui.dialogs.payout import PayoutDialog
 from app.ui.edits import Edit, Runner, run_here
-from app.ui.read_only import writes
+from app.ui.read_only import refused, writes
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.cards import StatCard
 from app.ui.widgets.named import named
@@ -240,6 +240,8 @@ class Page(QWidget):
     # ---- actions ------------------------------------------------------------------------------
 
     def add(self) -> None:
+        if refused(self, "Payout not saved"):
+            return
         form = service.default_form(self._db)
         self._open(form, service.method_choices(self._db), "Add payout",
                    lambda f: Edit(payout_name("Add", f.amount, f.currency, f.decimal),
@@ -248,7 +250,7 @@ class Page(QWidget):
     def edit(self) -> None:
         """Edit (or a double-click on a row): not in a read-only window, whose Edit is off."""
         row = self.selected()
-        if row is None or not self.edit_button.isEnabled():
+        if row is None or refused(self, "Payout not saved"):
             return
         payout_id = row.payout_id
         self._open(row.form, service.method_choices(self._db), "Edit payout",
@@ -258,7 +260,7 @@ class Page(QWidget):
 
     def delete(self) -> None:
         row = self.selected()
-        if row is None:
+        if row is None or refused(self, "Payout not deleted"):
             return
         if not confirm.ask(self, "Delete payout", f"Delete {describe(row)}? Your balance "
                            "goes up by its USD value.", "Delete payout"):

@@ -39,7 +39,7 @@ from app.ui import format as fmt
 from app.ui.charts.axes import DayAxis, UsdAxis
 from app.ui.charts.earnings_chart import COLORS, ThresholdLine, style_plot
 from app.ui.dialogs import confirm
-from app.ui.read_only import writes
+from app.ui.read_only import refused, writes
 from app.ui.tablemodels import ROW_HEIGHT, Column, RowsModel, table_view
 from app.ui.widgets.cards import CardRow, StatCard
 from app.ui.widgets.empty_state import EmptyState
@@ -508,7 +508,7 @@ class Page(QWidget):
 
     def save_calibration(self) -> None:
         """The calibrated rate as the region's entry from the payout's day, after asking."""
-        if self.plan is None or not self.cal_save.isEnabled():
+        if self.plan is None or refused(self, "Rate not saved") or not self.cal_save.isEnabled():
             return
         region, day = self.plan.rates.region, _to_day(self.cal_day.date())
         diamonds, cash = self.cal_diamonds.value(), self._cash()

@@ -32,7 +32,7 @@ from app.ui.dialogs import confirm
 from app.ui.dialogs.catalogue_dialog import GiftDialog, PackDialog
 from app.ui.dialogs.owned import open_owned
 from app.ui.edits import Edit
-from app.ui.read_only import writes
+from app.ui.read_only import refused, writes
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.named import named
 from app.ui.widgets.page import card
@@ -185,11 +185,13 @@ class GiftsSection(_Section):
         self._selection_changed()
 
     def add(self) -> None:
+        if refused(self, "Gift not saved"):
+            return
         self._dialog(service.new_gift_form(self.today, self._mark()), "Add a gift")
 
     def change(self) -> None:
         entry = self.selected()
-        if entry is None:
+        if entry is None or refused(self, "Gift not saved"):
             return
         if entry.edited:
             self._dialog(service.edit_form(entry.value, self._mark()),
@@ -210,7 +212,7 @@ class GiftsSection(_Section):
 
     def delete(self) -> None:
         entry = self.selected()
-        if entry is None or not entry.edited:
+        if entry is None or not entry.edited or refused(self, "Gift entry not deleted"):
             return
         g = entry.value
         if confirm.ask(self, "Delete gift entry",
@@ -257,12 +259,14 @@ class PacksSection(_Section):
         self._selection_changed()
 
     def add(self) -> None:
+        if refused(self, "Coin pack not saved"):
+            return
         self._dialog(service.new_pack_form(self._db, self.region, self.today),
                      "Add a coin pack")
 
     def change(self) -> None:
         entry = self.selected()
-        if entry is not None:
+        if entry is not None and not refused(self, "Coin pack not saved"):
             p = entry.value
             self._dialog(service.pack_change_form(p, self.today, entry.edited, self._mark()),
                          f"{'Edit' if entry.edited else 'New price of'} the {p.channel} pack "
@@ -282,7 +286,7 @@ class PacksSection(_Section):
 
     def delete(self) -> None:
         entry = self.selected()
-        if entry is None or not entry.edited:
+        if entry is None or not entry.edited or refused(self, "Coin pack not deleted"):
             return
         p = entry.value
         if confirm.ask(self, "Delete coin pack",
