@@ -28,6 +28,12 @@ EXIT_CODES = ("exit codes: 0 done (rejected rows are reported); 1 failed, nothin
               "in or not at all; the output says which)")
 
 
+WINDOW_LOCK = ("A window warns when its ledger is already open in another window (and offers "
+               "read-only); commands are never blocked by that: SQLite's own locking keeps "
+               "their writes and the window's apart, and an open window shows them within 2 "
+               "seconds.")
+
+
 class Failure(Exception):
     """A command that failed cleanly: message for stderr, exit code 1."""
 
@@ -79,7 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="diamond-ledger",
         description="A local ledger of TikTok LIVE gifts, diamonds and payouts. "
-                    "With no command it opens the window.", epilog=EXIT_CODES)
+                    "With no command it opens the window.",
+        epilog=f"{EXIT_CODES}. {WINDOW_LOCK}")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _common(p, top=True)
     p.add_argument("--demo", action="store_true", help="open the window on a copy of the demo")

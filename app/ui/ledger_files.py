@@ -21,6 +21,8 @@ from app.services.accounts import AccountError
 from app.services.ledger import LedgerError, open_db
 from app.services.preview import ledger_path
 from app.ui.dialogs import confirm, errors
+from app.ui.ledger_lock import claim
+from app.ui.read_only import refused, writes
 from app.ui.settings import Settings
 
 if TYPE_CHECKING:
@@ -85,7 +87,7 @@ class LedgerFiles:
         self.recent_menu.aboutToShow.connect(self.fill_recent)
         menu.addSeparator()
         self._add(menu, "&Backup\u2026", "", self.backup)
-        self._add(menu, "R&estore\u2026", "", self.restore)
+        writes(self._add(menu, "R&estore\u2026", "", self.restore))
         self._add(menu, "Export &CSV\u2026", "", self.export_csv)
         menu.addSeparator()
 
@@ -132,16 +134,23 @@ class LedgerFiles:
                   why: str = "another ledger was opened") -> MainWindow | None:
         """A window on the ledger at `path` in place of this one; a file that cannot be opened
         is one message and this window stays as it was. Its Edit menu says `why` there is
-        nothing to undo (this window's commands were made on the ledger it had)."""
+        nothing to undo (this window's commands were made on the ledger it had). A ledger open
+        in a window of another process asks first: read-only, anyway, or Cancel (this window
+        stays)."""
+        opening = claim(self.window, path)
+        if opening is None:
+            return None
         try:
             db = open_db(path, create=create)
         except (LedgerError, OSError, sqlite3.Error) as exc:
+            opening.release()
             text = str(exc) if isinstance(exc, LedgerError) else f"{path}: {exc}"
             errors.report(self.window, errors.LEDGER_TITLE, text)
             return None
         from app.ui.window import MainWindow
 
-        opened = MainWindow(db, f"Ledger: {path}", settings=self.window.settings)
+        opened = MainWindow(db, f"Ledger: {path}", settings=self.window.settings,
+                            opening=opening)
         opened.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         _OPEN.add(opened)
         opened.destroyed.connect(lambda: _closed(opened, db))
@@ -170,7 +179,10 @@ class LedgerFiles:
 
     def restore(self) -> MainWindow | None:
         """Put a backup in place of this ledger (the current one is backed up first), then
-        open it again; a file that is not a sound ledger backup changes nothing."""
+        open it again; a file that is not a sound ledger backup changes nothing. Not in a
+        read-only window: the other window has the ledger open."""
+        if refused(self.window, "The backup was not restored"):
+            return None
         source = choose_existing(self.window, "Restore a backup",
                                  str(self.path.parent / "backups"))
         if source is None or not confirm.ask(

@@ -158,6 +158,13 @@ def run_window(db_path: str | None = None, demo: bool = False,
     detached = bool(screenshot) or smoke
     apply_theme(app, "light" if detached else settings.get("theme"))
     with ExitStack() as stack:
+        opening = None
+        if not (demo or screenshot):  # a ledger open in another window: ask before opening
+            from app.ui.ledger_lock import claim
+            opening = claim(None, ledger_path(settings, db_path))
+            if opening is None:
+                return 0  # Cancel: the creator chose not to open it
+            stack.callback(opening.release)
         opened = open_or_recover(stack, None if demo else ledger_path(settings, db_path),
                                  interactive=not screenshot)
         if opened is None:
@@ -165,7 +172,7 @@ def run_window(db_path: str | None = None, demo: bool = False,
         if not (demo or screenshot):  # File > Open Recent lists the ledger opened at start too
             from app.ui.ledger_files import remember
             remember(settings, ledger_path(settings, db_path))
-        window = MainWindow(*opened, settings=None if detached else settings)
+        window = MainWindow(*opened, settings=None if detached else settings, opening=opening)
         stack.callback(dispose, window)
         if screenshot:
             render_pages(window, Path(screenshot), SIZE)

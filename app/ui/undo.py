@@ -6,6 +6,10 @@ moves only once it succeeded. While one runs, Undo and Redo wait (the entries ar
 A refusal is one message and leaves the ledger as it was; one that says another program changed
 the rows clears the stack, as does a look (after the window noticed another program's write)
 that finds a command's rows no longer as the stack says: it never undoes over such a change.
+
+In a read-only window (the ledger open in another window, app.ui.ledger_lock) the stack runs
+nothing: a change a page asks for is refused with one message, an import is never put on it,
+and Undo and Redo stay disabled, saying why.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from app.services.preview import in_ledger
 from app.services.undo import Command, Done, UndoStack, forget_job
 from app.ui.dialogs import confirm
 from app.ui.edits import Edit, run_here
+from app.ui.read_only import REFUSAL
 from app.ui.worker import Worker
 
 if TYPE_CHECKING:
@@ -32,6 +37,7 @@ if TYPE_CHECKING:
 UNDO_KEY, REDO_KEY = "Ctrl+Z", "Ctrl+Shift+Z"
 ELSEWHERE = "another program changed the ledger"
 CONFLICT = "another program changed the rows"
+READ_ONLY_REASON = "this window is read-only"
 
 
 def import_name(outcome: Outcome) -> str:
@@ -42,14 +48,16 @@ def import_name(outcome: Outcome) -> str:
 
 class WindowUndo(QObject):
     """The window's undo stack. `path` None (a ledger in memory): changes are made at once,
-    without undo, since no worker can open such a ledger."""
+    without undo, since no worker can open such a ledger. `read_only`: nothing is run."""
 
     changed = Signal()  # the stack moved, or a change was made: the menu texts follow
 
-    def __init__(self, window: MainWindow, path: Path | None, menu: QMenu) -> None:
+    def __init__(self, window: MainWindow, path: Path | None, menu: QMenu,
+                 read_only: bool = False) -> None:
         super().__init__(window)
         self.window = window
         self.path = path
+        self.read_only = read_only
         self.stack = UndoStack()
         if path is None:
             self.stack.reason = "this ledger is in memory"
@@ -72,6 +80,12 @@ class WindowUndo(QObject):
         return any(w.running for w in self.workers)
 
     def _show(self) -> None:
+        if self.read_only:  # whatever a clear said (File > Open's "another ledger was opened")
+            self.undo_action.setText(f"Nothing to undo ({READ_ONLY_REASON})")
+            self.redo_action.setText(f"Nothing to redo ({READ_ONLY_REASON})")
+            self.undo_action.setEnabled(False)
+            self.redo_action.setEnabled(False)
+            return
         self.undo_action.setText(self.stack.undo_text().replace("&", "&&"))
         self.redo_action.setText(self.stack.redo_text().replace("&", "&&"))
         self.undo_action.setEnabled(self.stack.can_undo and not self.busy)
@@ -103,7 +117,11 @@ class WindowUndo(QObject):
     # ---- changes the pages ask for ------------------------------------------------------------
 
     def run(self, edit: Edit) -> None:
-        """Make `edit` on the worker, journalled; then it is on top of the stack."""
+        """Make `edit` on the worker, journalled; then it is on top of the stack (in a
+        read-only window: refused, nothing written)."""
+        if self.read_only:
+            confirm.tell(self.window, edit.failure, REFUSAL)
+            return
         if self.path is None:
             run_here(self.window, self.window.db, self.window.refresh_all)(edit)
             return
@@ -119,7 +137,7 @@ class WindowUndo(QObject):
     def imported(self, outcome: Outcome) -> None:
         """An import the import dialog made, on the stack (its batch undo is its undo)."""
         ids = [r.import_id for f in outcome.files for r in f.reports if r.import_id is not None]
-        if self.path is None or not ids:
+        if self.path is None or not ids or self.read_only:
             return
         self._start(self.stack.import_command(import_name(outcome), ids),
                     lambda command: self._forget(self.stack.pushed(command)), self._lost)
@@ -131,7 +149,7 @@ class WindowUndo(QObject):
     # ---- Edit > Undo, Edit > Redo -------------------------------------------------------------
 
     def undo(self) -> None:
-        if self.busy or not self.stack.can_undo:
+        if self.read_only or self.busy or not self.stack.can_undo:
             return
         name = self.stack.commands[self.stack.index - 1].name
 
@@ -142,7 +160,7 @@ class WindowUndo(QObject):
         self._start(self.stack.undo_job(), undone, lambda m: self._refused("Not undone", m))
 
     def redo(self) -> None:
-        if self.busy or not self.stack.can_redo:
+        if self.read_only or self.busy or not self.stack.can_redo:
             return
         name = self.stack.commands[self.stack.index].name
 
@@ -165,7 +183,7 @@ class WindowUndo(QObject):
     def changed_elsewhere(self) -> None:
         """Another program wrote to the ledger: the stack stays only while every command's
         rows are as it says (looked at on the worker)."""
-        if self.path is None or not self.stack.commands:
+        if self.path is None or not self.stack.commands or self.read_only:
             return
         self._start(self.stack.check_job(),
                     lambda holds: None if holds else self.clear(ELSEWHERE), lambda _m: None)

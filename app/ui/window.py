@@ -46,7 +46,16 @@ from app.ui.dialogs.settings_dialog import SettingsChoice, SettingsDialog
 from app.ui.edits import Edit
 from app.ui.geometry import fit_on_screen
 from app.ui.ledger_files import LedgerFiles
+from app.ui.ledger_lock import Opening
 from app.ui.pages.overview import OverviewPage
+from app.ui.read_only import (
+    READ_ONLY,
+    READ_ONLY_TEXT,
+    KeepDisabled,
+    lock_writes,
+    refused,
+    writes,
+)
 from app.ui.resources import apply_theme, icon, pixmap, theme_charts
 from app.ui.settings import Settings
 from app.ui.undo import WindowUndo
@@ -94,11 +103,18 @@ def about_text() -> str:
 
 class MainWindow(QMainWindow):
     def __init__(self, db: Database, ledger_label: str = "", parent: QWidget | None = None,
-                 *, settings: Settings | None = None):
-        """Without `settings` (tests, screenshots) the window remembers nothing."""
+                 *, settings: Settings | None = None, opening: Opening | None = None):
+        """Without `settings` (tests, screenshots) the window remembers nothing. `opening`:
+        the ledger's lock this window holds until it closes, or read-only (another window
+        has the ledger open; app.ui.ledger_lock)."""
         super().__init__(parent)
         self.settings = settings
-        self.setWindowTitle("Diamond Ledger")
+        self.opening = opening or Opening(None)
+        self.read_only = self.opening.read_only
+        self.setProperty(READ_ONLY, self.read_only)  # the pages' write slots ask it
+        self._keep_disabled = KeepDisabled(self)
+        self.destroyed.connect(self.opening.release)
+        self.setWindowTitle("Diamond Ledger (read-only)" if self.read_only else "Diamond Ledger")
         self.setWindowIcon(icon("diamond"))
         self.resize(DEFAULT_SIZE)
         self.db = db  # the import dialog's jobs open their own connection to its file
@@ -120,6 +136,8 @@ class MainWindow(QMainWindow):
         self.sidebar = self._sidebar()
         self._assemble(ledger_label)
         self._menus()
+        if self.read_only:
+            lock_writes(self, self._keep_disabled)
         self._watch_ledger()
         self.refresh_all()
         if settings is not None:
@@ -163,6 +181,14 @@ class MainWindow(QMainWindow):
         self.balance_label = named(QLabel(), "statusBalance")
         bar = self.statusBar()
         bar.addWidget(self.ledger_label, 1)
+        if self.read_only:
+            holder = self.opening.holder
+            self.read_only_label = named(QLabel(READ_ONLY_TEXT), "readOnlyLabel")
+            self.read_only_label.setToolTip(
+                "Nothing can be changed in this window: the ledger is open in another one"
+                + (f" ({holder.describe()})" if holder else "")
+                + ". Its changes show here within 2 seconds.")
+            bar.addPermanentWidget(self.read_only_label)
         bar.addPermanentWidget(self.balance_label)
 
     def show_balance(self) -> None:
@@ -178,16 +204,17 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        self._action(file_menu, "&Import\u2026", "Ctrl+I", self.open_import)
-        self.setup_action = self._action(file_menu, "Set &Up Account\u2026", "",
-                                         self.open_setup)
+        writes(self._action(file_menu, "&Import\u2026", "Ctrl+I", self.open_import))
+        self.setup_action = writes(self._action(file_menu, "Set &Up Account\u2026", "",
+                                                self.open_setup))
         self.setup_action.setEnabled(self.needs_setup())  # one account per first run
         self.ledger_files = LedgerFiles(self, file_menu)  # New, Open, Recent, Backup...
         self._action(file_menu, "Save &Report\u2026", "",
                      self.open_report)
         self._action(file_menu, "&Quit", "Ctrl+Q", self.close)
         edit = self.menuBar().addMenu("&Edit")
-        self.undo = WindowUndo(self, self._ledger_file(), edit)  # Undo and Redo
+        self.undo = WindowUndo(self, self._ledger_file(), edit,  # Undo and Redo
+                               read_only=self.read_only)
         edit.addSeparator()
         self._action(edit, "&Find", QKeySequence.StandardKey.Find, self.find)
         prefs = self._action(edit, "&Settings\u2026", "Ctrl+,", self.open_settings)
@@ -241,6 +268,8 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentIndex(current)
             self.stack.blockSignals(False)
             self._built[index] = built
+            if self.read_only:
+                lock_writes(built, self._keep_disabled)
             chart_export.install(built)
             changed = getattr(built, "ledger_changed", None)  # a page that writes says so
             if changed is not None:
@@ -362,12 +391,15 @@ class MainWindow(QMainWindow):
         return account_settings.current_account(self.db) is None
 
     def offer_setup(self) -> SetupDialog | None:
-        """On a new ledger (no account yet) the setup dialog, before anything else."""
-        return self.open_setup() if self.needs_setup() else None
+        """On a new ledger (no account yet) the setup dialog, before anything else (not in a
+        read-only window: setting up writes)."""
+        return self.open_setup() if self.needs_setup() and not self.read_only else None
 
-    def open_setup(self) -> SetupDialog:
+    def open_setup(self) -> SetupDialog | None:
         from app.ui.dialogs.setup_dialog import SetupDialog
 
+        if refused(self, "No account was set up"):
+            return None
         dialog = SetupDialog(self.db, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.account_created.connect(self._account_created)
@@ -402,15 +434,19 @@ class MainWindow(QMainWindow):
         """File > Import: choose files, then check and import them in the import dialog."""
         from app.ui.dialogs import import_dialog
 
+        if refused(self, "Nothing was imported"):  # its entry and buttons are off too
+            return
         paths = import_dialog.choose_files(self, import_dialog.last_folder())
         if paths:
             import_dialog.remember_folder(paths[0])
             self.import_paths(paths)
 
-    def import_paths(self, paths: list[Path]) -> ImportDialog:
+    def import_paths(self, paths: list[Path]) -> ImportDialog | None:
         from app.services.preview import ledger_path
         from app.ui.dialogs.import_dialog import ImportDialog
 
+        if refused(self, "Nothing was imported"):
+            return None
         dialog = ImportDialog(ledger_path(self.db), paths, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.import_finished.connect(self._imported)
@@ -424,12 +460,15 @@ class MainWindow(QMainWindow):
             self.undo.imported(outcome)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if dropped_files(event.mimeData()):
+        if dropped_files(event.mimeData()) and not self.read_only:
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
         paths = dropped_files(event.mimeData())
-        if paths:
+        if paths and self.read_only:
+            self.statusBar().showMessage("Read-only: nothing can be imported in this window",
+                                         5000)
+        elif paths:
             event.acceptProposedAction()
             self.import_paths(paths)
 
@@ -447,6 +486,10 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(account_settings.current_account(self.db), settings.get("theme"),
                                 settings.get("ledger/path"), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if self.read_only:  # the theme is this computer's; the account is the ledger's
+            writes(dialog.region)
+            writes(dialog.timezone)
+            lock_writes(dialog, self._keep_disabled)
         dialog.accepted.connect(lambda: self.apply_settings(dialog.choice()))
         dialog.open()
         return dialog
@@ -458,7 +501,8 @@ class MainWindow(QMainWindow):
         settings.sync()
         self.apply_theme()
         account = account_settings.current_account(self.db)
-        if account is None or not choice.region or not choice.timezone:
+        # a read-only window keeps the ledger's account as it is (its fields are off)
+        if account is None or not choice.region or not choice.timezone or self.read_only:
             self.refresh_all()
             return
         if (account.region, account.timezone) == (choice.region.upper(),
@@ -529,3 +573,5 @@ class MainWindow(QMainWindow):
             self.save_state(self.settings)
         self.undo.close()
         super().closeEvent(event)
+        if event.isAccepted():
+            self.opening.release()  # another window may now open the ledger without asking

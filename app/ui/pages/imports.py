@@ -33,6 +33,7 @@ from app.ui.dialogs.catalogue_dialog import GiftDialog
 from app.ui.dialogs.owned import open_owned
 from app.ui.edits import Edit, Runner, run_here
 from app.ui.pages.gifters import ledger_file
+from app.ui.read_only import refused, writes
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
@@ -159,7 +160,7 @@ class Page(QWidget):
             batch_columns(), row_tone=lambda r: "muted" if r.undone else "", parent=self)
         self.table = table_view(self.model, sort_column=0)  # newest first
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.undo_button = named(QPushButton("Undo import\u2026"), "dangerButton")
+        self.undo_button = writes(named(QPushButton("Undo import\u2026"), "dangerButton"))
         self.undo_button.clicked.connect(self.undo)
         header = QHBoxLayout()
         header.addWidget(named(QLabel("Batches"), "cardHeading"))
@@ -182,7 +183,7 @@ class Page(QWidget):
         self.rejected_pages.addWidget(self.rejected_note)
         self.rejected_pages.addWidget(self.rejected_table)
         self.retry_status = named(QLabel(), "tableNote")
-        self.retry_button = QPushButton("Retry rejected rows")
+        self.retry_button = writes(QPushButton("Retry rejected rows"))
         self.retry_button.setToolTip("Read this batch's rejected rows again with today's gift "
                                      "catalogue and mapping; the rows that pass join the batch")
         self.retry_button.clicked.connect(self.retry)
@@ -359,7 +360,7 @@ class Page(QWidget):
 
     def retry(self) -> None:
         row = self.selected()
-        if row is None or row.undone:
+        if row is None or row.undone or refused(self, "Rows not retried"):
             return
         import_id = row.import_id
         self.run_edit(Edit(f"Retry rejected rows of #{import_id} {row.file_name}",
@@ -372,6 +373,8 @@ class Page(QWidget):
         while the page says so; the window reloads once it is done."""
         row = self.selected()
         if row is None or row.undone or self.undoing.running:
+            return
+        if refused(self, "Import not undone"):
             return
         if not confirm.ask(self, "Undo import", undo_question(row), "Undo import"):
             return

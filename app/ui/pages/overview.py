@@ -26,6 +26,7 @@ from app.services.dashboard import Dashboard, accounts_for_picker, overview
 from app.ui import format as fmt
 from app.ui.charts.earnings_chart import EarningsChartWidget, legend_html
 from app.ui.dialogs.checkin_dialog import CheckInDialog
+from app.ui.read_only import refused, writes
 from app.ui.widgets.cards import CardRow, ProgressCard, StatCard
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
@@ -96,7 +97,7 @@ class OverviewPage(QWidget):
         """Why the two balances differ (or why it is negative), and the check-in."""
         self.balance_note = named(QLabel(), "cardDetail")
         self.balance_note.setWordWrap(True)
-        self.checkin_button = QPushButton("Check in balance...")
+        self.checkin_button = writes(QPushButton("Check in balance..."))
         self.checkin_button.setToolTip("Type the balance TikTok shows, to compare or correct")
         self.checkin_button.clicked.connect(self.open_checkin)
         self.checkin_dialog: CheckInDialog | None = None
@@ -106,6 +107,8 @@ class OverviewPage(QWidget):
         return row
 
     def open_checkin(self) -> None:
+        if refused(self, "No check-in was saved"):
+            return
         self.checkin_dialog = CheckInDialog(self._db, self.account, self)
         self.checkin_dialog.checked_in.connect(lambda _view: self._checked_in())
         self.checkin_dialog.open()

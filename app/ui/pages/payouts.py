@@ -30,6 +30,7 @@ from app.ui.dialogs import confirm
 from app.ui.dialogs.owned import open_owned
 from app.ui.dialogs.payout import PayoutDialog
 from app.ui.edits import Edit, Runner, run_here
+from app.ui.read_only import refused, writes
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.cards import StatCard
 from app.ui.widgets.named import named
@@ -146,9 +147,9 @@ class Page(QWidget):
         return row
 
     def _buttons(self) -> QHBoxLayout:
-        self.add_button = named(QPushButton("Add payout\u2026"), "primaryButton")
-        self.edit_button = named(QPushButton("Edit\u2026"), "secondaryButton")
-        self.delete_button = named(QPushButton("Delete"), "dangerButton")
+        self.add_button = writes(named(QPushButton("Add payout\u2026"), "primaryButton"))
+        self.edit_button = writes(named(QPushButton("Edit\u2026"), "secondaryButton"))
+        self.delete_button = writes(named(QPushButton("Delete"), "dangerButton"))
         self.add_button.clicked.connect(self.add)
         self.edit_button.clicked.connect(self.edit)
         self.delete_button.clicked.connect(self.delete)
@@ -239,14 +240,17 @@ class Page(QWidget):
     # ---- actions ------------------------------------------------------------------------------
 
     def add(self) -> None:
+        if refused(self, "Payout not saved"):
+            return
         form = service.default_form(self._db)
         self._open(form, service.method_choices(self._db), "Add payout",
                    lambda f: Edit(payout_name("Add", f.amount, f.currency, f.decimal),
                                   lambda db: service.add_payout(db, f), "Payout not saved"))
 
     def edit(self) -> None:
+        """Edit (or a double-click on a row): not in a read-only window, whose Edit is off."""
         row = self.selected()
-        if row is None:
+        if row is None or refused(self, "Payout not saved"):
             return
         payout_id = row.payout_id
         self._open(row.form, service.method_choices(self._db), "Edit payout",
@@ -256,7 +260,7 @@ class Page(QWidget):
 
     def delete(self) -> None:
         row = self.selected()
-        if row is None:
+        if row is None or refused(self, "Payout not deleted"):
             return
         if not confirm.ask(self, "Delete payout", f"Delete {describe(row)}? Your balance "
                            "goes up by its USD value.", "Delete payout"):

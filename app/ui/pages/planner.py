@@ -39,6 +39,7 @@ from app.ui import format as fmt
 from app.ui.charts.axes import DayAxis, UsdAxis
 from app.ui.charts.earnings_chart import COLORS, ThresholdLine, style_plot
 from app.ui.dialogs import confirm
+from app.ui.read_only import refused, writes
 from app.ui.tablemodels import ROW_HEIGHT, Column, RowsModel, table_view
 from app.ui.widgets.cards import CardRow, StatCard
 from app.ui.widgets.empty_state import EmptyState
@@ -331,7 +332,8 @@ class Page(QWidget):
             form.addWidget(named(QLabel(label), "filterLabel"), row, 0)
             form.addWidget(field, row, 1)
         self.cal_result = _detail("Enter a real payout to see the rate you were paid.")
-        self.cal_save = named(QPushButton("Save as my region's rate\u2026"), "secondaryButton")
+        self.cal_save = writes(named(QPushButton("Save as my region's rate\u2026"),
+                                     "secondaryButton"))
         self.cal_save.setEnabled(False)
         layout.addLayout(form)
         layout.addWidget(self.cal_result, 1)
@@ -506,7 +508,7 @@ class Page(QWidget):
 
     def save_calibration(self) -> None:
         """The calibrated rate as the region's entry from the payout's day, after asking."""
-        if self.plan is None or not self.cal_save.isEnabled():
+        if self.plan is None or refused(self, "Rate not saved") or not self.cal_save.isEnabled():
             return
         region, day = self.plan.rates.region, _to_day(self.cal_day.date())
         diamonds, cash = self.cal_diamonds.value(), self._cash()

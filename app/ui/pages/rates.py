@@ -35,6 +35,7 @@ from app.ui.dialogs.owned import open_owned
 from app.ui.dialogs.rate_dialog import RateDialog
 from app.ui.edits import Edit, Runner, run_here
 from app.ui.pages.rates_catalogue import GiftsSection, PacksSection
+from app.ui.read_only import refused, writes
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.named import named
 from app.ui.widgets.page import card, page_layout
@@ -128,7 +129,9 @@ def import_text(result: FxImport) -> str:
 
 
 def _button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
-    button = named(QPushButton(text), name)
+    """A button that changes the ledger (every one made here does): off in a read-only
+    window."""
+    button = writes(named(QPushButton(text), name))
     button.clicked.connect(slot)
     return button
 
@@ -311,14 +314,14 @@ class Page(QWidget):
         return f"{v.region_name} ({v.region}) \u00b7 {v.currency}" if v else ""
 
     def add(self) -> None:
-        if self.view is None:
+        if self.view is None or refused(self, "Rate not saved"):
             return
         form = service.form_for(self._db, self.view.region, self.view.today)
         self._open(form, "Add rate from a day")
 
     def edit(self) -> None:
         entry = self.selected()
-        if entry is None:
+        if entry is None or refused(self, "Rate not saved"):
             return
         self._open(service.edit_form(self._db, entry.value, entry.edited), "Edit rate entry")
 
@@ -335,7 +338,7 @@ class Page(QWidget):
 
     def delete(self) -> None:
         entry = self.selected()
-        if entry is None or not entry.edited:
+        if entry is None or not entry.edited or refused(self, "Rate not deleted"):
             return
         r = entry.value
         if not confirm.ask(self, "Delete rate entry",
@@ -348,6 +351,8 @@ class Page(QWidget):
                          "Rate not deleted"))
 
     def restore(self) -> None:
+        if refused(self, "Defaults not restored"):
+            return
         entries = service.user_entries(self._db)
         if not entries.total or not confirm.ask(
                 self, "Restore shipped defaults",
@@ -360,6 +365,8 @@ class Page(QWidget):
                          "Defaults not restored"))
 
     def import_fx(self) -> None:
+        if refused(self, "Exchange rates not imported"):
+            return
         path = rate_dialog.choose_csv(self)
         if path is None:
             return

@@ -32,6 +32,7 @@ from app.ui.dialogs import confirm
 from app.ui.dialogs.catalogue_dialog import GiftDialog, PackDialog
 from app.ui.dialogs.owned import open_owned
 from app.ui.edits import Edit
+from app.ui.read_only import refused, writes
 from app.ui.tablemodels import Column, RowsModel, table_view
 from app.ui.widgets.named import named
 from app.ui.widgets.page import card
@@ -82,7 +83,9 @@ def pack_columns(in_force: Callable[[CoinPack], bool]) -> list[Column[PackEntry]
 
 
 def _button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
-    button = named(QPushButton(text), name)
+    """A button that changes the ledger (every one made here does): off in a read-only
+    window."""
+    button = writes(named(QPushButton(text), name))
     button.clicked.connect(slot)
     return button
 
@@ -182,11 +185,13 @@ class GiftsSection(_Section):
         self._selection_changed()
 
     def add(self) -> None:
+        if refused(self, "Gift not saved"):
+            return
         self._dialog(service.new_gift_form(self.today, self._mark()), "Add a gift")
 
     def change(self) -> None:
         entry = self.selected()
-        if entry is None:
+        if entry is None or refused(self, "Gift not saved"):
             return
         if entry.edited:
             self._dialog(service.edit_form(entry.value, self._mark()),
@@ -207,7 +212,7 @@ class GiftsSection(_Section):
 
     def delete(self) -> None:
         entry = self.selected()
-        if entry is None or not entry.edited:
+        if entry is None or not entry.edited or refused(self, "Gift entry not deleted"):
             return
         g = entry.value
         if confirm.ask(self, "Delete gift entry",
@@ -254,12 +259,14 @@ class PacksSection(_Section):
         self._selection_changed()
 
     def add(self) -> None:
+        if refused(self, "Coin pack not saved"):
+            return
         self._dialog(service.new_pack_form(self._db, self.region, self.today),
                      "Add a coin pack")
 
     def change(self) -> None:
         entry = self.selected()
-        if entry is not None:
+        if entry is not None and not refused(self, "Coin pack not saved"):
             p = entry.value
             self._dialog(service.pack_change_form(p, self.today, entry.edited, self._mark()),
                          f"{'Edit' if entry.edited else 'New price of'} the {p.channel} pack "
@@ -279,7 +286,7 @@ class PacksSection(_Section):
 
     def delete(self) -> None:
         entry = self.selected()
-        if entry is None or not entry.edited:
+        if entry is None or not entry.edited or refused(self, "Coin pack not deleted"):
             return
         p = entry.value
         if confirm.ask(self, "Delete coin pack",

@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from app.ui.read_only import writes
 from app.ui.resources import pixmap
 from app.ui.widgets.named import named
 
@@ -53,10 +54,10 @@ class EmptyState(QWidget):
         layout.addStretch(2)
 
     def _buttons(self, demo: bool) -> QHBoxLayout:
-        self.setup_button = named(QPushButton(SETUP_TEXT), "primaryButton")
+        self.setup_button = writes(named(QPushButton(SETUP_TEXT), "primaryButton"))
         self.setup_button.clicked.connect(self.setup_requested)
         self.setup_button.setVisible(False)  # the window shows it while there is no account
-        self.import_button = named(QPushButton(IMPORT_TEXT), "primaryButton")
+        self.import_button = writes(named(QPushButton(IMPORT_TEXT), "primaryButton"))
         self.import_button.clicked.connect(self.import_requested)
         self.demo_button = named(QPushButton(DEMO_TEXT), "secondaryButton")
         self.demo_button.setToolTip(DEMO_TIP)
