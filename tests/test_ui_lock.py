@@ -269,6 +269,9 @@ def test_a_read_only_window_refuses_every_write_and_undo_and_the_file_is_unchang
         "check-in": pages["Overview"].open_checkin,
         "calibration": pages["Planner"].save_calibration,
         "import undo": imports.undo, "retry": imports.retry,
+        "add a rejected row's gift": imports.add_gift,
+        "say which gift a rejected row's name is": lambda: imports.choose_gift(
+            rates.gifts.selected().value),
         "File > Import": window.open_import, "import dialog": lambda: window.import_paths([log]),
         "File > Set Up Account": window.open_setup,
         "File > Restore": window.ledger_files.restore,
@@ -276,6 +279,7 @@ def test_a_read_only_window_refuses_every_write_and_undo_and_the_file_is_unchang
     assert missed == []
     assert chosen == []
     assert payouts.dialog is None and rates.dialog is None and rates.gifts.dialog is None
+    assert imports.dialog is None
     assert pages["Overview"].checkin_dialog is None and window.import_dialog is None
     window.apply_settings(SettingsChoice("light", str(ledger), "GB", "Europe/London"))
     undo, redo = window.undo.undo_action, window.undo.redo_action

@@ -209,11 +209,11 @@ class Page(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         self.fix_note = named(QLabel(), "tableNote")
         self.fix_note.setWordWrap(True)
-        self.add_gift_button = QPushButton()
+        self.add_gift_button = writes(QPushButton())
         self.add_gift_button.setToolTip("Add the gift to the catalogue with its coins, then "
                                         "read again every batch's rows rejected for it")
         self.add_gift_button.clicked.connect(self.add_gift)
-        self.choose_button = QToolButton()
+        self.choose_button = writes(QToolButton())
         self.choose_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.choose_button.setToolTip("Say which gift the name means in your logs (kept for "
                                       "later imports), then read again every batch's rows "
@@ -319,7 +319,7 @@ class Page(QWidget):
     def choose_gift(self, gift: Gift) -> None:
         """"This Heart is the 10-coin one": kept as the name's meaning, then the retries."""
         batch = self.selected()
-        if self.fix is None or batch is None:
+        if refused(self, "Gift not chosen") or self.fix is None or batch is None:
             return
         name, import_id = self.fix[1].name, batch.import_id
         self.run_edit(Edit(
@@ -332,7 +332,7 @@ class Page(QWidget):
         """Add the unknown gift (its coins typed in the catalogue's dialog), then the
         retries: one change, one undo."""
         batch = self.selected()
-        if self.fix is None or batch is None:
+        if refused(self, "Gift not added") or self.fix is None or batch is None:
             return
         name, import_id = self.fix[1].name, batch.import_id
         form = catalogue.gift_named_form(self._db, name, typing_mark(self._db))
