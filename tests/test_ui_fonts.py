@@ -16,12 +16,15 @@ PROBE = r"""
 import json, sys
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
 from PySide6.QtWidgets import QLabel
+from app.ui.fonts import emoji_family
 from app.ui.main import application
 
 app = application()  # what the window does at start-up
 font = app.font()
+ours = QFont(emoji_family())  # the shipped font, asked for by name
+ours.setPointSizeF(font.pointSizeF())
 
-def drawn(text):
+def drawn(text, font=font):
     image = QImage(120, 60, QImage.Format.Format_RGB32)
     image.fill(QColor("white"))
     painter = QPainter(image)
@@ -49,6 +52,7 @@ print(json.dumps({
     "box_ink": ink(box),
     "glyph_ink": [ink(drawn(e)) for e in emoji],
     "same_as_box": [drawn(e) == box for e in emoji],
+    "same_as_shipped_font": [drawn(e) == drawn(e, ours) for e in emoji],
     "label_same_as_boxes": label(fan) == label(missing + fan[1:-1] + missing),
 }))
 """
@@ -66,6 +70,7 @@ def test_a_fans_name_with_emoji_draws_the_emoji_not_the_missing_glyph_box():
     seen = probe()
     assert seen["in_font"] == [True, True]
     assert seen["same_as_box"] == [False, False]
+    assert seen["same_as_shipped_font"] == [True, True]  # the glyphs are Noto Emoji's
     assert all(isinstance(n, int) and n > 0 for n in seen["glyph_ink"])  # not blank either
     assert seen["box_ink"] > 0  # the comparison is with a box really drawn
     assert seen["label_same_as_boxes"] is False  # a label in the window shows the glyphs
@@ -78,3 +83,43 @@ def test_the_emoji_font_ships_with_its_open_font_licence_and_stays_small():
     assert "Copyright 2013 Google LLC" in licence
     size = len(fonts.joinpath("NotoEmoji-Regular.ttf").read_bytes())
     assert 500_000 < size < 1_500_000  # the monochrome font, not the 10 MB colour one
+
+
+PDF_PROBE = r"""
+import json, sys
+from pathlib import Path
+from PySide6.QtGui import QFontDatabase, QFontMetrics
+from PySide6.QtWidgets import QApplication
+from app.services import reports
+from app.services.demo import load_demo
+from app.store.db import open_db
+from app.ui.main import application
+from app.ui.reports.pdf import write_pdf
+
+app = QApplication(sys.argv[:1])  # no emoji font yet
+width_before = QFontMetrics(app.font()).averageCharWidth()
+folder = Path(sys.argv[1])
+db = open_db(folder / "ledger.sqlite3")
+load_demo(db)
+report = reports.build(db, reports.year(2026))
+before = write_pdf(report, folder / "before.pdf")
+application()  # the start-up: registers the emoji font in this same application
+after = write_pdf(report, folder / "after.pdf")
+print(json.dumps({"before": before, "after": after,
+                  "registered": "Noto Emoji" in QFontDatabase.families(),
+                  "width": [width_before, QFontMetrics(app.font()).averageCharWidth()]}))
+"""
+
+
+def test_the_emoji_font_leaves_the_app_fonts_width_and_the_report_pdfs_pages_as_they_were(
+        tmp_path):
+    """With the emoji font in the application font's family list, Qt's average character
+    width went from 6 to 15 px: every field sized wider and the demo report's PDF went from
+    3 pages to 4. Registered only, it changes neither."""
+    done = subprocess.run([sys.executable, "-c", PDF_PROBE, str(tmp_path)], capture_output=True,
+                          text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert seen["registered"]  # the start-up did add the font
+    assert seen["after"] == seen["before"] == 3
+    assert seen["width"][1] == seen["width"][0]

@@ -1,10 +1,16 @@
 """Fans' names carry emoji ("🌹Rosa💎"); a machine without an emoji font draws them as boxes.
 
 The app ships Google's monochrome Noto Emoji (resources/fonts/, SIL Open Font License, 0.9 MB;
-tools/make_emoji_font.py says where it comes from) and, at start-up, adds it behind the
-application font: a family Qt tries for a character the main font lacks. Where the system
-already draws emoji (a colour emoji font on most desktops), its font is kept and ours is
-only registered, never put in front of it.
+tools/make_emoji_font.py says where it comes from) and, at start-up, registers it with Qt where
+the system draws no emoji (a colour emoji font on most desktops is kept, ours never put in
+front of it). Registered is enough: Qt finds it as the fallback for a character the
+application font lacks, and (Qt >= 6.9) shapes emoji sequences (skin tones, flags) in it.
+
+It is never put in the application font's own family list (`QFont.setFamilies`) nor made a
+substitution of it: Qt would then count the emoji font's wide glyphs in the application font's
+average character width (6 px became 15 px), and every line edit, combo box and spin box would
+size by it: the window's narrowest width grew from 873 to 1,067 px, past a 1,024 px screen, and
+the report PDF gained a page.
 """
 
 from __future__ import annotations
@@ -34,20 +40,16 @@ def draws_emoji(font: QFont) -> bool:
 
 
 def install_emoji_fallback(app: QApplication) -> str | None:
-    """Put the shipped emoji font behind the application font, unless emoji already draw.
+    """Register the shipped emoji font as a fallback, unless emoji already draw.
 
-    Returns the family added, or None when nothing was needed or possible."""
-    font = QFont(app.font())
-    if draws_emoji(font):  # asked before ours is registered: fontconfig would find it too
+    Returns the family registered, or None when nothing was needed or possible. The
+    application font is left as it was (see the module's docstring for why)."""
+    if draws_emoji(app.font()):  # asked before ours is registered: fontconfig would find it too
         return None
     family = emoji_family()
     if family is None:
         return None
-    primary = font.family()
-    font.setFamilies([primary, family])  # widgets inherit the application font
-    app.setFont(font)
-    QFont.insertSubstitution(primary, family)  # a QFont made with the family name alone
     add_emoji = getattr(QFontDatabase, "addApplicationEmojiFontFamily", None)  # Qt >= 6.9
     if add_emoji is not None:
-        add_emoji(family)  # emoji sequences (skin tones, flags) are shaped in this font
+        add_emoji(family)  # emoji sequences are shaped in this font, not the first that has one
     return family
