@@ -204,6 +204,17 @@ def style_rows(view: QTableView, selection: QAbstractItemView.SelectionMode =
     view.horizontalHeader().setHighlightSections(False)
 
 
+def fit_columns(view: QTableView) -> None:
+    """Every column as wide as its contents, the least useful last: on a narrow screen the
+    key columns show and the table (never the page) scrolls sideways to the rest. The last
+    column (a title, a reference, raw text) takes what is left when there is room, and keeps
+    its contents' width when there is not (a stretched column would shrink to a few pixels,
+    unreadable even scrolled to)."""
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+
+
 def table_view(model: RowsModel[Any], sort_column: int | None = None,
                order: Qt.SortOrder = Qt.SortOrder.DescendingOrder,
                sortable: bool = False) -> QTableView:
@@ -215,9 +226,7 @@ def table_view(model: RowsModel[Any], sort_column: int | None = None,
     style_rows(view)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    # the last column (a title, a reference, raw text) takes what is left and elides
-    header.setSectionResizeMode(model.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
+    fit_columns(view)
     header.setSectionsClickable(sortable)
     model.sort_arrows = sortable
     if sortable:

@@ -12,7 +12,6 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QTableView,
     QVBoxLayout,
@@ -40,7 +39,9 @@ EMPTY_HEADING = "No gifters yet"
 EMPTY_BODY = ("Once a gift log is imported, everyone who sent you a gift is ranked here: "
               "coins, diamonds and dollars sent, LIVEs joined, first and last gift. Or try "
               "the app on sample data, without touching this ledger:")
-COLUMN_WIDTHS = (56, 0, 96, 96, 96, 72, 66, 118, 118)  # the gifter's name takes the rest
+# Every column within a 1,024 px window, the name wide enough to read; the last column takes
+# what is left on a wider one (a stretched name shrank to "…" once the others were laid out)
+COLUMN_WIDTHS = (48, 140, 80, 88, 84, 60, 60, 96, 96)
 HISTORY_HEIGHT = 230
 # Below this many gifts the page reads on the GUI thread: the leaderboard of 10,000 gifts
 # takes ~15 ms (1.6 s for 1M, tests/benchmarks/bench_gifters.py), less than a busy state
@@ -89,7 +90,7 @@ class LeaderboardTable(QTableView):
         header = self.horizontalHeader()
         for column, width in enumerate(COLUMN_WIDTHS):
             self.setColumnWidth(column, width)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # by rank
         self.setSortingEnabled(True)
 

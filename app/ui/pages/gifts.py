@@ -57,7 +57,9 @@ ANY_DAY = QDate(2000, 1, 1)  # a date edit at its minimum shows "Any day"
 SEARCH_DELAY_MS = 250
 INLINE_GIFTS = gifters.INLINE_GIFTS  # below this many gifts the page reads on the GUI thread
 COPY_LIMIT = 10_000
-COLUMN_WIDTHS = (172, 150, 130, 64, 80, 90, 82)  # the LIVE column takes the rest
+# Fixed widths (a lazy model cannot size to its contents), Time to USD within a 1,024 px
+# window; the LIVE column takes the rest
+COLUMN_WIDTHS = (152, 132, 124, 60, 78, 90, 82)
 LOCAL_WIDTH = 96  # the account's currency, after USD
 MIX_HEIGHT = 206
 OTHER_BRUSH = "#cbd5e1"

@@ -12,7 +12,6 @@ from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -25,7 +24,7 @@ from app.services.lives import LivesView, lives
 from app.ui import format as fmt
 from app.ui.charts.axes import DAY, DayAxis
 from app.ui.charts.earnings_chart import style_plot
-from app.ui.tablemodels import Column, RowsModel, table_view
+from app.ui.tablemodels import Column, RowsModel, fit_columns, table_view
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
 from app.ui.widgets.page import empty_or_content, page_layout, rates_line, title_block
@@ -306,9 +305,7 @@ class Page(QWidget):
         self.model.beginResetModel()
         self.model.columns = columns(view)
         self.model.endResetModel()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(len(self.model.columns) - 1, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table)
 
     def _subtitle(self, view: LivesView) -> str:
         parts = [f"@{view.handle}", f"{len(view.rows):,} LIVEs",
