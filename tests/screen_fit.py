@@ -95,8 +95,11 @@ def columns(page: QWidget) -> list[dict[str, Any]]:
             left = header.sectionViewportPosition(column)
             cols.append({"title": _plain(model.headerData(column, header.orientation())),
                          "left": left, "right": left + header.sectionSize(column)})
+        row_height = max(view.verticalHeader().defaultSectionSize(), 1)
         tables.append({"name": view.objectName(), "viewport": view.viewport().width(),
-                       "scrollbar": view.horizontalScrollBar().isVisible(), "columns": cols})
+                       "scrollbar": view.horizontalScrollBar().isVisible(), "columns": cols,
+                       "rows": model.rowCount(),
+                       "rows_shown": view.viewport().height() // row_height})
     return tables
 
 

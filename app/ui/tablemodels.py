@@ -204,6 +204,14 @@ def style_rows(view: QTableView, selection: QAbstractItemView.SelectionMode =
     view.horizontalHeader().setHighlightSections(False)
 
 
+def keep_rows(view: QTableView, rows: int) -> None:
+    """The table is never lower than its header, `rows` rows and its sideways scroll bar: on
+    a low window the page scrolls down (widgets.page.scrolling_down) instead."""
+    height = (view.horizontalHeader().sizeHint().height() + rows * ROW_HEIGHT
+              + view.horizontalScrollBar().sizeHint().height() + 2 * view.frameWidth())
+    view.setMinimumHeight(height)
+
+
 def fit_columns(view: QTableView) -> None:
     """Every column as wide as its contents, the least useful last: on a narrow screen the
     key columns show and the table (never the page) scrolls sideways to the rest. The last

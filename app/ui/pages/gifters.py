@@ -28,11 +28,11 @@ from app.ui import format as fmt
 from app.ui.charts.axes import DayAxis
 from app.ui.charts.earnings_chart import COLORS, style_plot
 from app.ui.models.gifter_table import GifterTableModel
-from app.ui.tablemodels import style_rows
+from app.ui.tablemodels import keep_rows, style_rows
 from app.ui.widgets.cards import StatCard
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
-from app.ui.widgets.page import LoadsWhenShown, empty_or_content, page_layout
+from app.ui.widgets.page import LoadsWhenShown, empty_or_content, page_layout, scrolling_down
 from app.ui.worker import Latest
 
 EMPTY_HEADING = "No gifters yet"
@@ -124,7 +124,8 @@ class Page(LoadsWhenShown, QWidget):
         self.histories.failed.connect(self._history_failed)
         self.model = GifterTableModel(self)
         self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, demo=True)
-        self.stack = empty_or_content(self, self.empty, self._content())
+        self.stack = empty_or_content(self, self.empty,
+                                      scrolling_down(self._content(), "giftersScroll"))
         self.busy = named(QLabel(), "busyLabel")
         self.busy.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.busy.setWordWrap(True)
@@ -153,6 +154,7 @@ class Page(LoadsWhenShown, QWidget):
     def _table_card(self) -> QFrame:
         card = named(QFrame(), "card")
         self.table = LeaderboardTable(self.model, card)
+        keep_rows(self.table, 5)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         layout = QVBoxLayout(card)
         layout.setContentsMargins(1, 1, 1, 1)

@@ -37,7 +37,7 @@ from app.ui.charts.earnings_chart import COLORS, style_plot
 from app.ui.models.gift_table import GiftTableModel
 from app.ui.pages import gifters
 from app.ui.pages.gifters import ledger_file
-from app.ui.tablemodels import style_rows
+from app.ui.tablemodels import keep_rows, style_rows
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
 from app.ui.widgets.page import (
@@ -45,6 +45,7 @@ from app.ui.widgets.page import (
     empty_or_content,
     page_layout,
     rates_line,
+    scrolling_down,
     title_block,
 )
 from app.ui.worker import Latest
@@ -201,7 +202,8 @@ class Page(LoadsWhenShown, QWidget):
         self.model = GiftTableModel(db, self)
         self.model.sort_requested.connect(self._sort_requested)
         self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, demo=True)
-        self.stack = empty_or_content(self, self.empty, self._content())
+        self.stack = empty_or_content(self, self.empty,
+                                      scrolling_down(self._content(), "giftsScroll"))
         self.busy = named(QLabel(), "busyLabel")
         self.busy.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.busy.setWordWrap(True)
@@ -273,6 +275,7 @@ class Page(LoadsWhenShown, QWidget):
     def _table_card(self) -> QFrame:
         card = named(QFrame(), "card")
         self.table = GiftTable(self.model, card)
+        keep_rows(self.table, 5)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.no_match = named(QLabel("No gifts match these filters."), "cardDetail")

@@ -24,10 +24,16 @@ from app.services.lives import LivesView, lives
 from app.ui import format as fmt
 from app.ui.charts.axes import DAY, DayAxis
 from app.ui.charts.earnings_chart import style_plot
-from app.ui.tablemodels import Column, RowsModel, fit_columns, table_view
+from app.ui.tablemodels import Column, RowsModel, fit_columns, keep_rows, table_view
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
-from app.ui.widgets.page import empty_or_content, page_layout, rates_line, title_block
+from app.ui.widgets.page import (
+    empty_or_content,
+    page_layout,
+    rates_line,
+    scrolling_down,
+    title_block,
+)
 
 COLORS = {"caught": "#7880f5", "missed": "#e11d48", "axis": "#6b7280", "line": "#d1d5db"}
 # Stops crowd the low end: one big gift would otherwise leave every other slot pale (the
@@ -250,7 +256,8 @@ class Page(QWidget):
         self._db = db
         self.view: LivesView | None = None
         self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY)
-        self.stack = empty_or_content(self, self.empty, self._content())
+        self.stack = empty_or_content(self, self.empty,
+                                      scrolling_down(self._content(), "livesScroll"))
 
     def _content(self) -> QWidget:
         content = QWidget()
@@ -277,6 +284,7 @@ class Page(QWidget):
     def _table_card(self) -> QFrame:
         self.model: RowsModel[LiveRow] = RowsModel(columns(), parent=self)
         self.table = table_view(self.model, sort_column=0, sortable=True)  # newest first
+        keep_rows(self.table, 5)
         return _card("Every LIVE", self.table)
 
     @property

@@ -409,8 +409,10 @@ class Page(QWidget):
         self.schedule_table.setColumnHidden(SCHEDULE_LOCAL_COLUMN, usd)
         self.schedule_model.columns = schedule_columns(p.currency)
         table = self.methods_table
+        # every method's row, and room for the scroll bar a narrow card gives the table
         table.setFixedHeight(table.horizontalHeader().sizeHint().height()
-                             + ROW_HEIGHT * len(p.methods) + 2)
+                             + ROW_HEIGHT * len(p.methods) + 2
+                             + table.horizontalScrollBar().sizeHint().height())
         best = max(range(len(p.methods)), key=lambda i: p.methods[i].net_usd, default=None)
         if best is None:
             self.show_schedule(None)

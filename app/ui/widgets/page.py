@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -62,6 +64,32 @@ def empty_or_content(host: QWidget, empty: QWidget, content: QWidget) -> QStacke
     outer.setContentsMargins(0, 0, 0, 0)
     outer.addWidget(stack)
     return stack
+
+
+class ScrollsDown(QScrollArea):
+    """A frameless area that scrolls its page down, never sideways: it is never narrower
+    than its contents can be (with room for its scroll bar), so the window keeps the width
+    the page needs, while its height can be anything."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        hint = super().minimumSizeHint()
+        content = self.widget()
+        if content is None:
+            return hint
+        width = (content.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+                 + 2 * self.frameWidth())
+        return QSize(max(hint.width(), width), hint.height())
+
+
+def scrolling_down(content: QWidget, name: str) -> QScrollArea:
+    """`content` in an area that scrolls down when the window is too low for it (a 1,024 x
+    600 screen, or 1,920 x 1,080 at 200 %): its tables keep the rows their minimum height
+    gives them (tablemodels.keep_rows) instead of being squeezed to half a row."""
+    scroll = named(ScrollsDown(), name)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(content)
+    return scroll
 
 
 def card(header: QHBoxLayout, *widgets: QWidget) -> QFrame:
