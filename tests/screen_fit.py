@@ -94,12 +94,15 @@ def columns(page: QWidget) -> list[dict[str, Any]]:
                 continue
             left = header.sectionViewportPosition(column)
             cols.append({"title": _plain(model.headerData(column, header.orientation())),
-                         "left": left, "right": left + header.sectionSize(column)})
+                         "left": left, "right": left + header.sectionSize(column),
+                         "content": view.sizeHintForColumn(column)})  # the rows in view
         row_height = max(view.verticalHeader().defaultSectionSize(), 1)
         tables.append({"name": view.objectName(), "viewport": view.viewport().width(),
                        "scrollbar": view.horizontalScrollBar().isVisible(), "columns": cols,
                        "rows": model.rowCount(),
-                       "rows_shown": view.viewport().height() // row_height})
+                       "rows_shown": view.viewport().height() // row_height,
+                       # how much of it is on screen without scrolling the page down
+                       "in_view": view.visibleRegion().boundingRect().height()})
     return tables
 
 

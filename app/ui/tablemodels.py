@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from app.ui.header_tips import header_tip
@@ -202,6 +202,21 @@ def style_rows(view: QTableView, selection: QAbstractItemView.SelectionMode =
     view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
     view.horizontalHeader().setHighlightSections(False)
+
+
+CELL_PADDING = 28  # a cell's 8 px padding each side (the themes), the style's text margins
+TITLE_PADDING = 18  # a column title's 8 px padding each side
+
+
+def sample_widths(metrics: QFontMetrics, titles: Sequence[str],
+                  samples: Sequence[str]) -> list[int]:
+    """Column widths from the table's font where the contents cannot say (a lazy model, a
+    name column that must not take the whole row): each column as wide as its sample text,
+    or its title with a sort arrow when wider, so neither is cut to "…" in the system's own
+    font, and the key columns fit a 1,024 px window."""
+    return [max(metrics.horizontalAdvance(sample) + CELL_PADDING,
+                metrics.horizontalAdvance(f"\u25be {title}") + TITLE_PADDING)
+            for title, sample in zip(titles, samples, strict=True)]
 
 
 def keep_rows(view: QTableView, rows: int) -> None:

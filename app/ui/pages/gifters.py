@@ -27,8 +27,8 @@ from app.services.preview import in_ledger, ledger_path
 from app.ui import format as fmt
 from app.ui.charts.axes import DayAxis
 from app.ui.charts.earnings_chart import COLORS, style_plot
-from app.ui.models.gifter_table import GifterTableModel
-from app.ui.tablemodels import keep_rows, style_rows
+from app.ui.models.gifter_table import COLUMNS, GifterTableModel
+from app.ui.tablemodels import keep_rows, sample_widths, style_rows
 from app.ui.widgets.cards import StatCard
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
@@ -39,9 +39,11 @@ EMPTY_HEADING = "No gifters yet"
 EMPTY_BODY = ("Once a gift log is imported, everyone who sent you a gift is ranked here: "
               "coins, diamonds and dollars sent, LIVEs joined, first and last gift. Or try "
               "the app on sample data, without touching this ledger:")
-# Every column within a 1,024 px window, the name wide enough to read; the last column takes
-# what is left on a wider one (a stretched name shrank to "…" once the others were laid out)
-COLUMN_WIDTHS = (48, 140, 80, 88, 84, 60, 60, 96, 96)
+# The widest text each column usually holds: # to Gifts fit a 1,024 px window with the name
+# readable; the last column takes what is left on a wider one (a stretched name shrank to
+# "…" once the others were laid out)
+SAMPLES = ("999", "Quinnvibes_tv", "299,999", "299,999", "$1,000.00", "9,999", "999",
+           "Sep 30, 2026", "Sep 30, 2026")
 HISTORY_HEIGHT = 230
 # Below this many gifts the page reads on the GUI thread: the leaderboard of 10,000 gifts
 # takes ~15 ms (1.6 s for 1M, tests/benchmarks/bench_gifters.py), less than a busy state
@@ -88,7 +90,9 @@ class LeaderboardTable(QTableView):
         self.setModel(model)
         style_rows(self)
         header = self.horizontalHeader()
-        for column, width in enumerate(COLUMN_WIDTHS):
+        self.ensurePolished()  # the theme's font size
+        titles = [column.title for column in COLUMNS]
+        for column, width in enumerate(sample_widths(self.fontMetrics(), titles, SAMPLES)):
             self.setColumnWidth(column, width)
         header.setStretchLastSection(True)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # by rank

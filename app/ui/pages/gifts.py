@@ -4,12 +4,12 @@ app/ui/models/gift_table.py), so a ledger of a million gifts scrolls like one of
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import pyqtgraph as pg
 from PySide6.QtCore import QDate, QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,7 +37,7 @@ from app.ui.charts.earnings_chart import COLORS, style_plot
 from app.ui.models.gift_table import GiftTableModel
 from app.ui.pages import gifters
 from app.ui.pages.gifters import ledger_file
-from app.ui.tablemodels import keep_rows, style_rows
+from app.ui.tablemodels import keep_rows, sample_widths, style_rows
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
 from app.ui.widgets.page import (
@@ -58,10 +58,11 @@ ANY_DAY = QDate(2000, 1, 1)  # a date edit at its minimum shows "Any day"
 SEARCH_DELAY_MS = 250
 INLINE_GIFTS = gifters.INLINE_GIFTS  # below this many gifts the page reads on the GUI thread
 COPY_LIMIT = 10_000
-# Fixed widths (a lazy model cannot size to its contents), Time to USD within a 1,024 px
-# window; the LIVE column takes the rest
-COLUMN_WIDTHS = (152, 132, 124, 60, 78, 90, 82)
-LOCAL_WIDTH = 96  # the account's currency, after USD
+# The widest text each column usually holds (a lazy model cannot size to its contents): Time
+# to USD fit a 1,024 px window; the LIVE column takes the rest
+SAMPLES = ("Sep 30, 2026  22:59", "Quinnvibes_tv", "Interstellar", "9,999", "29,999",
+           "29,999", "$1,000.00")
+LOCAL_SAMPLE = "1,000.00 GBP"  # the account's currency, after USD
 MIX_HEIGHT = 206
 OTHER_BRUSH = "#cbd5e1"
 
@@ -132,6 +133,12 @@ class DayEdit(QDateEdit):
         return super().eventFilter(watched, event)
 
 
+def column_widths(metrics: QFontMetrics, titles: Sequence[str],
+                  samples: Sequence[str] = SAMPLES) -> list[int]:
+    return sample_widths(metrics, [t.strip(" \u25b4\u25be") for t in titles[:len(samples)]],
+                         samples)
+
+
 class GiftTable(QTableView):
     """The table of gifts; Ctrl+C copies the selected rows with a header line."""
 
@@ -147,13 +154,17 @@ class GiftTable(QTableView):
         self.setSortingEnabled(True)
 
     def set_widths(self) -> None:
-        """Fixed widths (a lazy model cannot size to its contents); the local currency's
-        column, when there is one, sits after USD."""
-        widths = list(COLUMN_WIDTHS)
-        conv = self.gift_model().converter
+        """Widths from the table's font and SAMPLES; the local currency's column, when
+        there is one, sits after USD."""
+        self.ensurePolished()  # the theme's font size
+        model = self.gift_model()
+        titles = [str(model.headerData(c, Qt.Orientation.Horizontal) or "")
+                  for c in range(model.columnCount())]
+        samples = list(SAMPLES)
+        conv = model.converter
         if conv is not None and not conv.usd_only:
-            widths.append(LOCAL_WIDTH)
-        for column, width in enumerate(widths):
+            samples.append(LOCAL_SAMPLE)
+        for column, width in enumerate(column_widths(self.fontMetrics(), titles, samples)):
             self.setColumnWidth(column, width)
 
     def gift_model(self) -> GiftTableModel:
