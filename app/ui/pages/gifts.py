@@ -60,9 +60,9 @@ INLINE_GIFTS = gifters.INLINE_GIFTS  # below this many gifts the page reads on t
 COPY_LIMIT = 10_000
 # The widest text each column usually holds (a lazy model cannot size to its contents): Time
 # to USD fit a 1,024 px window; the LIVE column takes the rest
-SAMPLES = ("Sep 30, 2026  22:59", "Quinnvibes_tv", "Interstellar", "9,999", "29,999",
-           "29,999", "$1,000.00")
-LOCAL_SAMPLE = "1,000.00 GBP"  # the account's currency, after USD
+SAMPLES = {"Time": "Sep 30, 2026  22:59", "Sender": "Quinnvibes_tv", "Gift": "Interstellar",
+           "Coins": "29,999", "Diamonds": "29,999", "USD": "$1,000.00", "Count": "9,999"}
+LOCAL_SAMPLE = "\u00a31,000.00"  # the account's currency, after USD
 MIX_HEIGHT = 206
 OTHER_BRUSH = "#cbd5e1"
 
@@ -133,10 +133,11 @@ class DayEdit(QDateEdit):
         return super().eventFilter(watched, event)
 
 
-def column_widths(metrics: QFontMetrics, titles: Sequence[str],
-                  samples: Sequence[str] = SAMPLES) -> list[int]:
-    return sample_widths(metrics, [t.strip(" \u25b4\u25be") for t in titles[:len(samples)]],
-                         samples)
+def column_widths(metrics: QFontMetrics, titles: Sequence[str]) -> list[int]:
+    """The widths of the columns titled `titles` but the last (LIVE, which takes the rest);
+    a title SAMPLES lacks is the account's currency."""
+    sized = titles[:-1]
+    return sample_widths(metrics, sized, [SAMPLES.get(t, LOCAL_SAMPLE) for t in sized])
 
 
 class GiftTable(QTableView):
@@ -157,14 +158,8 @@ class GiftTable(QTableView):
         """Widths from the table's font and SAMPLES; the local currency's column, when
         there is one, sits after USD."""
         self.ensurePolished()  # the theme's font size
-        model = self.gift_model()
-        titles = [str(model.headerData(c, Qt.Orientation.Horizontal) or "")
-                  for c in range(model.columnCount())]
-        samples = list(SAMPLES)
-        conv = model.converter
-        if conv is not None and not conv.usd_only:
-            samples.append(LOCAL_SAMPLE)
-        for column, width in enumerate(column_widths(self.fontMetrics(), titles, samples)):
+        titles = [column.title for column in self.gift_model().columns]
+        for column, width in enumerate(column_widths(self.fontMetrics(), titles)):
             self.setColumnWidth(column, width)
 
     def gift_model(self) -> GiftTableModel:
