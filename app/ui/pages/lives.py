@@ -43,6 +43,8 @@ HEAT_COLORS = [(245, 246, 250), (224, 231, 255), (165, 180, 252), (79, 70, 229),
 BAR_WIDTH_S = DAY * 0.6
 AXIS_WIDTH = 56
 DASH = "\u2014"
+# the heat map's seven day labels stay apart on a low window (the page scrolls down instead)
+CHART_MIN_HEIGHT = 150
 EMPTY_HEADING = "No LIVEs in this ledger yet"
 EMPTY_BODY = ("Import TikTok's LIVE list (Go Live History, or the LIVE section of "
               "<i>Download your data</i>) and a gift log: each LIVE then shows its official "
@@ -271,6 +273,8 @@ class Page(QWidget):
     def _charts(self) -> QHBoxLayout:
         self.bars_chart = LiveBarsChart()
         self.heatmap_chart = HeatmapChart()
+        for chart in (self.bars_chart, self.heatmap_chart):
+            chart.setMinimumHeight(CHART_MIN_HEIGHT)
         self.best = named(QLabel(), "chartLegend")
         legend = named(QLabel(legend_html()), "chartLegend")
         for label in (self.best, legend):
