@@ -222,6 +222,7 @@ KEY_COLUMNS = {
     "LIVEs": ["Start", "Duration", "Official", "Logged", "Difference", "USD"],
     "Payouts": ["Requested", "Paid", "Status", "Amount", "Currency", "USD"],
     "Imports": ["Import", "File", "Kind", "When", "Status", "New", "Duplicate", "Rejected"],
+    "Regions": ["Region", "USD", "Local", "Arrives", "Best method", "Fees"],
 }
 LOCAL_PAGES = ("Gifts", "LIVEs", "Payouts")  # the account's currency after USD, when not USD
 NAME_COLUMNS = {"Sender": 120, "Gifter": 120, "File": 90}  # a name cut to "…" says nothing
