@@ -38,4 +38,6 @@ def test_the_bundle_carries_the_shipped_data_and_themes_but_not_the_readme_scree
     assert ("data/sample/gift_log.csv", "app/data/sample") in files
     assert ("resources/themes/dark.qss", "app/resources/themes") in files
     assert ("resources/icons/diamond.svg", "app/resources/icons") in files
+    assert ("resources/fonts/NotoEmoji-Regular.ttf", "app/resources/fonts") in files  # emoji
+    assert ("resources/fonts/OFL.txt", "app/resources/fonts") in files  # and its licence
     assert not any("screenshots" in src or src.endswith(".py") for src, _ in files)

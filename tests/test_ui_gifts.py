@@ -23,7 +23,7 @@ from app.store.db import open_db  # noqa: E402
 from app.ui.models import gift_table  # noqa: E402
 from app.ui.pages import gifters, gifts  # noqa: E402
 
-GIFT, COINS = 2, 4  # columns of the Gifts table
+GIFT, COINS = 2, 3  # columns of the Gifts table
 NY = ZoneInfo("America/New_York")
 
 
@@ -133,7 +133,7 @@ def test_clicking_coins_sorts_the_lion_first(gifts_page, qtbot):
     model = gifts_page.model
     assert (model.data(model.index(0, GIFT)), model.data(model.index(0, COINS))) == \
         ("Lion", "29,999")
-    assert model.data(model.index(0, 6)) == "$150.00"
+    assert model.data(model.index(0, 5)) == "$150.00"
     assert model.headerData(COINS, Qt.Orientation.Horizontal).startswith("\u25be")
     coins = [int(c.replace(",", "")) for c in _column(model, COINS, 50)]
     assert coins == sorted(coins, reverse=True)
@@ -158,10 +158,10 @@ def test_ctrl_c_copies_the_selected_rows_with_a_header(gifts_page, qtbot):
     table.setFocus()
     qtbot.keyClick(table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     lines = QApplication.clipboard().text().splitlines()
-    assert lines[0] == "Time\tSender\tGift\tCount\tCoins\tDiamonds\tUSD\tLIVE"
+    assert lines[0] == "Time\tSender\tGift\tCoins\tDiamonds\tUSD\tCount\tLIVE"
     assert len(lines) == 4
     lion = lines[1].split("\t")
-    assert lion[2:7] == ["Lion", "1", "29999", "29999", "150.00"]
+    assert lion[2:7] == ["Lion", "29999", "29999", "150.00", "1"]
     assert lion[0].count(":") == 2  # a full time a spreadsheet reads
 
 

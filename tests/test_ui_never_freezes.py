@@ -27,7 +27,7 @@ from app.ui.models import gift_table  # noqa: E402
 from app.ui.pages import gifts, imports  # noqa: E402
 from app.ui.worker import Worker, busy, wait_for_workers  # noqa: E402
 
-SENDER, COINS = 1, 4  # columns of the Gifts table
+SENDER, COINS = 1, 3  # columns of the Gifts table
 
 
 

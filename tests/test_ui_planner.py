@@ -50,10 +50,10 @@ def test_where_you_stand_and_one_row_per_method(gb_page, qtmodeltester):
     assert model.rowCount() == len(rate_book().payout_methods("GB", TODAY)) == 2
     rows = {r[0]: r for r in table_texts(model)}
     # the hand figures of tests/test_planner.py
-    assert rows["PayPal"][1:] == ["2%", "3%", "15", "$17.83", "$343.20", "\u00a3257.40",
-                                  "Dec 7, 2026"]
-    assert rows["Bank transfer"][1:] == ["$1.00", "2%", "15", "$8.20", "$352.84",
-                                         "\u00a3264.63", "Dec 7, 2026"]
+    assert rows["PayPal"][1:] == ["$343.20", "\u00a3257.40", "Dec 7, 2026", "$17.83", "2%",
+                                  "3%", "15"]
+    assert rows["Bank transfer"][1:] == ["$352.84", "\u00a3264.63", "Dec 7, 2026", "$8.20",
+                                         "$1.00", "2%", "15"]
     assert not page.schedule_table.isVisibleTo(page)
     qtmodeltester.check(model)
 

@@ -80,6 +80,7 @@ def open_or_recover(stack: ExitStack, path: Path | None,
 
 
 def application() -> QApplication:
+    from app.ui.fonts import install_emoji_fallback
     from app.ui.resources import icon
 
     app = QApplication.instance()
@@ -89,6 +90,7 @@ def application() -> QApplication:
     app.setApplicationName(APPLICATION)  # with the organisation: where QSettings writes
     app.setApplicationDisplayName("Diamond Ledger")
     app.setWindowIcon(icon("diamond"))
+    install_emoji_fallback(app)  # fans' names with emoji render glyphs, not boxes
     return app
 
 

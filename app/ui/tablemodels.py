@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from app.ui.header_tips import header_tip
@@ -204,6 +204,40 @@ def style_rows(view: QTableView, selection: QAbstractItemView.SelectionMode =
     view.horizontalHeader().setHighlightSections(False)
 
 
+CELL_PADDING = 28  # a cell's 8 px padding each side (the themes), the style's text margins
+TITLE_PADDING = 18  # a column title's 8 px padding each side
+
+
+def sample_widths(metrics: QFontMetrics, titles: Sequence[str],
+                  samples: Sequence[str]) -> list[int]:
+    """Column widths from the table's font where the contents cannot say (a lazy model, a
+    name column that must not take the whole row): each column as wide as its sample text,
+    or its title with a sort arrow when wider, so neither is cut to "…" in the system's own
+    font, and the key columns fit a 1,024 px window."""
+    return [max(metrics.horizontalAdvance(sample) + CELL_PADDING,
+                metrics.horizontalAdvance(f"\u25be {title}") + TITLE_PADDING)
+            for title, sample in zip(titles, samples, strict=True)]
+
+
+def keep_rows(view: QTableView, rows: int) -> None:
+    """The table is never lower than its header, `rows` rows and its sideways scroll bar: on
+    a low window the page scrolls down (widgets.page.scrolling_down) instead."""
+    height = (view.horizontalHeader().sizeHint().height() + rows * ROW_HEIGHT
+              + view.horizontalScrollBar().sizeHint().height() + 2 * view.frameWidth())
+    view.setMinimumHeight(height)
+
+
+def fit_columns(view: QTableView) -> None:
+    """Every column as wide as its contents, the least useful last: on a narrow screen the
+    key columns show and the table (never the page) scrolls sideways to the rest. The last
+    column (a title, a reference, raw text) takes what is left when there is room, and keeps
+    its contents' width when there is not (a stretched column would shrink to a few pixels,
+    unreadable even scrolled to)."""
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+
+
 def table_view(model: RowsModel[Any], sort_column: int | None = None,
                order: Qt.SortOrder = Qt.SortOrder.DescendingOrder,
                sortable: bool = False) -> QTableView:
@@ -215,9 +249,7 @@ def table_view(model: RowsModel[Any], sort_column: int | None = None,
     style_rows(view)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    # the last column (a title, a reference, raw text) takes what is left and elides
-    header.setSectionResizeMode(model.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
+    fit_columns(view)
     header.setSectionsClickable(sortable)
     model.sort_arrows = sortable
     if sortable:

@@ -180,7 +180,8 @@ def bare_table(rows: int, texts: list[tuple[str, ...]], size: tuple[int, int]) -
     from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
     from PySide6.QtWidgets import QHeaderView, QTableView
 
-    from app.ui.pages.gifts import COLUMN_WIDTHS
+    from app.ui.models.gift_table import COLUMNS
+    from app.ui.pages.gifts import column_widths
     from app.ui.tablemodels import ROW_HEIGHT
 
     display = Qt.ItemDataRole.DisplayRole
@@ -207,7 +208,8 @@ def bare_table(rows: int, texts: list[tuple[str, ...]], size: tuple[int, int]) -
     view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
     view.horizontalHeader().setStretchLastSection(True)
-    for column, width in enumerate(COLUMN_WIDTHS):
+    widths = column_widths(view.fontMetrics(), [c.title for c in COLUMNS])
+    for column, width in enumerate(widths):
         view.setColumnWidth(column, width)
     view.resize(*size)
     return view

@@ -70,11 +70,12 @@ COLUMNS = (
     Column("Time", "time", time_text, lambda r: f"{r.time:%Y-%m-%d %H:%M:%S}", False),
     Column("Sender", "sender", lambda r: r.sender, lambda r: r.sender),
     Column("Gift", "gift", lambda r: r.gift, lambda r: r.gift),
-    Column("Count", "count", lambda r: f"{r.count:,}", lambda r: str(r.count), True),
     Column("Coins", "coins", lambda r: f"{r.coins:,}", lambda r: str(r.coins), True),
     Column("Diamonds", "coins", lambda r: fmt.diamonds(r.diamonds),
            lambda r: plain(r.diamonds), True),
     Column("USD", "coins", lambda r: fmt.usd(r.usd), lambda r: str(round_money(r.usd)), True),
+    # after the cash (and the account's currency): what a gift was worth is read first
+    Column("Count", "count", lambda r: f"{r.count:,}", lambda r: str(r.count), True),
     Column("LIVE", "live", live_text, live_text),
 )
 LOCAL_AFTER = "USD"  # the account's currency comes right after the USD column

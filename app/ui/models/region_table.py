@@ -107,20 +107,22 @@ def arrives_tip(row: RegionRow) -> str:
 
 
 def columns() -> list[Column[RegionRow]]:
+    """What each region pays first (its local amount and what arrives of it), then how: on a
+    1,024 px window the table scrolls sideways only to the days, the minimum and the rates."""
     return [
         Column("Region", region_text, tip=region_tip),
         Column("Diamonds", lambda r: fmt.diamonds(r.diamonds), True, key=lambda r: r.diamonds),
         Column("USD", lambda r: fmt.usd(r.usd), True, key=lambda r: r.usd),
         Column("Local", lambda r: _local(r, r.local), True,
                tip=lambda r: f"In {r.currency}, at each day's exchange rate"),
-        Column("Minimum \u00b7 cap", withdraw_text, True, tip=withdraw_tip,
-               tone=lambda r: "good" if r.reaches_minimum else "bad"),
+        Column("Arrives", lambda r: _local(r, r.best.net_local if r.best else None), True,
+               tip=arrives_tip, tone=lambda r: "" if r.reaches_minimum else "muted"),
         Column("Best method", lambda r: r.best.method.name if r.best else DASH, tip=method_tip),
         Column("Fees", lambda r: fmt.usd(r.best.fee_usd + r.best.spread_usd) if r.best else DASH,
                True, tip=fees_tip),
-        Column("Arrives", lambda r: _local(r, r.best.net_local if r.best else None), True,
-               tip=arrives_tip, tone=lambda r: "" if r.reaches_minimum else "muted"),
         Column("Days", days_text, True, tip=days_tip),
+        Column("Minimum \u00b7 cap", withdraw_text, True, tip=withdraw_tip,
+               tone=lambda r: "good" if r.reaches_minimum else "bad"),
         Column("Rates from", rates_text, tip=rates_tip,
                tone=lambda r: "warn" if r.unsourced else ""),
     ]

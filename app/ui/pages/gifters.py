@@ -12,7 +12,6 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QTableView,
     QVBoxLayout,
@@ -28,19 +27,23 @@ from app.services.preview import in_ledger, ledger_path
 from app.ui import format as fmt
 from app.ui.charts.axes import DayAxis
 from app.ui.charts.earnings_chart import COLORS, style_plot
-from app.ui.models.gifter_table import GifterTableModel
-from app.ui.tablemodels import style_rows
+from app.ui.models.gifter_table import COLUMNS, GifterTableModel
+from app.ui.tablemodels import keep_rows, sample_widths, style_rows
 from app.ui.widgets.cards import StatCard
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
-from app.ui.widgets.page import LoadsWhenShown, empty_or_content, page_layout
+from app.ui.widgets.page import LoadsWhenShown, empty_or_content, page_layout, scrolling_down
 from app.ui.worker import Latest
 
 EMPTY_HEADING = "No gifters yet"
 EMPTY_BODY = ("Once a gift log is imported, everyone who sent you a gift is ranked here: "
               "coins, diamonds and dollars sent, LIVEs joined, first and last gift. Or try "
               "the app on sample data, without touching this ledger:")
-COLUMN_WIDTHS = (56, 0, 96, 96, 96, 72, 66, 118, 118)  # the gifter's name takes the rest
+# The widest text each column usually holds: # to Gifts fit a 1,024 px window with the name
+# readable; the last column takes what is left on a wider one (a stretched name shrank to
+# "…" once the others were laid out)
+SAMPLES = ("999", "Quinnvibes_tv", "299,999", "299,999", "$1,000.00", "9,999", "999",
+           "Sep 30, 2026", "Sep 30, 2026")
 HISTORY_HEIGHT = 230
 # Below this many gifts the page reads on the GUI thread: the leaderboard of 10,000 gifts
 # takes ~15 ms (1.6 s for 1M, tests/benchmarks/bench_gifters.py), less than a busy state
@@ -87,9 +90,11 @@ class LeaderboardTable(QTableView):
         self.setModel(model)
         style_rows(self)
         header = self.horizontalHeader()
-        for column, width in enumerate(COLUMN_WIDTHS):
+        self.ensurePolished()  # the theme's font size
+        titles = [column.title for column in COLUMNS]
+        for column, width in enumerate(sample_widths(self.fontMetrics(), titles, SAMPLES)):
             self.setColumnWidth(column, width)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # by rank
         self.setSortingEnabled(True)
 
@@ -123,7 +128,8 @@ class Page(LoadsWhenShown, QWidget):
         self.histories.failed.connect(self._history_failed)
         self.model = GifterTableModel(self)
         self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, demo=True)
-        self.stack = empty_or_content(self, self.empty, self._content())
+        self.stack = empty_or_content(self, self.empty,
+                                      scrolling_down(self._content(), "giftersScroll"))
         self.busy = named(QLabel(), "busyLabel")
         self.busy.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.busy.setWordWrap(True)
@@ -152,6 +158,7 @@ class Page(LoadsWhenShown, QWidget):
     def _table_card(self) -> QFrame:
         card = named(QFrame(), "card")
         self.table = LeaderboardTable(self.model, card)
+        keep_rows(self.table, 5)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         layout = QVBoxLayout(card)
         layout.setContentsMargins(1, 1, 1, 1)

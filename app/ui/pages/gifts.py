@@ -4,12 +4,12 @@ app/ui/models/gift_table.py), so a ledger of a million gifts scrolls like one of
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import pyqtgraph as pg
 from PySide6.QtCore import QDate, QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,7 +37,7 @@ from app.ui.charts.earnings_chart import COLORS, style_plot
 from app.ui.models.gift_table import GiftTableModel
 from app.ui.pages import gifters
 from app.ui.pages.gifters import ledger_file
-from app.ui.tablemodels import style_rows
+from app.ui.tablemodels import keep_rows, sample_widths, style_rows
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
 from app.ui.widgets.page import (
@@ -45,6 +45,7 @@ from app.ui.widgets.page import (
     empty_or_content,
     page_layout,
     rates_line,
+    scrolling_down,
     title_block,
 )
 from app.ui.worker import Latest
@@ -57,8 +58,11 @@ ANY_DAY = QDate(2000, 1, 1)  # a date edit at its minimum shows "Any day"
 SEARCH_DELAY_MS = 250
 INLINE_GIFTS = gifters.INLINE_GIFTS  # below this many gifts the page reads on the GUI thread
 COPY_LIMIT = 10_000
-COLUMN_WIDTHS = (172, 150, 130, 64, 80, 90, 82)  # the LIVE column takes the rest
-LOCAL_WIDTH = 96  # the account's currency, after USD
+# The widest text each column usually holds (a lazy model cannot size to its contents): Time
+# to USD fit a 1,024 px window; the LIVE column takes the rest
+SAMPLES = {"Time": "Sep 30, 2026  22:59", "Sender": "Quinnvibes_tv", "Gift": "Interstellar",
+           "Coins": "29,999", "Diamonds": "29,999", "USD": "$1,000.00", "Count": "9,999"}
+LOCAL_SAMPLE = "\u00a31,000.00"  # the account's currency, after USD
 MIX_HEIGHT = 206
 OTHER_BRUSH = "#cbd5e1"
 
@@ -129,6 +133,13 @@ class DayEdit(QDateEdit):
         return super().eventFilter(watched, event)
 
 
+def column_widths(metrics: QFontMetrics, titles: Sequence[str]) -> list[int]:
+    """The widths of the columns titled `titles` but the last (LIVE, which takes the rest);
+    a title SAMPLES lacks is the account's currency."""
+    sized = titles[:-1]
+    return sample_widths(metrics, sized, [SAMPLES.get(t, LOCAL_SAMPLE) for t in sized])
+
+
 class GiftTable(QTableView):
     """The table of gifts; Ctrl+C copies the selected rows with a header line."""
 
@@ -144,13 +155,11 @@ class GiftTable(QTableView):
         self.setSortingEnabled(True)
 
     def set_widths(self) -> None:
-        """Fixed widths (a lazy model cannot size to its contents); the local currency's
-        column, when there is one, sits after USD."""
-        widths = list(COLUMN_WIDTHS)
-        conv = self.gift_model().converter
-        if conv is not None and not conv.usd_only:
-            widths.append(LOCAL_WIDTH)
-        for column, width in enumerate(widths):
+        """Widths from the table's font and SAMPLES; the local currency's column, when
+        there is one, sits after USD."""
+        self.ensurePolished()  # the theme's font size
+        titles = [column.title for column in self.gift_model().columns]
+        for column, width in enumerate(column_widths(self.fontMetrics(), titles)):
             self.setColumnWidth(column, width)
 
     def gift_model(self) -> GiftTableModel:
@@ -199,7 +208,8 @@ class Page(LoadsWhenShown, QWidget):
         self.model = GiftTableModel(db, self)
         self.model.sort_requested.connect(self._sort_requested)
         self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, demo=True)
-        self.stack = empty_or_content(self, self.empty, self._content())
+        self.stack = empty_or_content(self, self.empty,
+                                      scrolling_down(self._content(), "giftsScroll"))
         self.busy = named(QLabel(), "busyLabel")
         self.busy.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.busy.setWordWrap(True)
@@ -271,6 +281,7 @@ class Page(LoadsWhenShown, QWidget):
     def _table_card(self) -> QFrame:
         card = named(QFrame(), "card")
         self.table = GiftTable(self.model, card)
+        keep_rows(self.table, 5)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.no_match = named(QLabel("No gifts match these filters."), "cardDetail")

@@ -64,17 +64,17 @@ def batch_columns() -> list[Column[BatchRow]]:
         Column("File", lambda r: r.file_name, tip=lambda r: f"{r.path}\naccount @{r.account}"),
         Column("Kind", lambda r: NOUNS.get(r.kind, (r.kind, r.kind))[1]),
         Column("When", when_text, key=lambda r: r.when),
-        Column("Rows", lambda r: f"{r.rows:,}", True, key=lambda r: r.rows,
-               tip=lambda r: "Records read from the file"),
+        Column("Status", status_text, tip=status_tip),  # before the counts: undone or not
         Column("New", lambda r: f"{r.inserted:,}", True, key=lambda r: r.inserted),
         Column("Duplicate", lambda r: f"{r.duplicates:,}", True, key=lambda r: r.duplicates,
                tip=lambda r: "Already in the ledger from an earlier import: not added again"),
         Column("Rejected", lambda r: f"{r.rejected:,}", True, key=lambda r: r.rejected,
                tone=lambda r: "bad" if r.rejected else ""),
+        Column("Rows", lambda r: f"{r.rows:,}", True, key=lambda r: r.rows,
+               tip=lambda r: "Records read from the file"),
         Column("Skipped", lambda r: f"{r.skipped:,}", True, key=lambda r: r.skipped),
         Column("Folded", lambda r: f"{r.folded:,}", True, key=lambda r: r.folded,
                tip=lambda r: "Streak events folded into the gift they ended with"),
-        Column("Status", status_text, tip=status_tip),
     ]
 
 

@@ -12,7 +12,6 @@ from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -25,10 +24,16 @@ from app.services.lives import LivesView, lives
 from app.ui import format as fmt
 from app.ui.charts.axes import DAY, DayAxis
 from app.ui.charts.earnings_chart import style_plot
-from app.ui.tablemodels import Column, RowsModel, table_view
+from app.ui.tablemodels import Column, RowsModel, fit_columns, keep_rows, table_view
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
-from app.ui.widgets.page import empty_or_content, page_layout, rates_line, title_block
+from app.ui.widgets.page import (
+    empty_or_content,
+    page_layout,
+    rates_line,
+    scrolling_down,
+    title_block,
+)
 
 COLORS = {"caught": "#7880f5", "missed": "#e11d48", "axis": "#6b7280", "line": "#d1d5db"}
 # Stops crowd the low end: one big gift would otherwise leave every other slot pale (the
@@ -38,6 +43,8 @@ HEAT_COLORS = [(245, 246, 250), (224, 231, 255), (165, 180, 252), (79, 70, 229),
 BAR_WIDTH_S = DAY * 0.6
 AXIS_WIDTH = 56
 DASH = "\u2014"
+# the heat map's seven day labels stay apart on a low window (the page scrolls down instead)
+CHART_MIN_HEIGHT = 150
 EMPTY_HEADING = "No LIVEs in this ledger yet"
 EMPTY_BODY = ("Import TikTok's LIVE list (Go Live History, or the LIVE section of "
               "<i>Download your data</i>) and a gift log: each LIVE then shows its official "
@@ -251,7 +258,8 @@ class Page(QWidget):
         self._db = db
         self.view: LivesView | None = None
         self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY)
-        self.stack = empty_or_content(self, self.empty, self._content())
+        self.stack = empty_or_content(self, self.empty,
+                                      scrolling_down(self._content(), "livesScroll"))
 
     def _content(self) -> QWidget:
         content = QWidget()
@@ -265,6 +273,8 @@ class Page(QWidget):
     def _charts(self) -> QHBoxLayout:
         self.bars_chart = LiveBarsChart()
         self.heatmap_chart = HeatmapChart()
+        for chart in (self.bars_chart, self.heatmap_chart):
+            chart.setMinimumHeight(CHART_MIN_HEIGHT)
         self.best = named(QLabel(), "chartLegend")
         legend = named(QLabel(legend_html()), "chartLegend")
         for label in (self.best, legend):
@@ -278,6 +288,7 @@ class Page(QWidget):
     def _table_card(self) -> QFrame:
         self.model: RowsModel[LiveRow] = RowsModel(columns(), parent=self)
         self.table = table_view(self.model, sort_column=0, sortable=True)  # newest first
+        keep_rows(self.table, 5)
         return _card("Every LIVE", self.table)
 
     @property
@@ -306,9 +317,7 @@ class Page(QWidget):
         self.model.beginResetModel()
         self.model.columns = columns(view)
         self.model.endResetModel()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(len(self.model.columns) - 1, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table)
 
     def _subtitle(self, view: LivesView) -> str:
         parts = [f"@{view.handle}", f"{len(view.rows):,} LIVEs",

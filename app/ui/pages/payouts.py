@@ -14,7 +14,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -31,7 +30,7 @@ from app.ui.dialogs.owned import open_owned
 from app.ui.dialogs.payout import PayoutDialog
 from app.ui.edits import Edit, Runner, run_here
 from app.ui.read_only import refused, writes
-from app.ui.tablemodels import Column, RowsModel, table_view
+from app.ui.tablemodels import Column, RowsModel, fit_columns, table_view
 from app.ui.widgets.cards import StatCard
 from app.ui.widgets.named import named
 from app.ui.widgets.page import page_layout, rates_line, title_block
@@ -196,9 +195,7 @@ class Page(QWidget):
         self.model.beginResetModel()
         self.model.columns = columns(code)
         self.model.endResetModel()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(len(self.model.columns) - 1, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table)
 
     def _fill_cards(self, view: PayoutsView | None) -> None:
         converted = view is not None and any(r.converted for r in view.rows)

@@ -52,7 +52,7 @@ EMPTY_BODY = ("Import a gift log, LIVE list or payout file with <b>File \u203a I
               "(Ctrl+I); the planner then shows when and how to withdraw. Or try it on "
               "sample data:")
 FIXED_FEE_NOTE = "fixed fees apply to each withdrawal"
-SPREAD_COLUMN, LOCAL_COLUMN, SCHEDULE_LOCAL_COLUMN = 2, 6, 5
+SPREAD_COLUMN, LOCAL_COLUMN, SCHEDULE_LOCAL_COLUMN = 6, 2, 5
 
 
 def _percent(fraction: Decimal) -> str:
@@ -80,19 +80,21 @@ def method_columns(currency: str) -> list[Column[MethodPlan]]:
     def money(amount: Decimal, m: MethodPlan, code: str = "USD") -> str:
         return format_money(amount, code) if m.withdrawals else DASH
 
+    # what arrives and when first, then what it costs and why: the card is narrow on a
+    # 1,024 px window and scrolls sideways only to the fee's parts and the days
     return [
         Column("Method", lambda m: m.method.name),
+        Column("Net USD", lambda m: money(m.net_usd, m), True,
+               tip=lambda m: "what arrives, in USD terms"),
+        Column(f"Net {currency}", lambda m: money(m.net_local, m, currency), True),
+        Column("Arrives", lambda m: fmt.day(m.arrives) if m.arrives else "not at this pace"),
+        Column("Costs", lambda m: money(m.fee_usd + m.spread_usd, m), True,
+               tip=lambda m: "fee + FX spread, all withdrawals"),
         Column("Fee", fee, tip=lambda m: "fixed + percent of each withdrawal"),
         Column("Spread", lambda m: _percent(m.method.fx_spread) if currency != "USD"
                else "none", True),
         Column("Days", lambda m: str(m.method.processing_days), True,
                tip=lambda m: "processing days after each request"),
-        Column("Costs", lambda m: money(m.fee_usd + m.spread_usd, m), True,
-               tip=lambda m: "fee + FX spread, all withdrawals"),
-        Column("Net USD", lambda m: money(m.net_usd, m), True,
-               tip=lambda m: "what arrives, in USD terms"),
-        Column(f"Net {currency}", lambda m: money(m.net_local, m, currency), True),
-        Column("Arrives", lambda m: fmt.day(m.arrives) if m.arrives else "not at this pace"),
     ]
 
 
@@ -411,8 +413,10 @@ class Page(QWidget):
         self.schedule_table.setColumnHidden(SCHEDULE_LOCAL_COLUMN, usd)
         self.schedule_model.columns = schedule_columns(p.currency)
         table = self.methods_table
+        # every method's row, and room for the scroll bar a narrow card gives the table
         table.setFixedHeight(table.horizontalHeader().sizeHint().height()
-                             + ROW_HEIGHT * len(p.methods) + 2)
+                             + ROW_HEIGHT * len(p.methods) + 2
+                             + table.horizontalScrollBar().sizeHint().height())
         best = max(range(len(p.methods)), key=lambda i: p.methods[i].net_usd, default=None)
         if best is None:
             self.show_schedule(None)

@@ -36,9 +36,9 @@ from app.ui.dialogs.rate_dialog import RateDialog
 from app.ui.edits import Edit, Runner, run_here
 from app.ui.pages.rates_catalogue import GiftsSection, PacksSection
 from app.ui.read_only import refused, writes
-from app.ui.tablemodels import Column, RowsModel, table_view
+from app.ui.tablemodels import Column, RowsModel, keep_rows, table_view
 from app.ui.widgets.named import named
-from app.ui.widgets.page import card, page_layout
+from app.ui.widgets.page import card, page_layout, scrolling_down
 
 SOURCE_CHARS = 160  # of a source note in the header; the rest in its tooltip
 SECTIONS = ("Region rates", "Gift catalogue", "Coin packs")
@@ -147,7 +147,8 @@ class Page(QWidget):
         self.dialog_factory = RateDialog  # tests may hand in their own
         # who makes a change: at once here; in the window, its undo stack on the worker
         self.run_edit: Runner = run_here(self, db, self.ledger_changed.emit)
-        layout, self.subtitle = page_layout(self, "Rates")
+        content = QWidget()
+        layout, self.subtitle = page_layout(content, "Rates")
         self.restore_button = _button("Restore shipped defaults\u2026", "secondaryButton",
                                       self.restore)
         layout.addLayout(self._switcher())
@@ -157,6 +158,9 @@ class Page(QWidget):
         for section in (self._rates_section(), self.gifts, self.packs):
             self.stack.addWidget(section)
         layout.addWidget(self.stack, 1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scrolling_down(content, "ratesScroll"))
 
     def _switcher(self) -> QHBoxLayout:
         """One section at a time, chosen with segmented buttons; restore applies to all."""
@@ -213,6 +217,7 @@ class Page(QWidget):
             region_columns(self._is_in_force), parent=self)
         self.table = table_view(self.model, sort_column=0)  # newest first
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        keep_rows(self.table, 3)
         self.add_button = _button("Add rate from a day\u2026", "primaryButton", self.add)
         self.edit_button = _button("Edit\u2026", "secondaryButton", self.edit)
         self.delete_button = _button("Delete", "dangerButton", self.delete)
@@ -227,6 +232,7 @@ class Page(QWidget):
     def _methodscard(self) -> QFrame:
         self.methods_model: RowsModel[MethodEntry] = RowsModel(method_columns(), parent=self)
         self.methods_table = table_view(self.methods_model)
+        keep_rows(self.methods_table, 3)
         header = QHBoxLayout()
         header.addWidget(named(QLabel("Payout methods"), "cardHeading"))
         header.addStretch(1)

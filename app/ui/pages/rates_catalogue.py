@@ -33,7 +33,7 @@ from app.ui.dialogs.catalogue_dialog import GiftDialog, PackDialog
 from app.ui.dialogs.owned import open_owned
 from app.ui.edits import Edit
 from app.ui.read_only import refused, writes
-from app.ui.tablemodels import Column, RowsModel, table_view
+from app.ui.tablemodels import Column, RowsModel, keep_rows, table_view
 from app.ui.widgets.named import named
 from app.ui.widgets.page import card
 
@@ -110,6 +110,7 @@ class _Section(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(card(header, *widgets), 1)
+        keep_rows(self.table, 5)
 
     def _mark(self) -> str:
         """How the creator types decimals (their region's way): the dialogs read it so."""
@@ -150,7 +151,7 @@ class GiftsSection(_Section):
         self.search = named(QLineEdit(), "searchBox")
         self.search.setPlaceholderText("Search gifts by name or id")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(220)
+        self.search.setMinimumWidth(160)
         self.search.textChanged.connect(self.load)
         self.add_button = _button("Add gift\u2026", "primaryButton", self.add)
         self.change_button = _button("Change price\u2026", "secondaryButton", self.change)

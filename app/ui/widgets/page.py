@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QEvent, QObject, QSize
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -62,6 +64,68 @@ def empty_or_content(host: QWidget, empty: QWidget, content: QWidget) -> QStacke
     outer.setContentsMargins(0, 0, 0, 0)
     outer.addWidget(stack)
     return stack
+
+
+class ScrollsDown(QScrollArea):
+    """An area that scrolls its page down, never sideways: it is never narrower than its
+    contents can be (with room for its scroll bar), so the window keeps the width the page
+    needs, while its height can be anything.
+
+    The contents get the area's whole height, or their minimum height when that is more:
+    QScrollArea's own widgetResizable gives a page with wrapped text its preferred height
+    instead, so a LIVEs page at 1,024 x 600 grew charts 500 px high and pushed its table out
+    of view."""
+
+    def setWidget(self, widget: QWidget) -> None:  # noqa: N802 (Qt override)
+        super().setWidget(widget)
+        widget.installEventFilter(self)  # its layout changed: fit it again
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self._fit()
+        return False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        content = self.widget()
+        if content is None:
+            return
+        room = self.contentsRect()
+        width, height = room.width(), room.height()
+        needed = self._least_height(content, width)
+        if needed > height:  # the scroll bar shows and takes its width
+            width -= self.verticalScrollBar().sizeHint().width()
+            needed = self._least_height(content, width)
+        content.resize(max(width, content.minimumSizeHint().width()), max(height, needed))
+
+    @staticmethod
+    def _least_height(content: QWidget, width: int) -> int:
+        layout = content.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            return max(layout.minimumHeightForWidth(width), content.minimumHeight())
+        return content.minimumSizeHint().height()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        hint = super().minimumSizeHint()
+        content = self.widget()
+        if content is None:
+            return hint
+        width = (content.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+                 + 2 * self.frameWidth())
+        return QSize(max(hint.width(), width), hint.height())
+
+
+def scrolling_down(content: QWidget, name: str) -> QScrollArea:
+    """`content` in an area that scrolls down when the window is too low for it (a 1,024 x
+    600 screen, or 1,920 x 1,080 at 200 %): its tables keep the rows their minimum height
+    gives them (tablemodels.keep_rows) instead of being squeezed to half a row."""
+    scroll = named(ScrollsDown(), name)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(content)
+    return scroll
 
 
 def card(header: QHBoxLayout, *widgets: QWidget) -> QFrame:

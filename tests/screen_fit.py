@@ -1,0 +1,170 @@
+"""Run as a script (a fresh process per scale and theme): start the window as the app does
+(app.ui.main.application(), which registers the emoji font; the theme; a demo ledger), build
+every page, size the window to a 1,024 x 600 screen (or the screen's available geometry when
+smaller), show each page and print what a user would see as JSON: the window's narrowest
+size, the screen Qt reports, and per page the problems found (a page scrolling sideways, a
+widget cut off at the page's edge) and, per table, where each column lies.
+
+    QT_SCALE_FACTOR=2 python tests/screen_fit.py --theme dark
+
+The factor is read when the QApplication starts, hence the separate process."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from contextlib import ExitStack
+from typing import Any
+
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QScrollArea, QTableView, QWidget
+
+from app.ui.main import application, open_ledger
+from app.ui.resources import apply_theme
+from app.ui.window import PAGES, MainWindow
+
+WIDTH, HEIGHT = 1024, 600
+TABLES = ("dataTable", "giftTable", "gifterTable")
+
+
+def settle(app: QApplication, rounds: int = 5) -> None:
+    for _ in range(rounds):  # cards re-wrap and tables resize to their contents in turns
+        app.processEvents()
+
+
+def shown(widget: QWidget, page: QWidget) -> bool:
+    return widget.isVisibleTo(page) and widget.width() > 0 and widget.height() > 0
+
+
+def cut_off(page: QWidget) -> list[str]:
+    """Widgets of the page whose right edge lies past the page's (or past the scroll area's
+    viewport that holds them), or narrower than the narrowest they can be drawn."""
+    problems = []
+    for area in page.findChildren(QScrollArea):
+        if shown(area, page) and area.horizontalScrollBar().isVisible():
+            problems.append(f"scrolls sideways ({area.objectName() or type(area).__name__})")
+    if page.width() < page.minimumSizeHint().width():
+        problems.append(f"page {page.width()} px < its narrowest {page.minimumSizeHint().width()}")
+    page_rect = QRect(QPoint(0, 0), page.size())
+    for child in page.findChildren(QWidget):
+        if not shown(child, page) or _inside_scrolled(child, page):
+            continue
+        top_left = child.mapTo(page, QPoint(0, 0))
+        rect = QRect(top_left, child.size())
+        if rect.right() > page_rect.right() + 1:
+            problems.append(f"{_name(child)} ends at x={rect.right()} past the page's "
+                            f"{page_rect.right()}")
+    return problems
+
+
+def _inside_scrolled(widget: QWidget, page: QWidget) -> bool:
+    """Inside a table or a list (it scrolls its own contents), not the page's own layout."""
+    parent = widget.parentWidget()
+    while parent is not None and parent is not page:
+        if isinstance(parent, QAbstractScrollArea) and not isinstance(parent, QScrollArea):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def _name(widget: QWidget) -> str:
+    text = getattr(widget, "text", None)
+    label = text() if callable(text) else ""
+    return f"{type(widget).__name__}#{widget.objectName()}" + (f" {label[:30]!r}" if
+                                                               isinstance(label, str) and label
+                                                               else "")
+
+
+def columns(page: QWidget) -> list[dict[str, Any]]:
+    """Each visible table: its viewport's width and, per column, its title, left and right
+    edge with the table scrolled fully left."""
+    tables = []
+    for view in page.findChildren(QTableView):
+        if view.objectName() not in TABLES or not shown(view, page):
+            continue
+        view.horizontalScrollBar().setValue(0)
+        header = view.horizontalHeader()
+        model = view.model()
+        cols = []
+        for column in range(model.columnCount()):
+            if header.isSectionHidden(column):
+                continue
+            left = header.sectionViewportPosition(column)
+            cols.append({"title": _plain(model.headerData(column, header.orientation())),
+                         "left": left, "right": left + header.sectionSize(column),
+                         "content": view.sizeHintForColumn(column)})  # the rows in view
+        row_height = max(view.verticalHeader().defaultSectionSize(), 1)
+        tables.append({"name": view.objectName(), "viewport": view.viewport().width(),
+                       "scrollbar": view.horizontalScrollBar().isVisible(), "columns": cols,
+                       "rows": model.rowCount(),
+                       "rows_shown": view.viewport().height() // row_height,
+                       # how much of it is on screen without scrolling the page down
+                       "in_view": view.visibleRegion().boundingRect().height()})
+    return tables
+
+
+def _plain(title: object) -> str:
+    """The title without its sort arrow."""
+    return re.sub(r"[\u25b2-\u25c5]", "", str(title or "")).strip()
+
+
+def move_demo(db: Any, region: str) -> None:
+    """The demo account moved to `region`: its pages show a column of its currency too."""
+    from app.services.demo import DEMO_HANDLE
+    from app.store import queries
+    account = queries.account_by_handle(db, DEMO_HANDLE)
+    assert account is not None
+    queries.update_account(db, account.id, region, account.timezone)
+
+
+def measure(theme: str, region: str = "US") -> dict[str, Any]:
+    app = application()  # what the window does at start-up: the emoji font among it
+    apply_theme(app, theme)
+    with ExitStack() as stack:
+        db, label = open_ledger(stack, None)  # the demo, in a temporary ledger
+        if region != "US":
+            move_demo(db, region)
+        window = MainWindow(db, label, settings=None)
+        stack.callback(window.close)
+        window.show()
+        for index in range(len(PAGES)):
+            window.page(index)  # built: the narrowest the window can be counts every page
+        settle(app)
+        available = window.screen().availableGeometry()
+        hint = window.minimumSizeHint()
+        size = (min(WIDTH, available.width()), min(HEIGHT, available.height()))
+        window.resize(*size)
+        settle(app)
+        pages = {}
+        for index, name in enumerate(PAGES):
+            window.show_page(index)
+            page = window.page(index)
+            settle(app)
+            pages[name] = {"problems": cut_off(page), "tables": columns(page)}
+        return {
+            "scale": window.devicePixelRatioF(),
+            "available": [available.width(), available.height()],
+            "minimum": [hint.width(), hint.height()],
+            "window": [window.width(), window.height()],
+            "asked": list(size),
+            "average_char_width": QFontMetrics(app.font()).averageCharWidth(),
+            "families": app.font().families(),
+            "cards_columns": window.overview.cards.columns,
+            "pages": pages,
+        }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--theme", default="light")
+    parser.add_argument("--region", default="US")
+    args = parser.parse_args()
+    json.dump(measure(args.theme, args.region), sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
