@@ -235,3 +235,25 @@ def test_account_picker_lists_accounts_and_switches_the_overview(window, demo_db
     page.refresh()  # after a change to the ledger it stays on the account picked
     assert picker.currentData() == "second_creator"
     assert page.balance_card.value.text() == fmt.usd(expected.balance_usd)
+
+
+def test_a_ledger_without_recent_earnings_does_not_call_its_period_the_last_30_days(
+        qtbot, tmp_path):
+    """Seen on Dec 3 with a log ending Oct 31: "Last 30 days: $259.80" though nothing was
+    earned in the last 30 days; the card now names the days it adds up."""
+    from datetime import date
+
+    from helpers import gift_csv, ledger
+
+    from app.services.dashboard import overview
+    from app.services.importing import import_files
+    from app.ui.pages.overview import OverviewPage
+    db = ledger(tmp_path)
+    import_files(db, [gift_csv(tmp_path / "g.csv", ["2026-10-31 20:00:00,Ann,Lion,1"])])
+    page = OverviewPage(db)
+    qtbot.addWidget(page)
+    page.show_dashboard(overview(db, today=date(2026, 12, 3)))
+    assert page.period_card.title.text() == "30 days to Oct 31, 2026"
+    assert "Nothing was earned since Oct 31, 2026" in page.period_card.toolTip()
+    page.show_dashboard(overview(db, today=date(2026, 11, 1)))
+    assert page.period_card.title.text() == "Last 30 days"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
@@ -237,7 +238,13 @@ class OverviewPage(QWidget):
         if p is None:
             self.period_card.set_text(fmt.usd(ZERO), "no earnings yet")
             return
-        self.period_card.title.setText(f"Last {p.days} days")
+        # the days up to the last earnings: "last 30 days" only when those are today's
+        recent = p.end >= d.plan.today - timedelta(days=1)
+        self.period_card.title.setText(f"Last {p.days} days" if recent
+                                       else f"{p.days} days to {fmt.day(p.end)}")
+        self.period_card.setToolTip("" if recent else (
+            f"Nothing was earned since {fmt.day(p.end)}: these are the {p.days} days up to the "
+            "last earnings, not the last days before today"))
         change = p.change
         if change is None:
             detail, tone = f"nothing in the {p.days} days before", ""
