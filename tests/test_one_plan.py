@@ -443,3 +443,27 @@ def test_calibrate_by_an_unknown_method_is_one_line_and_saves_nothing(tmp_path):
     assert "Pigeon" in err and "PayPal" in err and err.count("\n") == 1
     assert "Traceback" not in err
     assert plan_json(path, "--today", MONDAY.isoformat())["balance_usd"] == "200"  # nominal
+
+
+def test_a_withdrawable_balance_on_a_stale_pattern_does_not_grow_anywhere(qtbot, tmp_path):
+    """Seen on Dec 3 with a log ending Oct 31 ($361.04, withdrawable): the Planner drew the
+    balance rising along a band at "$8.60/day on average", and "now or later" counted on that
+    growth, though nothing had come in for 33 days."""
+    last = MONDAY + timedelta(days=27)
+    db = earning_ledger(tmp_path, {MONDAY + timedelta(days=i): 4_000 for i in range(28)})
+    today = last + timedelta(days=33)
+    p = planner_service.planner(db, today=today)
+    assert p.summary.withdrawable and p.plan.threshold_date == today
+    assert p.forecast.stale and p.pace_usd == 0
+    assert set(p.path.expected) == set(p.path.high) == {p.summary.balance_usd}  # flat
+    d = overview(db, today=today)
+    assert d is not None and set(d.chart.forecast.line.y) == {float(p.summary.balance_usd)}
+    later = planner_service.wait(p, "PayPal", today + timedelta(days=30))
+    assert later.later_balance_usd == p.summary.balance_usd
+    page = planner_page.Page(db)
+    qtbot.addWidget(page)
+    page.show_plan(p)
+    assert "nothing was earned in the 33 days since" in page.method_note.text()
+    # a live pattern still grows: 5 days after the last earnings
+    live = planner_service.planner(db, today=last + timedelta(days=5))
+    assert not live.forecast.stale and live.path.expected[-1] > live.summary.balance_usd

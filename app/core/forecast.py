@@ -47,6 +47,11 @@ class Forecast:
     quiet_days: int | None = None  # days without earnings up to today, when that is too many
 
     @property
+    def stale(self) -> bool:
+        """No earnings for STALE_DAYS or more: no pattern to project, the balance stays."""
+        return self.quiet_days is not None
+
+    @property
     def note(self) -> str:
         """Why there is no day, in plain words ("" when there is one)."""
         if self.expected is not None:
@@ -83,11 +88,15 @@ def threshold_forecast(balance_usd: Decimal, threshold_usd: Decimal, days: Seque
     """
     last = last_earning(days, today)
     quiet = (today - last).days if last else None
-    if balance_usd >= threshold_usd or (quiet is not None and quiet < STALE_DAYS):
+    stale = quiet is not None and quiet >= STALE_DAYS
+    if not stale:
         f = forecast(balance_usd, threshold_usd, days, last or today, today)
         return replace(f, last_day=last)
-    return Forecast(None, None, None, (ZERO,) * 7, METHOD.format(weeks=WEEKS, samples=SAMPLES),
-                    last, quiet)  # no pace either: nothing grows on a stale pattern
+    # no pace either: nothing grows on a stale pattern (a balance already over the minimum is
+    # withdrawable today, and stays as it is rather than growing along weeks long gone)
+    now = today if balance_usd >= threshold_usd else None
+    return Forecast(now, now, now, (ZERO,) * 7, METHOD.format(weeks=WEEKS, samples=SAMPLES),
+                    last, quiet)
 
 
 def weekday_means(history: Sequence[Sequence[Decimal]]) -> tuple[Decimal, ...]:

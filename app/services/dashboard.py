@@ -120,7 +120,9 @@ def forecast_path(p: Plan, v: LedgerView) -> tuple[BalancePath | None, date | No
     span = forecast_span(f, p.today, p.summary.withdrawable)
     if span is None:
         return None, None
-    path = balance_path(p.summary.balance_usd, v.days, f.last_day or p.today, p.today, span)
+    # a stale pattern draws flat: nothing grows along weeks long gone
+    path = balance_path(p.summary.balance_usd, () if f.stale else v.days,
+                        f.last_day or p.today, p.today, span)
     return path, None if p.summary.withdrawable else p.threshold_date
 
 

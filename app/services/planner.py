@@ -105,7 +105,7 @@ def _path(balance: Decimal, v: LedgerView, today: date, f: Forecast) -> BalanceP
     far = max(f.high or f.expected or today, today)
     shortest, longest = CHART_DAYS
     span = max(shortest, min((far - today).days + CHART_MARGIN_DAYS, longest))
-    if f.expected is None:
+    if f.expected is None or f.stale:
         return balance_path(balance, (), today, today, span)
     return balance_path(balance, v.days, f.last_day or today, today, span)
 

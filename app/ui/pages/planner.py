@@ -395,6 +395,12 @@ class Page(QWidget):
 
     def _fill_when(self, p: Planner) -> None:
         self.chart.show_path(p.path, p.summary.threshold_usd, p.plan.threshold_date, p.today)
+        if p.forecast.stale and p.last_day is not None:
+            self.method_note.setText(
+                f"From today's balance on {fmt.day(p.today)}: nothing was earned in the "
+                f"{p.forecast.quiet_days} days since {fmt.day(p.last_day)}, so nothing is "
+                "projected to grow (weeks that long gone are no pattern to follow).")
+            return
         start = (f"the weeks up to {fmt.day(p.last_day)}, the last day with earnings"
                  if p.last_day else "no earnings yet")
         self.method_note.setText(
