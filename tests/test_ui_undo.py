@@ -14,7 +14,7 @@ pytest.importorskip("pytestqt")
 from helpers import GIFT_HEADER, snapshot, write  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialogButtonBox  # noqa: E402
 
 from app.services import catalogue  # noqa: E402
 from app.services import payouts as payout_service  # noqa: E402
@@ -176,6 +176,44 @@ def test_account_settings_are_undone(window, demo_db):
     wait_for_workers()
     round_trip(window, demo_db, before,
                "Change account settings (region GB, time zone Europe/London)")
+
+
+def check_in(window: MainWindow, amount: str, book: bool = False):
+    """Overview > Check in balance, `amount` USD, Save; the dialog, once the write is done."""
+    window.overview.checkin_button.click()
+    dialog = window.overview.checkin_dialog
+    dialog.amount.setText(amount)
+    dialog.book.setChecked(book)
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+    wait_for_workers()
+    return dialog
+
+
+def test_a_balance_check_in_is_undone_and_redone(window, demo_db, monkeypatch):
+    from app.services import checkin
+    threads: list[str] = []
+    real = checkin.add
+    monkeypatch.setattr(checkin, "add", lambda *a, **k: threads.append(
+        threading.current_thread().name) or real(*a, **k))
+    before = snapshot(demo_db)
+    dialog = check_in(window, "400", book=True)
+    assert "TikTok shows $38.96 more than the ledger" in dialog.result.text()
+    assert window.overview.balance_card.value.text() == "$400.00"
+    assert threads and threading.main_thread().name not in threads  # on the worker
+    round_trip(window, demo_db, before, "Check-in of $400.00 (booked)")
+    undo(window)
+    assert window.overview.balance_card.value.text() == "$361.04"  # the page shows it gone
+    dialog.close()
+
+
+def test_a_refused_check_in_is_said_in_the_dialog_and_writes_nothing(window, demo_db, yes):
+    before = snapshot(demo_db)
+    dialog = check_in(window, "lots")
+    assert "not a number" in dialog.result.text()
+    assert snapshot(demo_db) == before
+    assert menu_texts(window) == ("Nothing to undo", "Nothing to redo")
+    assert yes == []  # said under the form, not in a message box
+    dialog.close()
 
 
 def test_undo_of_an_import_on_the_imports_page_is_undone(window, demo_db):

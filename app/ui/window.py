@@ -188,6 +188,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Quit", "Ctrl+Q", self.close)
         edit = self.menuBar().addMenu("&Edit")
         self.undo = WindowUndo(self, self._ledger_file(), edit)  # Undo and Redo
+        self.overview.run_edit = self.undo.run  # a check-in
         edit.addSeparator()
         self._action(edit, "&Find", QKeySequence.StandardKey.Find, self.find)
         prefs = self._action(edit, "&Settings\u2026", "Ctrl+,", self.open_settings)
