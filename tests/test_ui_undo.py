@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+import shiboken6
 
 pytest.importorskip("pytestqt")
 
@@ -214,6 +215,57 @@ def test_a_refused_check_in_is_said_in_the_dialog_and_writes_nothing(window, dem
     assert menu_texts(window) == ("Nothing to undo", "Nothing to redo")
     assert yes == []  # said under the form, not in a message box
     dialog.close()
+
+
+@pytest.fixture
+def new_window(qtbot, db):
+    """The window on a new ledger (no account yet), shown."""
+    win = MainWindow(db)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+
+
+def set_up(window: MainWindow, handle: str, zone: str):
+    dialog = window.offer_setup()
+    dialog.handle.setText(handle)
+    dialog.region.setCurrentIndex(dialog.region.findData("GB"))
+    dialog.timezone.setCurrentText(zone)
+    dialog.ok_button.click()
+    wait_for_workers()
+    return dialog
+
+
+def test_the_first_run_account_setup_is_undone_and_redone(new_window, db, monkeypatch):
+    from app.services import accounts
+    threads: list[str] = []
+    real = accounts.set_up
+    monkeypatch.setattr(accounts, "set_up", lambda *a: threads.append(
+        threading.current_thread().name) or real(*a))
+    before = snapshot(db)
+    dialog = set_up(new_window, "@luna", "Europe/London")
+    assert not shiboken6.isValid(dialog) or not dialog.isVisible()  # closed
+    assert threads and threading.main_thread().name not in threads  # on the worker
+    assert not new_window.setup_action.isEnabled()
+    round_trip(new_window, db, before, "Set up account @luna")
+    assert [a.handle for a in accounts.listed(db)] == ["luna"]
+    undo(new_window)
+    assert accounts.listed(db) == []
+    assert new_window.setup_action.isEnabled()  # File > Set Up Account is offered again
+    assert "Set up your account" in new_window.overview.empty.text()
+
+
+def test_a_refused_setup_is_said_in_the_dialog_and_writes_nothing(new_window, db, yes):
+    before = snapshot(db)
+    dialog = set_up(new_window, "luna", "Mars/Base")
+    assert dialog.isVisible() and "Unknown time zone" in dialog.message.text()
+    assert dialog.ok_button.isEnabled()  # to try again
+    assert snapshot(db) == before
+    assert menu_texts(new_window) == ("Nothing to undo", "Nothing to redo")
+    assert yes == []
+    dialog.reject()
 
 
 def test_undo_of_an_import_on_the_imports_page_is_undone(window, demo_db):

@@ -307,6 +307,7 @@ class MainWindow(QMainWindow):
             else:
                 self._stale.add(page)
         self.show_balance()
+        self._show_setup()
         theme_charts(self)  # a refresh may have added chart labels in the light colours
         self._look(absorb=True)  # what was just read is no news for the watch
 
@@ -369,19 +370,19 @@ class MainWindow(QMainWindow):
     def open_setup(self) -> SetupDialog:
         from app.ui.dialogs.setup_dialog import SetupDialog
 
-        dialog = SetupDialog(self.db, self)
+        dialog = SetupDialog(self.db, self, self.undo.run)  # on Edit > Undo
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.account_created.connect(self._account_created)
         dialog.open()
         self.setup_dialog = dialog
         return dialog
 
-    def _account_created(self) -> None:
-        self.setup_action.setEnabled(False)
+    def _show_setup(self) -> None:
+        """File > Set Up Account and the pages' Set up buttons while the ledger has no account
+        (again after the setup is undone)."""
+        self.setup_action.setEnabled(self.needs_setup())
         for page in self._built:
             if page is not None:
                 self._show_setup_buttons(page)
-        self.refresh_all()
 
     def _show_setup_buttons(self, page: QWidget) -> None:
         needed = self.needs_setup()
