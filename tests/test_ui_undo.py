@@ -217,6 +217,25 @@ def test_a_refused_check_in_is_said_in_the_dialog_and_writes_nothing(window, dem
     dialog.close()
 
 
+def test_a_calibrated_rate_saved_on_the_planner_is_undone(window, demo_db, monkeypatch):
+    from PySide6.QtCore import QDate
+
+    from app.services import rates as rates_service
+    threads: list[str] = []
+    real = rates_service.save_region_rate
+    monkeypatch.setattr(rates_service, "save_region_rate", lambda *a: threads.append(
+        threading.current_thread().name) or real(*a))
+    planner = page(window, "Planner")
+    planner.cal_diamonds.setValue(20_000)
+    planner.cal_cash.setValue(90)
+    planner.cal_day.setDate(QDate(2026, 10, 1))
+    before = snapshot(demo_db)
+    planner.cal_save.click()
+    wait_for_workers()
+    assert threads and threading.main_thread().name not in threads  # on the worker
+    round_trip(window, demo_db, before, "Save calibrated US rate from 2026-10-01")
+
+
 @pytest.fixture
 def new_window(qtbot, db):
     """The window on a new ledger (no account yet), shown."""
