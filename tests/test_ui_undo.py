@@ -345,6 +345,59 @@ def test_an_import_from_the_dialog_is_undone_and_redone_exactly(window, demo_db,
     assert snapshot(demo_db) == undone
 
 
+def import_dialog_on(window: MainWindow, qtbot, tmp_path):
+    log = write(tmp_path / "gifts.csv",
+                f"{GIFT_HEADER}\n2026-08-03 12:00:00,NewWhale,Universe,5000\n")
+    dialog = window.import_paths([log])
+    qtbot.waitUntil(dialog.idle, timeout=20_000)
+    return dialog
+
+
+def new_account_in(dialog, monkeypatch, handle: str, zone: str) -> None:
+    from app.ui.dialogs import import_dialog
+    monkeypatch.setattr(import_dialog, "ask_new_account", lambda _parent: (handle, "EU", zone))
+    dialog.account_choice.setCurrentIndex(dialog.account_choice.findData("New account\u2026"))
+    wait_for_workers()
+
+
+def test_an_account_added_in_the_import_dialog_is_undone(window, demo_db, qtbot, tmp_path,
+                                                         monkeypatch):
+    dialog = import_dialog_on(window, qtbot, tmp_path)
+    before = snapshot(demo_db)
+    new_account_in(dialog, monkeypatch, "@newbie", "Europe/Berlin")
+    qtbot.waitUntil(lambda: dialog.account_choice.currentData() == "newbie", timeout=20_000)
+    qtbot.waitUntil(dialog.idle, timeout=20_000)
+    round_trip(window, demo_db, before, "Add account @newbie")
+    dialog.close_button.click()
+
+
+def test_a_refused_account_in_the_import_dialog_writes_nothing(window, demo_db, qtbot,
+                                                               tmp_path, monkeypatch, yes):
+    dialog = import_dialog_on(window, qtbot, tmp_path)
+    before = snapshot(demo_db)
+    new_account_in(dialog, monkeypatch, "other", "Europe")  # a partial zone
+    qtbot.waitUntil(lambda: dialog.problem.text().startswith("The account was not added"),
+                    timeout=20_000)
+    assert snapshot(demo_db) == before
+    assert menu_texts(window) == ("Nothing to undo", "Nothing to redo")
+    assert yes == []  # said in the dialog
+    dialog.close_button.click()
+
+
+def test_a_profile_saved_in_the_import_dialog_is_undone(window, demo_db, qtbot, tmp_path,
+                                                        monkeypatch):
+    from app.ui.dialogs import import_dialog
+    monkeypatch.setattr(import_dialog, "ask_profile_name", lambda _parent, _name: "mine")
+    dialog = import_dialog_on(window, qtbot, tmp_path)
+    before = snapshot(demo_db)
+    with qtbot.waitSignal(dialog.profile_saved, timeout=20_000):
+        dialog.save_button.click()
+    wait_for_workers()
+    qtbot.waitUntil(dialog.idle, timeout=20_000)
+    round_trip(window, demo_db, before, "Save profile \u201cmine\u201d")
+    dialog.close_button.click()
+
+
 def test_opening_another_ledger_says_why_there_is_nothing_to_undo(window, tmp_path,
                                                                   monkeypatch):
     delete_first_payout(window)

@@ -414,6 +414,7 @@ class MainWindow(QMainWindow):
         from app.ui.dialogs.import_dialog import ImportDialog
 
         dialog = ImportDialog(ledger_path(self.db), paths, self)
+        dialog.run_edit = self.undo.run  # a new account or a saved profile: on Edit > Undo
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.import_finished.connect(self._imported)
         dialog.show()
