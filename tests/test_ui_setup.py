@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import shiboken6
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +18,7 @@ from app.store.db import open_db
 from app.ui.dialogs.settings_dialog import SettingsDialog
 from app.ui.dialogs.setup_dialog import SetupDialog
 from app.ui.window import MainWindow
+from app.ui.worker import wait_for_workers
 
 GIFTS = ("Date;Sender;Gift;Count;Coins\n"
          "13.08.2026 10:01:00;Ben;Rose;2;1\n"
@@ -69,7 +71,8 @@ def test_the_account_it_creates_is_what_an_import_then_uses(qtbot, new_window, n
     assert dialog is not None
     fill(dialog, "@luna", "GB", "Europe/London")
     dialog.ok_button.click()
-    assert not dialog.isVisible()
+    wait_for_workers()  # the account is written on the worker
+    assert not shiboken6.isValid(dialog) or not dialog.isVisible()  # closed
     [luna] = queries.accounts(new_ledger)
     assert (luna.handle, luna.region, luna.timezone) == ("luna", "GB", "Europe/London")
     assert "Set up your account" not in new_window.overview.empty.text()
@@ -99,6 +102,7 @@ def test_bad_input_is_refused_with_a_message_and_writes_nothing(qtbot, new_windo
     assert dialog is not None
     fill(dialog, handle, "EU", zone)
     dialog.ok_button.click()
+    wait_for_workers()  # the account is written on the worker
     assert dialog.isVisible()
     assert says in dialog.message.text() and "\n" not in dialog.message.text()
     assert queries.accounts(new_ledger) == []

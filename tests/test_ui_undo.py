@@ -8,13 +8,14 @@ from __future__ import annotations
 import threading
 
 import pytest
+import shiboken6
 
 pytest.importorskip("pytestqt")
 
 from helpers import GIFT_HEADER, snapshot, write  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialogButtonBox  # noqa: E402
 
 from app.services import catalogue  # noqa: E402
 from app.services import payouts as payout_service  # noqa: E402
@@ -178,6 +179,114 @@ def test_account_settings_are_undone(window, demo_db):
                "Change account settings (region GB, time zone Europe/London)")
 
 
+def check_in(window: MainWindow, amount: str, book: bool = False):
+    """Overview > Check in balance, `amount` USD, Save; the dialog, once the write is done."""
+    window.overview.checkin_button.click()
+    dialog = window.overview.checkin_dialog
+    dialog.amount.setText(amount)
+    dialog.book.setChecked(book)
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+    wait_for_workers()
+    return dialog
+
+
+def test_a_balance_check_in_is_undone_and_redone(window, demo_db, monkeypatch):
+    from app.services import checkin
+    threads: list[str] = []
+    real = checkin.add
+    monkeypatch.setattr(checkin, "add", lambda *a, **k: threads.append(
+        threading.current_thread().name) or real(*a, **k))
+    before = snapshot(demo_db)
+    dialog = check_in(window, "400", book=True)
+    assert "TikTok shows $38.96 more than the ledger" in dialog.result.text()
+    assert window.overview.balance_card.value.text() == "$400.00"
+    assert threads and threading.main_thread().name not in threads  # on the worker
+    round_trip(window, demo_db, before, "Check-in of $400.00 (booked)")
+    undo(window)
+    assert window.overview.balance_card.value.text() == "$361.04"  # the page shows it gone
+    dialog.close()
+
+
+def test_a_refused_check_in_is_said_in_the_dialog_and_writes_nothing(window, demo_db, yes):
+    before = snapshot(demo_db)
+    dialog = check_in(window, "lots")
+    assert "not a number" in dialog.result.text()
+    assert snapshot(demo_db) == before
+    assert menu_texts(window) == ("Nothing to undo", "Nothing to redo")
+    assert yes == []  # said under the form, not in a message box
+    dialog.close()
+
+
+def test_a_calibrated_rate_saved_on_the_planner_is_undone(window, demo_db, monkeypatch):
+    from PySide6.QtCore import QDate
+
+    from app.services import rates as rates_service
+    threads: list[str] = []
+    real = rates_service.save_region_rate
+    monkeypatch.setattr(rates_service, "save_region_rate", lambda *a: threads.append(
+        threading.current_thread().name) or real(*a))
+    planner = page(window, "Planner")
+    planner.cal_diamonds.setValue(20_000)
+    planner.cal_cash.setValue(90)
+    planner.cal_day.setDate(QDate(2026, 10, 1))
+    before = snapshot(demo_db)
+    planner.cal_save.click()
+    wait_for_workers()
+    assert threads and threading.main_thread().name not in threads  # on the worker
+    round_trip(window, demo_db, before, "Save calibrated US rate from 2026-10-01")
+
+
+@pytest.fixture
+def new_window(qtbot, db):
+    """The window on a new ledger (no account yet), shown."""
+    win = MainWindow(db)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+
+
+def set_up(window: MainWindow, handle: str, zone: str):
+    dialog = window.offer_setup()
+    dialog.handle.setText(handle)
+    dialog.region.setCurrentIndex(dialog.region.findData("GB"))
+    dialog.timezone.setCurrentText(zone)
+    dialog.ok_button.click()
+    wait_for_workers()
+    return dialog
+
+
+def test_the_first_run_account_setup_is_undone_and_redone(new_window, db, monkeypatch):
+    from app.services import accounts
+    threads: list[str] = []
+    real = accounts.set_up
+    monkeypatch.setattr(accounts, "set_up", lambda *a: threads.append(
+        threading.current_thread().name) or real(*a))
+    before = snapshot(db)
+    dialog = set_up(new_window, "@luna", "Europe/London")
+    assert not shiboken6.isValid(dialog) or not dialog.isVisible()  # closed
+    assert threads and threading.main_thread().name not in threads  # on the worker
+    assert not new_window.setup_action.isEnabled()
+    round_trip(new_window, db, before, "Set up account @luna")
+    assert [a.handle for a in accounts.listed(db)] == ["luna"]
+    undo(new_window)
+    assert accounts.listed(db) == []
+    assert new_window.setup_action.isEnabled()  # File > Set Up Account is offered again
+    assert "Set up your account" in new_window.overview.empty.text()
+
+
+def test_a_refused_setup_is_said_in_the_dialog_and_writes_nothing(new_window, db, yes):
+    before = snapshot(db)
+    dialog = set_up(new_window, "luna", "Mars/Base")
+    assert dialog.isVisible() and "Unknown time zone" in dialog.message.text()
+    assert dialog.ok_button.isEnabled()  # to try again
+    assert snapshot(db) == before
+    assert menu_texts(new_window) == ("Nothing to undo", "Nothing to redo")
+    assert yes == []
+    dialog.reject()
+
+
 def test_undo_of_an_import_on_the_imports_page_is_undone(window, demo_db):
     imports = page(window, "Imports")
     before = snapshot(demo_db)
@@ -234,6 +343,59 @@ def test_an_import_from_the_dialog_is_undone_and_redone_exactly(window, demo_db,
     assert snapshot(demo_db) == after  # the same rows, ids and rollups as after the import
     undo(window)
     assert snapshot(demo_db) == undone
+
+
+def import_dialog_on(window: MainWindow, qtbot, tmp_path):
+    log = write(tmp_path / "gifts.csv",
+                f"{GIFT_HEADER}\n2026-08-03 12:00:00,NewWhale,Universe,5000\n")
+    dialog = window.import_paths([log])
+    qtbot.waitUntil(dialog.idle, timeout=20_000)
+    return dialog
+
+
+def new_account_in(dialog, monkeypatch, handle: str, zone: str) -> None:
+    from app.ui.dialogs import import_dialog
+    monkeypatch.setattr(import_dialog, "ask_new_account", lambda _parent: (handle, "EU", zone))
+    dialog.account_choice.setCurrentIndex(dialog.account_choice.findData("New account\u2026"))
+    wait_for_workers()
+
+
+def test_an_account_added_in_the_import_dialog_is_undone(window, demo_db, qtbot, tmp_path,
+                                                         monkeypatch):
+    dialog = import_dialog_on(window, qtbot, tmp_path)
+    before = snapshot(demo_db)
+    new_account_in(dialog, monkeypatch, "@newbie", "Europe/Berlin")
+    qtbot.waitUntil(lambda: dialog.account_choice.currentData() == "newbie", timeout=20_000)
+    qtbot.waitUntil(dialog.idle, timeout=20_000)
+    round_trip(window, demo_db, before, "Add account @newbie")
+    dialog.close_button.click()
+
+
+def test_a_refused_account_in_the_import_dialog_writes_nothing(window, demo_db, qtbot,
+                                                               tmp_path, monkeypatch, yes):
+    dialog = import_dialog_on(window, qtbot, tmp_path)
+    before = snapshot(demo_db)
+    new_account_in(dialog, monkeypatch, "other", "Europe")  # a partial zone
+    qtbot.waitUntil(lambda: dialog.problem.text().startswith("The account was not added"),
+                    timeout=20_000)
+    assert snapshot(demo_db) == before
+    assert menu_texts(window) == ("Nothing to undo", "Nothing to redo")
+    assert yes == []  # said in the dialog
+    dialog.close_button.click()
+
+
+def test_a_profile_saved_in_the_import_dialog_is_undone(window, demo_db, qtbot, tmp_path,
+                                                        monkeypatch):
+    from app.ui.dialogs import import_dialog
+    monkeypatch.setattr(import_dialog, "ask_profile_name", lambda _parent, _name: "mine")
+    dialog = import_dialog_on(window, qtbot, tmp_path)
+    before = snapshot(demo_db)
+    with qtbot.waitSignal(dialog.profile_saved, timeout=20_000):
+        dialog.save_button.click()
+    wait_for_workers()
+    qtbot.waitUntil(dialog.idle, timeout=20_000)
+    round_trip(window, demo_db, before, "Save profile \u201cmine\u201d")
+    dialog.close_button.click()
 
 
 def test_opening_another_ledger_says_why_there_is_nothing_to_undo(window, tmp_path,

@@ -132,7 +132,7 @@ class WindowUndo(QObject):
             if edit.done is not None:  # after the reload, which would overwrite what it shows
                 edit.done(done.result)
         self._start(self.stack.do_job(edit.name, edit.write), made,
-                    lambda message: confirm.tell(self.window, edit.failure, message))
+                    lambda message: edit.refuse(self.window, message))
 
     def imported(self, outcome: Outcome) -> None:
         """An import the import dialog made, on the stack (its batch undo is its undo)."""

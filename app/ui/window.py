@@ -122,7 +122,8 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.overview = OverviewPage(db)
         self._connect_empty_states(self.overview)
-        self.overview.ledger_changed.connect(self.refresh_all)  # a check-in
+        # a check-in made by the page itself (in the window its run_edit is the undo stack's)
+        self.overview.ledger_changed.connect(self.refresh_all)
         chart_export.install(self.overview)  # right-click a chart: export as PNG or SVG
         # pages other than the Overview are built when first shown (start-up time: building
         # them all cost 160 ms of a 1.3 s cold start); until then the stack holds a stand-in
@@ -215,6 +216,7 @@ class MainWindow(QMainWindow):
         edit = self.menuBar().addMenu("&Edit")
         self.undo = WindowUndo(self, self._ledger_file(), edit,  # Undo and Redo
                                read_only=self.read_only)
+        self.overview.run_edit = self.undo.run  # a check-in
         edit.addSeparator()
         self._action(edit, "&Find", QKeySequence.StandardKey.Find, self.find)
         prefs = self._action(edit, "&Settings\u2026", "Ctrl+,", self.open_settings)
@@ -335,6 +337,7 @@ class MainWindow(QMainWindow):
             else:
                 self._stale.add(page)
         self.show_balance()
+        self._show_setup()
         theme_charts(self)  # a refresh may have added chart labels in the light colours
         self._look(absorb=True)  # what was just read is no news for the watch
 
@@ -400,19 +403,19 @@ class MainWindow(QMainWindow):
 
         if refused(self, "No account was set up"):
             return None
-        dialog = SetupDialog(self.db, self)
+        dialog = SetupDialog(self.db, self, self.undo.run)  # on Edit > Undo
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.account_created.connect(self._account_created)
         dialog.open()
         self.setup_dialog = dialog
         return dialog
 
-    def _account_created(self) -> None:
-        self.setup_action.setEnabled(False)
+    def _show_setup(self) -> None:
+        """File > Set Up Account and the pages' Set up buttons while the ledger has no account
+        (again after the setup is undone)."""
+        self.setup_action.setEnabled(self.needs_setup())
         for page in self._built:
             if page is not None:
                 self._show_setup_buttons(page)
-        self.refresh_all()
 
     def _show_setup_buttons(self, page: QWidget) -> None:
         needed = self.needs_setup()
@@ -448,6 +451,7 @@ class MainWindow(QMainWindow):
         if refused(self, "Nothing was imported"):
             return None
         dialog = ImportDialog(ledger_path(self.db), paths, self)
+        dialog.run_edit = self.undo.run  # a new account or a saved profile: on Edit > Undo
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.import_finished.connect(self._imported)
         dialog.show()

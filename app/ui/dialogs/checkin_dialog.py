@@ -1,5 +1,9 @@
 """Check in balance: the creator types the balance TikTok shows on a day; the dialog records
-it (booked as an adjustment when asked) and says how far the ledger was from it."""
+it (booked as an adjustment when asked) and says how far the ledger was from it.
+
+The check-in is an `Edit` handed to the Overview's `run_edit`: in the window it is written on
+the worker and is on Edit > Undo ("Undo Check-in of $400.00"); a refusal is said under the
+form, and nothing is written."""
 
 from __future__ import annotations
 
@@ -20,20 +24,35 @@ from sqlite_utils import Database
 
 from app.services import checkin
 from app.services.rates import typing_mark
+from app.ui import format as fmt
+from app.ui.edits import Edit, Runner, run_here
 from app.ui.widgets.named import named
 
 UNITS = ("USD", "diamonds")
 
 
+def checkin_name(text: str, unit: str, booked: bool, decimal: str = ".") -> str:
+    """How the Edit menu names a check-in: "Check-in of $400.00 (booked)"."""
+    try:
+        value = checkin.figure(text, unit, decimal)
+    except checkin.CheckInError:  # refused by the write: never on the menu
+        shown = f"{text.strip()} {unit}"
+    else:
+        shown = fmt.usd(value) if unit == "USD" else f"{fmt.diamonds(value)} diamonds"
+    return f"Check-in of {shown}{' (booked)' if booked else ''}"
+
+
 class CheckInDialog(QDialog):
     checked_in = Signal(object)  # the CheckInView recorded
 
-    def __init__(self, db: Database, account: str | None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, account: str | None, parent: QWidget | None = None,
+                 run_edit: Runner | None = None) -> None:
+        """Without `run_edit` the check-in is written at once with `db`."""
         super().__init__(parent)
         self.setWindowTitle("Check in balance")
         self.setObjectName("checkinDialog")
         self._db, self._account = db, account
+        self.run_edit: Runner = run_edit or run_here(self, db, lambda: None)
         self.day = QDateEdit(QDate.currentDate())
         self.day.setCalendarPopup(True)
         self.day.setMaximumDate(QDate.currentDate())
@@ -63,14 +82,17 @@ class CheckInDialog(QDialog):
         layout.addWidget(buttons)
 
     def save(self) -> None:
-        text = self.amount.text()
-        usd, diamonds = (text, None) if self.unit.currentText() == "USD" else (None, text)
-        try:
-            view = checkin.add(self._db, self.day.date().toPython(), usd=usd,
-                               diamonds=diamonds, book=self.book.isChecked(),
-                               account=self._account, decimal=typing_mark(self._db))
-        except (checkin.CheckInError, ValueError) as exc:
-            self.result.setText(str(exc))
-            return
+        """The check-in as typed, through `run_edit`; its note (or refusal) below the form."""
+        text, unit, book = self.amount.text(), self.unit.currentText(), self.book.isChecked()
+        usd, diamonds = (text, None) if unit == "USD" else (None, text)
+        day, account, decimal = self.day.date().toPython(), self._account, typing_mark(self._db)
+        self.result.setText("")
+        self.run_edit(Edit(
+            checkin_name(text, unit, book, decimal),
+            lambda db: checkin.add(db, day, usd=usd, diamonds=diamonds, book=book,
+                                   account=account, decimal=decimal),
+            "Balance not checked in", self._recorded, self.result.setText))
+
+    def _recorded(self, view: checkin.CheckInView) -> None:
         self.result.setText(view.note)
         self.checked_in.emit(view)

@@ -6,12 +6,14 @@ ledger connection; the dialog only reads its widgets, starts a job and shows wha
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -52,6 +54,7 @@ from app.services import preview as pv
 from app.services import settings as account_settings
 from app.services.importing import expand_paths
 from app.ui.dialogs import confirm, errors
+from app.ui.edits import Edit, Runner
 from app.ui.settings import Settings
 from app.ui.widgets.named import named
 from app.ui.worker import Worker, wait_for_workers
@@ -263,6 +266,10 @@ class ImportDialog(QDialog):
         self.import_worker: Worker | None = None
         self.save_worker: Worker | None = None
         self.account_worker: Worker | None = None
+        # who writes an account or a profile: None, this dialog's own jobs; in the window, its
+        # undo stack (app.ui.undo), so Edit > Undo takes the change back
+        self.run_edit: Runner | None = None
+        self._writing = 0  # changes handed to run_edit and not yet done
         self._account = ""  # the handle imports go to ('' = the ledger's default account)
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._timer.timeout.connect(self.refresh_preview)
@@ -499,8 +506,9 @@ class ImportDialog(QDialog):
             self._select_account(max(self.account_choice.findData(self._account), 0))
             return
         handle, region, zone = asked
-        self.account_worker = self._run(
-            lambda db, _p, _c: accounts.add(db, handle, region, zone).handle,
+        self.account_worker = self._write(
+            f"Add account @{handle.lstrip('@')}",
+            lambda db: accounts.add(db, handle, region, zone).handle, "Account not added",
             self._load_accounts, self._account_refused)
 
     def _account_refused(self, message: str) -> None:
@@ -667,8 +675,9 @@ class ImportDialog(QDialog):
                               "date_format": self._date_answers[index][1]})
         path, choices, name = self.current, self.choices(), self._date_profile
         if name:
-            self.save_worker = self._run(
-                lambda db, _p, _c: pv.save_profile(db, name, path, choices),
+            self.save_worker = self._write(
+                f"Save profile \u201c{name}\u201d",
+                lambda db: pv.save_profile(db, name, path, choices), "Profile not saved",
                 self._profile_saved, self._show_failure)
 
     def _show_facts(self, result: pv.Preview) -> None:
@@ -706,9 +715,10 @@ class ImportDialog(QDialog):
         if not name:
             return
         path, choices = self.current, self.choices()
-        self.save_worker = self._run(
-            lambda db, _p, _c: pv.save_profile(db, name, path, choices), self._profile_saved,
-            self._show_failure)
+        self.save_worker = self._write(
+            f"Save profile \u201c{name}\u201d",
+            lambda db: pv.save_profile(db, name, path, choices), "Profile not saved",
+            self._profile_saved, self._show_failure)
 
     def _profile_saved(self, name: str) -> None:
         self.status.setText(f"Saved profile \u201c{name}\u201d")
@@ -784,7 +794,29 @@ class ImportDialog(QDialog):
         """No preview is due and none of this dialog's jobs is still running."""
         jobs = (self.preview_worker, self.count_worker, self.save_worker, self.import_worker,
                 self.account_worker)
-        return not self._timer.isActive() and not any(w is not None and w.running for w in jobs)
+        return (not self._timer.isActive() and not self._writing
+                and not any(w is not None and w.running for w in jobs))
+
+    def _write(self, name: str, write: Callable[[Database], Any], failure: str,
+               done: Callable[[Any], object], failed: Callable[[str], object]) -> Worker | None:
+        """A change to the ledger (an account, a profile): on its own, a job of this dialog;
+        in the window, an `Edit` through its undo stack (`run_edit`), so Edit > Undo names it
+        and takes it back. `failed` says a refusal in the dialog."""
+        if self.run_edit is None:
+            return self._run(lambda db, _p, _c: write(db), done, failed)
+        self._writing += 1
+
+        def then(result: Any) -> None:
+            self._writing -= 1
+            if shiboken6.isValid(self):
+                done(result)
+
+        def refused(message: str) -> None:
+            self._writing -= 1
+            if shiboken6.isValid(self):
+                failed(message)
+        self.run_edit(Edit(name, write, failure, then, refused))
+        return None
 
     def _run(self, work: Any, done: Any, failed: Any) -> Worker:
         worker = Worker(pv.in_ledger(self._ledger, work))

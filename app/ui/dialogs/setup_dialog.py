@@ -1,9 +1,14 @@
 """First run: the creator's account (handle, region with its currency, time zone), asked before
 anything else on a new ledger. The account is created through app.services.accounts, so the
-checks are those of the command line; every later import goes to it."""
+checks are those of the command line; every later import goes to it.
+
+The account is an `Edit` handed to `run_edit`: in the window it is written on the worker and is
+on Edit > Undo ("Undo Set up account @luna"); a refusal is said under the form, the dialog
+stays open, and nothing is written."""
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,6 +27,7 @@ from sqlite_utils import Database
 from app.services import accounts
 from app.services import settings as account_settings
 from app.services.accounts import Account
+from app.ui.edits import Edit, Runner, run_here
 from app.ui.widgets.named import named
 
 INTRO = ("Welcome to Diamond Ledger. Tell it whose LIVE earnings this ledger keeps: the region's "
@@ -47,9 +53,12 @@ class SetupDialog(QDialog):
 
     account_created = Signal(object)  # the Account made
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, parent: QWidget | None = None,
+                 run_edit: Runner | None = None) -> None:
+        """Without `run_edit` the account is written at once with `db`."""
         super().__init__(parent)
         self.db = db
+        self.run_edit: Runner = run_edit or run_here(self, db, lambda: None)
         self.setWindowTitle("Set up your account")
         self.setObjectName("setupDialog")
         self.setMinimumWidth(560)
@@ -89,12 +98,21 @@ class SetupDialog(QDialog):
         return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
     def create_account(self) -> None:
-        try:
-            account: Account = accounts.set_up(
-                self.db, self.handle.text(), str(self.region.currentData()),
-                self.timezone.currentText())
-        except accounts.AccountError as exc:
-            self.message.setText(str(exc))
-            return
-        self.account_created.emit(account)
-        self.accept()
+        """The account as filled in, through `run_edit`; OK waits until it is written."""
+        handle, region = self.handle.text(), str(self.region.currentData())
+        zone = self.timezone.currentText()
+        self.message.setText("")
+        self.ok_button.setEnabled(False)
+        self.run_edit(Edit(f"Set up account @{handle.strip().lstrip('@').strip()}",
+                           lambda db: accounts.set_up(db, handle, region, zone),
+                           "Account not set up", self._created, self._refused))
+
+    def _created(self, account: Account) -> None:
+        if shiboken6.isValid(self):  # closed meanwhile: the window follows the ledger anyway
+            self.account_created.emit(account)
+            self.accept()
+
+    def _refused(self, message: str) -> None:
+        if shiboken6.isValid(self):
+            self.message.setText(message)
+            self.ok_button.setEnabled(True)

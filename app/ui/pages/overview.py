@@ -27,6 +27,7 @@ from app.services.dashboard import Dashboard, accounts_for_picker, overview
 from app.ui import format as fmt
 from app.ui.charts.earnings_chart import EarningsChartWidget, legend_html
 from app.ui.dialogs.checkin_dialog import CheckInDialog
+from app.ui.edits import Runner, run_here
 from app.ui.read_only import refused, writes
 from app.ui.widgets.cards import CardRow, ProgressCard, StatCard
 from app.ui.widgets.empty_state import EmptyState
@@ -54,6 +55,8 @@ class OverviewPage(QWidget):
         self._db = db
         self.dashboard: Dashboard | None = None
         self.account: str | None = None  # the handle shown; None until the first refresh
+        # who makes a check-in: at once here; in the window, its undo stack on the worker
+        self.run_edit: Runner = run_here(self, db, self._checked_in)
         self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, demo=True)
         self.stack = empty_or_content(self, self.empty, self._scrolling(self._content()))
 
@@ -110,8 +113,7 @@ class OverviewPage(QWidget):
     def open_checkin(self) -> None:
         if refused(self, "No check-in was saved"):
             return
-        self.checkin_dialog = CheckInDialog(self._db, self.account, self)
-        self.checkin_dialog.checked_in.connect(lambda _view: self._checked_in())
+        self.checkin_dialog = CheckInDialog(self._db, self.account, self, self.run_edit)
         self.checkin_dialog.open()
 
     def _checked_in(self) -> None:

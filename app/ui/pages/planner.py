@@ -39,6 +39,7 @@ from app.ui import format as fmt
 from app.ui.charts.axes import DayAxis, UsdAxis
 from app.ui.charts.earnings_chart import COLORS, ThresholdLine, style_plot
 from app.ui.dialogs import confirm
+from app.ui.edits import Edit, Runner, run_here
 from app.ui.read_only import refused, writes
 from app.ui.tablemodels import ROW_HEIGHT, Column, RowsModel, table_view
 from app.ui.widgets.cards import CardRow, StatCard
@@ -212,6 +213,8 @@ class Page(QWidget):
                  today: date | None = None) -> None:
         super().__init__(parent)
         self._db = db
+        # who saves a calibrated rate: at once here; in the window, its undo stack on the worker
+        self.run_edit: Runner = run_here(self, db, self.ledger_changed.emit)
         self.today = today  # None: the real today (tests fix it)
         self.plan: Planner | None = None
         self._cal_default: QDate | None = None  # the payout day shown until one is chosen
@@ -529,12 +532,9 @@ class Page(QWidget):
                 rates_service.form_for(self._db, region, day).usd_per_diamond,
                 form.net_of_method), "Save rate"):
             return
-        try:
-            rates_service.save_region_rate(self._db, region, form)
-        except ValueError as exc:
-            confirm.tell(self, "Rate not saved", str(exc))
-            return
-        self.ledger_changed.emit()
+        self.run_edit(Edit(f"Save calibrated {region} rate from {day.isoformat()}",
+                           lambda db: rates_service.save_region_rate(db, region, form),
+                           "Rate not saved"))
 
 
 def calibration_question(region: str, day: date, diamonds: int, cash: Decimal, rate: str,
