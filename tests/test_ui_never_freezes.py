@@ -255,3 +255,24 @@ def test_a_read_superseded_by_a_newer_one_is_dropped(qtbot, demo_db):
     wait_for_workers()
     assert shown == ["year"] and page.comparison.period.key == "year"
     page.close()
+
+
+def test_the_status_bar_balance_follows_the_overview_read_on_the_worker(qtbot, demo_db,
+                                                                        monkeypatch):
+    from app.ui import page_reads
+    from app.ui.window import MainWindow
+
+    inline = MainWindow(demo_db)
+    qtbot.addWidget(inline)
+    expected = inline.balance_label.text()
+    assert expected.startswith("@") and "balance" in expected
+    monkeypatch.setattr(page_reads, "INLINE_GIFTS", 0)
+    with worker_held():
+        window = MainWindow(demo_db)
+        qtbot.addWidget(window)
+        assert window.overview.loading and window.balance_label.text() == "No earnings yet"
+    qtbot.waitUntil(lambda: not window.overview.loading, timeout=10_000)
+    assert window.balance_label.text() == expected
+    assert window.overview.subtitle.text() == inline.overview.subtitle.text()
+    window.close()
+    inline.close()
