@@ -194,3 +194,85 @@ def test_undoing_a_big_import_runs_in_the_background(qtbot, demo_db, sql, monkey
     page.select_batch(gifts_batch)
     assert not page.undo_button.isEnabled()  # undone
     page.close()
+
+
+# ---- pages read on the worker: Overview, LIVEs, Imports, Planner, Regions -------------------
+
+def page_named(name: str, db):
+    from app.ui.pages import lives, planner, regions
+    from app.ui.pages.overview import OverviewPage
+    return {"Overview": OverviewPage, "LIVEs": lives.Page, "Imports": imports.Page,
+            "Planner": planner.Page, "Regions": regions.Page}[name](db)
+
+
+def shown_text(page) -> str:
+    return page.subtitle.text()
+
+
+@pytest.mark.parametrize("name", ["Overview", "LIVEs", "Imports", "Planner", "Regions"])
+def test_a_page_reads_a_big_ledger_on_the_worker(qtbot, demo_db, name):
+    """The first visit says it is loading (not empty) while the worker reads; a refresh keeps
+    what is shown until the new read is ready; either shows what reading here shows."""
+    here = page_named(name, demo_db)
+    qtbot.addWidget(here)
+    here.refresh()  # the demo is small: read right here, at once
+    expected = shown_text(here)
+    assert expected and not here.loading
+    page = page_named(name, demo_db)
+    qtbot.addWidget(page)
+    page.reads.inline_below = 0
+    page.resize(1080, 760)
+    page.show()
+    with worker_held():
+        page.refresh()
+        assert page.loading  # nothing was read on the GUI thread
+        assert page.busy.isVisible() and page.busy.text() == "Loading 1,974 gifts\u2026"
+        assert not getattr(page, "showing_empty_state", False)
+    qtbot.waitUntil(lambda: not page.loading, timeout=10_000)
+    assert not page.busy.isVisible() and shown_text(page) == expected
+    with worker_held():
+        page.refresh()
+        assert page.loading and not page.busy.isVisible()  # the figures shown stay
+        assert shown_text(page) == "Loading 1,974 gifts\u2026"
+    qtbot.waitUntil(lambda: not page.loading, timeout=10_000)
+    assert shown_text(page) == expected
+    page.close()
+    here.close()
+
+
+def test_a_read_superseded_by_a_newer_one_is_dropped(qtbot, demo_db):
+    from app.ui.pages import regions
+    page = regions.Page(demo_db)
+    qtbot.addWidget(page)
+    page.reads.inline_below = 0
+    page.show()
+    shown: list[str] = []
+    page.reads.loaded.connect(lambda: shown.append(page.comparison.period.key))
+    with worker_held():
+        page.choose_period("all")
+        page.choose_period("year")  # the newer request
+    qtbot.waitUntil(lambda: not page.loading, timeout=10_000)
+    wait_for_workers()
+    assert shown == ["year"] and page.comparison.period.key == "year"
+    page.close()
+
+
+def test_the_status_bar_balance_follows_the_overview_read_on_the_worker(qtbot, demo_db,
+                                                                        monkeypatch):
+    from app.ui import page_reads
+    from app.ui.window import MainWindow
+
+    inline = MainWindow(demo_db)
+    qtbot.addWidget(inline)
+    expected = inline.balance_label.text()
+    assert expected.startswith("@") and "balance" in expected
+    monkeypatch.setattr(page_reads, "INLINE_GIFTS", 0)
+    with worker_held():
+        window = MainWindow(demo_db)
+        qtbot.addWidget(window)
+        assert window.overview.loading and window.balance_label.text() == "No earnings yet"
+    qtbot.waitUntil(lambda: not window.overview.loading, timeout=10_000)
+    assert window.balance_label.text() == expected
+    assert window.overview.subtitle.text() == inline.overview.subtitle.text()
+    window.close()
+    inline.close()

@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         self._connect_empty_states(self.overview)
         # a check-in made by the page itself (in the window its run_edit is the undo stack's)
         self.overview.ledger_changed.connect(self.refresh_all)
+        self.overview.loaded.connect(self.show_balance)  # read on the worker on a big ledger
         chart_export.install(self.overview)  # right-click a chart: export as PNG or SVG
         # pages other than the Overview are built when first shown (start-up time: building
         # them all cost 160 ms of a 1.3 s cold start); until then the stack holds a stand-in

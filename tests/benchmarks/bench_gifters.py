@@ -39,9 +39,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_import  # noqa: E402
+from heartbeat import BEAT_MS, SIZE, Heartbeat, longest_gap_ms, quiet, settle  # noqa: E402
 
-SIZE = (1280, 800)
-BEAT_MS = 5
 LEDGER_VERSION = 1  # bump when the cached ledger must be rebuilt
 TIMEOUT_S = 120.0
 
@@ -100,53 +99,20 @@ class Beats:
     both in ms from the moment `action` starts."""
 
     def __init__(self) -> None:
-        from PySide6.QtCore import QEventLoop, Qt, QTimer
-
-        self.loop = QEventLoop()
-        self.timer = QTimer()
-        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.timer.setInterval(BEAT_MS)
-        self.timer.timeout.connect(self._beat)
-        self.ticks: list[float] = []
-        self.done: Callable[[], bool] = lambda: True
-        self.ready: float | None = None
-        self.deadline = 0.0
-
-    def _beat(self) -> None:
-        now = time.perf_counter()
-        self.ticks.append(now)
-        if self.ready is None and (self.done() or now > self.deadline):
-            self.ready = now
-            self.loop.quit()
+        self.heart = Heartbeat()
 
     def run(self, action: Callable[[], object], done: Callable[[], bool]) -> tuple[float, float]:
-        from PySide6.QtCore import QTimer
+        deadline = time.perf_counter() + TIMEOUT_S
+        ready: list[float] = []
 
-        self.done, self.ready, self.ticks = done, None, []
-        self.deadline = time.perf_counter() + TIMEOUT_S
-
-        def kick() -> None:
-            self.ticks.append(time.perf_counter())
-            action()
-        QTimer.singleShot(0, kick)
-        self.timer.start()
-        self.loop.exec()
-        self.timer.stop()
+        def stop(now: float) -> bool:
+            if not ready and (done() or now > deadline):
+                ready.append(now)
+            return bool(ready)
+        ticks = self.heart.run(action, stop)
         if not done():
             raise SystemExit(f"nothing shown after {TIMEOUT_S:.0f} s")
-        assert self.ready is not None
-        gaps = [b - a for a, b in zip(self.ticks, self.ticks[1:], strict=False)]
-        return max(gaps) * 1000, (self.ready - self.ticks[0]) * 1000
-
-
-def settle(app: Any, ms: int = 50) -> None:
-    """Let posted events (deferred deletes, late results) run between measurements."""
-    from app.ui.worker import wait_for_workers
-
-    wait_for_workers()
-    end = time.perf_counter() + ms / 1000
-    while time.perf_counter() < end:
-        app.processEvents()
+        return longest_gap_ms(ticks), (ready[0] - ticks[0]) * 1000
 
 
 # ---- the pages --------------------------------------------------------------------------------
@@ -335,11 +301,6 @@ def report(results: dict[str, dict[str, list[float]]], rows: int, n_gifters: int
     print("background: the page as shipped (reads on the ledger's worker); inline: the same"
           " page reading on the GUI thread (as before); bare: a QTableView over a plain model"
           " with as many rows")
-
-
-def quiet(_mode: Any, _context: Any, message: str) -> None:
-    if "propagateSizeHints" not in message:  # the offscreen platform warns on every show
-        sys.stderr.write(f"{message}\n")
 
 
 if __name__ == "__main__":

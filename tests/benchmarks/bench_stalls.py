@@ -41,11 +41,9 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_gifters  # noqa: E402
 import bench_import  # noqa: E402
+from heartbeat import BEAT_MS, SIZE, Heartbeat, longest_gap_ms, quiet, settle  # noqa: E402
 
-SIZE = (1280, 800)
-BEAT_MS = 5
 TAIL_MS = 150  # beats go on this long after the window is idle: late results are painted
 LEDGER_VERSION = 1  # bump when the cached ledger must be rebuilt
 SEED = 2026
@@ -93,46 +91,23 @@ class Beats:
     until `idle()` has held for TAIL_MS."""
 
     def __init__(self) -> None:
-        from PySide6.QtCore import QEventLoop, Qt, QTimer
-
-        self.loop = QEventLoop()
-        self.timer = QTimer()
-        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.timer.setInterval(BEAT_MS)
-        self.timer.timeout.connect(self._beat)
-        self.ticks: list[float] = []
-        self.idle: Callable[[], bool] = lambda: True
-        self.idle_since: float | None = None
-        self.deadline = 0.0
-
-    def _beat(self) -> None:
-        now = time.perf_counter()
-        self.ticks.append(now)
-        if not self.idle():
-            self.idle_since = None
-        elif self.idle_since is None:
-            self.idle_since = now
-        if (self.idle_since is not None and now - self.idle_since >= TAIL_MS / 1000) or (
-                now > self.deadline):
-            self.loop.quit()
+        self.heart = Heartbeat()
 
     def run(self, action: Callable[[], object], idle: Callable[[], bool]) -> float:
-        from PySide6.QtCore import QTimer
+        deadline = time.perf_counter() + TIMEOUT_S
+        since: list[float | None] = [None]  # when idle() last turned true
 
-        self.idle, self.idle_since, self.ticks = idle, None, []
-        self.deadline = time.perf_counter() + TIMEOUT_S
-
-        def kick() -> None:
-            self.ticks.append(time.perf_counter())
-            action()
-        QTimer.singleShot(0, kick)
-        self.timer.start()
-        self.loop.exec()
-        self.timer.stop()
-        if self.idle_since is None:  # the deadline, not idleness, ended it
+        def stop(now: float) -> bool:
+            if not idle():
+                since[0] = None
+            elif since[0] is None:
+                since[0] = now
+            started = since[0]
+            return (started is not None and now - started >= TAIL_MS / 1000) or now > deadline
+        ticks = self.heart.run(action, stop)
+        if since[0] is None:  # the deadline, not idleness, ended it
             raise SystemExit(f"the window was still busy after {TIMEOUT_S:.0f} s")
-        gaps = [b - a for a, b in zip(self.ticks, self.ticks[1:], strict=False)]
-        return max(0.0, max(gaps, default=0.0) * 1000 - BEAT_MS)
+        return max(0.0, longest_gap_ms(ticks) - BEAT_MS)
 
 
 # ---- the baseline: a bare table of as many rows, sorted by a header click --------------------
@@ -186,11 +161,11 @@ def click_header(view: Any, column: int) -> None:
 def baseline(app: Any, beats: Beats, rows: int) -> float:
     view = bare_table(rows)
     view.show()
-    bench_gifters.settle(app)
+    settle(app)
     stall = beats.run(lambda: click_header(view, 1), lambda: True)
     view.close()
     view.deleteLater()
-    bench_gifters.settle(app)
+    settle(app)
     return stall
 
 
@@ -335,12 +310,12 @@ def one_repeat(app: Any, beats: Beats, cached: Path, work: Path,
         if only and only.casefold() not in step.name.casefold():
             continue
         step.prepare()
-        bench_gifters.settle(app)
+        settle(app)
         beats.run(lambda: None, idle)  # whatever prepare started is over
         figures[step.name] = beats.run(step.action, idle)
     window.close()
     window.deleteLater()
-    bench_gifters.settle(app, 200)
+    settle(app, 200)
     db.close()
     return figures
 
@@ -352,7 +327,7 @@ def run(rows: int, repeats: int, only: str) -> tuple[dict[str, list[float]], lis
 
     cached = ensure_ledger(rows)
     app = application()
-    qInstallMessageHandler(bench_gifters.quiet)
+    qInstallMessageHandler(quiet)
     tune_gc()
     beats = Beats()
     ours: dict[str, list[float]] = {}

@@ -28,6 +28,7 @@ from app.ui import format as fmt
 from app.ui.charts.earnings_chart import EarningsChartWidget, legend_html
 from app.ui.dialogs.checkin_dialog import CheckInDialog
 from app.ui.edits import Runner, run_here
+from app.ui.page_reads import PageReads, busy_label, say_busy
 from app.ui.read_only import refused, writes
 from app.ui.widgets.cards import CardRow, ProgressCard, StatCard
 from app.ui.widgets.empty_state import EmptyState
@@ -59,6 +60,9 @@ class OverviewPage(QWidget):
         self.run_edit: Runner = run_here(self, db, self._checked_in)
         self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, demo=True)
         self.stack = empty_or_content(self, self.empty, self._scrolling(self._content()))
+        self.busy = busy_label(self.stack)
+        self.reads = PageReads(self, db, self.show_dashboard, self._show_busy)
+        self.loaded = self.reads.loaded  # the dashboard (or the empty state) is on screen
 
     def _content(self) -> QWidget:
         content = QWidget()
@@ -170,16 +174,28 @@ class OverviewPage(QWidget):
 
     def _account_chosen(self, index: int) -> None:
         self.account = self.account_picker.itemData(index)
-        self.show_dashboard(overview(self._db, account=self.account))
+        self._read()
 
     @property
     def showing_empty_state(self) -> bool:
         return self.stack.currentWidget() is self.empty
 
     def refresh(self) -> None:
-        """Reload from the ledger (an import may have added an account)."""
+        """Reload from the ledger (an import may have added an account); on a big ledger the
+        dashboard is read on the worker (1M gifts: ~50 ms of SQL and valuation)."""
         self._fill_picker()
-        self.show_dashboard(overview(self._db, account=self.account))
+        self._read()
+
+    def _read(self) -> None:
+        account = self.account
+        self.reads.start(lambda db: overview(db, account=account))
+
+    @property
+    def loading(self) -> bool:
+        return self.reads.running
+
+    def _show_busy(self, text: str) -> None:
+        say_busy(self.stack, self.busy, self.subtitle, text, self.dashboard is not None)
 
     def _fill_picker(self) -> None:
         choices, default = accounts_for_picker(self._db)
