@@ -255,5 +255,26 @@ def test_a_ledger_without_recent_earnings_does_not_call_its_period_the_last_30_d
     page.show_dashboard(overview(db, today=date(2026, 12, 3)))
     assert page.period_card.title.text() == "30 days to Oct 31, 2026"
     assert "Nothing was earned since Oct 31, 2026" in page.period_card.toolTip()
-    page.show_dashboard(overview(db, today=date(2026, 11, 1)))
+    # a week without earnings is not a stale ledger: the last 30 days run to today
+    page.show_dashboard(overview(db, today=date(2026, 11, 7)))
     assert page.period_card.title.text() == "Last 30 days"
+    assert page.period_card.toolTip() == ""
+
+
+def test_the_overviews_last_30_days_are_the_regions_pages_30_days(tmp_path):
+    """The demo ends in the week before today: the Overview counted the 30 days up to its last
+    earnings, the Regions page the 30 days up to today, two sums under one name."""
+    from datetime import date
+
+    from app.services.compare import compare
+    from app.services.dashboard import overview
+    from app.services.demo import load_demo
+    from app.services.ledger import open_db
+    today = date(2026, 12, 3)
+    demo_db = open_db(tmp_path / "demo.sqlite3")
+    load_demo(demo_db, today)
+    d = overview(demo_db, today=today)
+    regions = compare(demo_db, "30d", today=today)
+    assert d is not None and d.period is not None and regions is not None
+    assert d.period.end == regions.period.end == today
+    assert d.period.usd == regions.row(regions.region).usd

@@ -149,7 +149,10 @@ def overview(db: Database, *, account: str | None = None, today: date | None = N
                            *forecast_path(p, v))
     rb, region, today = v.book, v.account.region, v.today
     conv = currency.converter(rb, region, today)
-    per = period(v, s.threshold_usd, s.last_day)
+    # the last 30 days up to today, as the Regions page counts them; on a stale ledger (no
+    # earnings for STALE_DAYS) the 30 days up to the last earnings, which the card names
+    per = period(v, s.threshold_usd, s.last_day if p.forecast.stale else
+                 (today if s.last_day else None))
     local = local_overview(v, per, chart, s.balance_usd, conv, today)
     days = [d.day for d in v.days] + [x.day for x in v.payouts] + [today]
     line = currency.rates_line(rb, region, days, today)

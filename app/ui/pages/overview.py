@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
@@ -256,8 +255,8 @@ class OverviewPage(QWidget):
         if p is None:
             self.period_card.set_text(fmt.usd(ZERO), "no earnings yet")
             return
-        # the days up to the last earnings: "last 30 days" only when those are today's
-        recent = p.end >= d.plan.today - timedelta(days=1)
+        # up to today, or (on a stale ledger) up to the last earnings, which the title names
+        recent = p.end >= d.plan.today
         self.period_card.title.setText(f"Last {p.days} days" if recent
                                        else f"{p.days} days to {fmt.day(p.end)}")
         self.period_card.setToolTip("" if recent else (
