@@ -170,3 +170,25 @@ def test_calibration_cannot_be_saved_without_cash(gb_page):
     page.cal_cash.setValue(0)
     assert not page.cal_save.isEnabled()
     assert page.cal_day.maximumDate() == QDate(TODAY.year, TODAY.month, TODAY.day)
+
+
+def test_the_forecast_charts_minimum_label_fits_a_narrow_card(qtbot):
+    """Seen at 1,024 x 600: the When card's chart cut "Minimum $100.00" to "nimum $100.00"."""
+    from datetime import timedelta
+
+    from app.core.forecast import BalancePath
+    from app.ui.pages.planner import ForecastChart
+    chart = ForecastChart()
+    qtbot.addWidget(chart)
+    day = date(2026, 12, 3)
+    days = tuple(day + timedelta(days=i) for i in range(20))
+    values = tuple(Decimal(300 + i) for i in range(20))
+    chart.resize(600, 300)
+    chart.show()
+    chart.show_path(BalancePath(days, values, values, values), Decimal(100), None, day)
+    qtbot.waitUntil(lambda: chart.threshold.label.textItem.toPlainText() == "Minimum $100.00")
+    chart.resize(150, 300)
+    qtbot.waitUntil(lambda: chart.threshold.label.textItem.toPlainText() == "$100.00")
+    label = chart.threshold.label
+    assert label.mapRectToScene(label.boundingRect()).left() >= chart.getPlotItem(
+        ).getViewBox().sceneBoundingRect().left() - 1  # whole inside the plot

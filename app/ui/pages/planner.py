@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pyqtgraph as pg
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -148,6 +149,23 @@ class ForecastChart(pg.PlotWidget):
             self.addItem(item)
         self.addItem(self.band, ignoreBounds=True)
         self.addItem(self.label, ignoreBounds=True)
+        self.threshold_usd: Decimal | None = None
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit_threshold_label()
+
+    def _fit_threshold_label(self) -> None:
+        """"Minimum $100.00" where the plot has room for it, else "$100.00" (a narrow card
+        cut it to "nimum $100.00")."""
+        threshold = getattr(self, "threshold_usd", None)  # None while being built
+        if threshold is None:
+            return
+        amount = fmt.usd(threshold)
+        full = f"Minimum {amount}"
+        room = self.getPlotItem().getViewBox().width()
+        wide = QFontMetrics(self.threshold.label.textItem.font()).horizontalAdvance(full)
+        self.threshold.label.setFormat(full if wide + 12 <= room else amount)
 
     def show_path(self, path: BalancePath, threshold_usd: Decimal, crossing: date | None,
                   today: date) -> None:
@@ -156,7 +174,8 @@ class ForecastChart(pg.PlotWidget):
         self.low.setData(xs, [float(v) for v in path.low])
         self.high.setData(xs, [float(v) for v in path.high])
         self.threshold.setValue(float(threshold_usd))
-        self.threshold.label.setFormat(f"Minimum {fmt.usd(threshold_usd)}")
+        self.threshold_usd = threshold_usd
+        self._fit_threshold_label()
         # a balance already above the threshold has no crossing to mark
         shown = crossing is not None and crossing in path.days and crossing != path.days[0]
         if crossing is not None and shown:
