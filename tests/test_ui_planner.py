@@ -192,4 +192,3 @@ def test_the_forecast_charts_minimum_label_fits_a_narrow_card(qtbot):
     label = chart.threshold.label
     assert label.mapRectToScene(label.boundingRect()).left() >= chart.getPlotItem(
         ).getViewBox().sceneBoundingRect().left() - 1  # whole inside the plot
-    chart.close()

@@ -159,7 +159,7 @@ class ForecastChart(pg.PlotWidget):
         """"Minimum $100.00" where the plot has room for it, else "$100.00" (a narrow card
         cut it to "nimum $100.00")."""
         threshold = getattr(self, "threshold_usd", None)  # None while being built
-        if threshold is None:
+        if threshold is None or self.plotItem is None:  # or once closed
             return
         amount = fmt.usd(threshold)
         full = f"Minimum {amount}"
