@@ -22,6 +22,7 @@ from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QScrollArea, QTableView, QWidget
 
+from app.ui.dialogs.import_dialog import sample_gift_log
 from app.ui.main import application, open_ledger
 from app.ui.resources import apply_theme
 from app.ui.window import PAGES, MainWindow
@@ -144,7 +145,15 @@ def measure(theme: str, region: str = "US") -> dict[str, Any]:
             page = window.page(index)
             settle(app)
             pages[name] = {"problems": cut_off(page), "tables": columns(page)}
+        dialog = window.import_paths([sample_gift_log()])  # the biggest dialog
+        assert dialog is not None
+        settle(app)
+        dialog_frame = dialog.frameGeometry()
+        dialog_hint = dialog.minimumSizeHint()
+        dialog.close()
         return {
+            "import_dialog": [dialog_frame.width(), dialog_frame.height()],
+            "import_dialog_minimum": [dialog_hint.width(), dialog_hint.height()],
             "scale": window.devicePixelRatioF(),
             "available": [available.width(), available.height()],
             "minimum": [hint.width(), hint.height()],

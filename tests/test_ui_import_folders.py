@@ -113,7 +113,7 @@ def test_the_account_is_chosen_from_the_ledgers_accounts(qtbot, ledger, db_path,
     assert dialog.account_choice.currentIndex() == 0
     dialog.account_choice.setCurrentIndex(1)
     qtbot.waitUntil(dialog.idle, timeout=20_000)
-    assert dialog.account.text().startswith("Into @second<br>times in Europe/London")
+    assert dialog.account.text().startswith("Into @second \u00b7 times in Europe/London")
     with qtbot.waitSignal(dialog.import_finished, timeout=20_000):
         dialog.import_button.click()
     assert account_counts(ledger) == {"me": 0, "second": 1}
@@ -130,7 +130,7 @@ def test_a_new_account_is_asked_for_and_imported_into(qtbot, monkeypatch, ledger
     dialog.account_choice.setCurrentIndex(dialog.account_choice.findData("New account\u2026"))
     qtbot.waitUntil(lambda: dialog.account_choice.currentData() == "newbie", timeout=20_000)
     qtbot.waitUntil(dialog.idle, timeout=20_000)
-    assert dialog.account.text().startswith("Into @newbie<br>times in Europe/Berlin")
+    assert dialog.account.text().startswith("Into @newbie \u00b7 times in Europe/Berlin")
     with qtbot.waitSignal(dialog.import_finished, timeout=20_000):
         dialog.import_button.click()
     assert account_counts(ledger) == {"me": 0, "newbie": 1}

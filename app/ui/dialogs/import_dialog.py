@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -67,6 +67,7 @@ AUTOMATIC = "Automatic"
 NEW_ACCOUNT = "New account\u2026"
 DEBOUNCE_MS = 250
 DIALOG_SIZE = (1280, 800)
+FRAME = (16, 48)  # px: about what a window manager's border and title bar take
 HEADER_LINES = 200  # the lines of a file's sample the header can be chosen from
 REFUSED_ADVICE = ("Nothing of it is written. Check that it is the file you exported (a gift "
                   "log, a LIVE list, payouts, or TikTok's zip), or export it again.")
@@ -255,7 +256,7 @@ class ImportDialog(QDialog):
     def __init__(self, ledger: Path, paths: list[Path], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import files")
-        self.resize(*DIALOG_SIZE)
+        self.resize(*dialog_size(self))
         self._ledger = ledger
         self._paths = [Path(p) for p in paths]
         self._choices: dict[Path, pv.Choices] = {p: pv.Choices() for p in self._paths}
@@ -292,7 +293,7 @@ class ImportDialog(QDialog):
     def _setup_page(self) -> QWidget:
         page = QWidget()
         self.files = QListWidget()
-        self.files.setFixedWidth(180)
+        self.files.setFixedWidth(164)
         for path in self._paths:
             self.files.addItem(path.name)
             self.files.item(self.files.count() - 1).setToolTip(str(path))
@@ -353,13 +354,14 @@ class ImportDialog(QDialog):
         for col, (title, widget) in enumerate(pairs):
             grid.addWidget(named(QLabel(title), "cardTitle"), 0, col)
             grid.addWidget(widget, 1, col)
-        grid.addWidget(self.account, 0, len(pairs), 2, 1, Qt.AlignmentFlag.AlignRight)
+        # under the choices, not beside them: beside, it made the dialog too wide for 1,024 px
+        grid.addWidget(self.account, 2, 0, 1, len(pairs) + 1)
         grid.setColumnStretch(len(pairs), 1)
         return card
 
     def _mapping_card(self) -> QFrame:
         card = named(QFrame(), "card")
-        card.setFixedWidth(450)
+        card.setFixedWidth(420)
         self.mapping = MappingTable(card)
         self.mapping.column_chosen.connect(self._column_chosen)
         self.date_format = self._combo(DATE_FORMATS, partial(self._option_chosen, "date_format"))
@@ -692,7 +694,7 @@ class ImportDialog(QDialog):
         self.header_line.setEnabled(bool(chosen) or not result.sections)  # not an export
         self.header_line.setValue(int(chosen or 1))
         self._fill_profiles(result, section.mapping.name if section else "")
-        self.account.setText(f"Into @{result.account}<br>times in {result.timezone}")
+        self.account.setText(f"Into @{result.account} \u00b7 times in {result.timezone}")
 
     def _fill_profiles(self, result: pv.Preview, used: str) -> None:
         chosen = self.choices(result.path).profile
@@ -855,6 +857,17 @@ class ImportDialog(QDialog):
 def sample_gift_log() -> Path:
     """The shipped demo gift log (data/sample/gift_log.csv), for the screenshot."""
     return Path(str(resources.files("app.data.sample").joinpath("gift_log.csv")))
+
+
+def dialog_size(widget: QWidget) -> tuple[int, int]:
+    """DIALOG_SIZE, or the screen's available size where that is smaller (a 1,024 x 600
+    netbook had the dialog's buttons off the screen)."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return DIALOG_SIZE
+    room = screen.availableGeometry().size()  # less the window frame a title bar adds
+    return (min(DIALOG_SIZE[0], room.width() - FRAME[0]),
+            min(DIALOG_SIZE[1], room.height() - FRAME[1]))
 
 
 def render_import_dialog(db: Database, path: Path, out_png: Path) -> Path:
