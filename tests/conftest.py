@@ -77,11 +77,8 @@ def demo_db(db_path: Path) -> Iterator[object]:
 @pytest.fixture
 def window(qtbot: Any, demo_db: object) -> Iterator[Any]:
     """The main window on the demo ledger, shown (offscreen) and closed after the test."""
-    from app.ui.window import MainWindow
-    win = MainWindow(demo_db)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    from helpers import shown_window
+    win = shown_window(qtbot, demo_db)
     yield win
     win.close()
 

@@ -111,3 +111,14 @@ def open_import_dialog(qtbot: Any, db_path: Path, *paths: Path) -> Any:
     dialog.show()
     qtbot.waitUntil(dialog.idle, timeout=20_000)
     return dialog
+
+
+def shown_window(qtbot: Any, db: object) -> Any:
+    """The main window on `db`, shown (offscreen) and exposed; qtbot closes it after the test
+    (fixtures that yield it close it themselves first)."""
+    from app.ui.window import MainWindow
+    win = MainWindow(db)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win

@@ -10,27 +10,31 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from helpers import gifts, snapshot  # noqa: E402
+from helpers import gifts, shown_window, snapshot, write  # noqa: E402
 
 from app.services import accounts  # noqa: E402
 from app.services.importing import import_files  # noqa: E402
-from app.ui.window import PAGES, MainWindow  # noqa: E402
+from app.ui.window import PAGES  # noqa: E402
 from app.ui.worker import wait_for_workers  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("no_leaked_windows")
 RETRY = Path(__file__).parent / "fixtures" / "retry" / "new_gifts_2026.csv"
 
 
-@pytest.fixture
-def imports(qtbot, db):
+def imports_page(qtbot, db, log: Path):
+    """The window on a ledger holding `log`'s batch, that batch selected on the Imports page."""
     accounts.add(db, "me", "US", "UTC")
-    [report] = import_files(db, [RETRY])
-    win = MainWindow(db)
-    qtbot.addWidget(win)
-    win.show()
+    [report] = import_files(db, [log])
+    win = shown_window(qtbot, db)
     win.show_page(PAGES.index("Imports"))
     page = win.page(PAGES.index("Imports"))
     page.select_batch(report.import_id)
+    return win, page, report
+
+
+@pytest.fixture
+def imports(qtbot, db):
+    win, page, _report = imports_page(qtbot, db, RETRY)
     yield win, page
     win.close()
 
@@ -89,17 +93,9 @@ def test_add_this_gift_opens_the_catalogue_dialog_with_its_name_and_retries(impo
 
 
 def test_a_row_rejected_for_another_reason_offers_no_gift_fix(qtbot, db, tmp_path):
-    from helpers import write
-    accounts.add(db, "me", "US", "UTC")
     log = write(tmp_path / "bad.csv", "time,sender,gift,count\n"
                 "2026-09-05 19:00:00,Ann,Rose,1\n2026-09-05 19:01:00,Bo,Rose,many\n")
-    [report] = import_files(db, [log])
-    win = MainWindow(db)
-    qtbot.addWidget(win)
-    win.show()
-    win.show_page(PAGES.index("Imports"))
-    page = win.page(PAGES.index("Imports"))
-    page.select_batch(report.import_id)
+    win, page, report = imports_page(qtbot, db, log)
     assert report.rejected == 1
     select_line(page, 3)
     assert not page.fix_bar.isVisibleTo(page)

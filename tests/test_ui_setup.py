@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import shiboken6
+from helpers import shown_window
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -34,10 +35,7 @@ def new_ledger(db_path: Path):
 
 @pytest.fixture
 def new_window(qtbot, new_ledger):
-    window = MainWindow(new_ledger)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+    window = shown_window(qtbot, new_ledger)
     yield window
     window.close()
 

@@ -12,7 +12,7 @@ import shiboken6
 
 pytest.importorskip("pytestqt")
 
-from helpers import GIFT_HEADER, snapshot, write  # noqa: E402
+from helpers import GIFT_HEADER, shown_window, snapshot, write  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialogButtonBox  # noqa: E402
@@ -239,10 +239,7 @@ def test_a_calibrated_rate_saved_on_the_planner_is_undone(window, demo_db, monke
 @pytest.fixture
 def new_window(qtbot, db):
     """The window on a new ledger (no account yet), shown."""
-    win = MainWindow(db)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    win = shown_window(qtbot, db)
     yield win
     win.close()
 

@@ -324,13 +324,14 @@ class RowFix:
         return f"This {self.name} is the {gift.coins:,}-coin one (id {gift.gift_id})"
 
 
-def row_fix(db: Database, reason: str) -> RowFix | None:
-    """The fix a rejected row's reason calls for; None when it is not about the gift."""
+def row_fix(db: Database, reason: str, cat: Catalogue | None = None) -> RowFix | None:
+    """The fix a rejected row's reason calls for; None when it is not about the gift. `cat`:
+    the ledger's catalogue, when the caller has it (read here otherwise)."""
     found = named_in(reason)
     if found is None:
         return None
     kind, name = found
-    options = name_options(effective_catalogue(db), name)
+    options = name_options(cat or effective_catalogue(db), name)
     if kind == "unknown" and not options:
         return RowFix(kind, name)
     if len(options) > 1:

@@ -8,7 +8,7 @@ the rejected rows; the rest keep the reason they fail for today. Retrying again 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,6 +97,14 @@ def retry_named(db: Database, name: str, first: int) -> list[RetryReport]:
         except ImportRefused:
             continue
     return reports
+
+
+def fix_and_retry(db: Database, fix: Callable[[Database], object], name: str,
+                  first: int) -> list[RetryReport]:
+    """A fix of the gift `name` (catalogue.save_gift or choose_gift), then `retry_named`: one
+    write, so that one undo takes both back."""
+    fix(db)
+    return retry_named(db, name, first)
 
 
 def _batch(db: Database, import_id: int) -> dict[str, Any]:

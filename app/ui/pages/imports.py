@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from app.core.catalogue import Gift
+from app.core.catalogue import Gift, named_in
 from app.services import catalogue, importing, retrying
 from app.services import payouts as service
-from app.services.catalogue import GiftForm, RowFix
+from app.services.catalogue import RowFix
 from app.services.ledger import Rejected, UndoError
 from app.services.payouts import BatchRow
 from app.services.preview import in_ledger
@@ -304,10 +304,12 @@ class Page(QWidget):
         if batch is not None and batch.undone:
             candidates = []
         self.fix = None
+        cat = None  # read once, and only for a row rejected for its gift
         for r in candidates:
-            if r.skipped:
+            if r.skipped or named_in(r.reason) is None:
                 continue
-            fix = catalogue.row_fix(self._db, r.reason)
+            cat = cat or catalogue.effective_catalogue(self._db)
+            fix = catalogue.row_fix(self._db, r.reason, cat)
             if fix is not None:
                 self.fix = (r.line, fix)
                 break
@@ -333,8 +335,9 @@ class Page(QWidget):
         name, import_id = self.fix[1].name, batch.import_id
         self.run_edit(Edit(
             f"{name} = the {gift.coins:,}-coin gift (id {gift.gift_id}), retried",
-            lambda db: (catalogue.choose_gift(db, name, gift_id=gift.gift_id),
-                        retrying.retry_named(db, name, import_id))[1],
+            lambda db: retrying.fix_and_retry(
+                db, lambda d: catalogue.choose_gift(d, name, gift_id=gift.gift_id), name,
+                import_id),
             "Gift not chosen", self._retried))
 
     def add_gift(self) -> None:
@@ -352,7 +355,9 @@ class Page(QWidget):
             chosen = dialog.form()
             self.run_edit(Edit(
                 f"Add gift {chosen.name.strip()} ({chosen.coins.strip()} coins), retried",
-                lambda db: _add_and_retry(db, chosen, name, import_id), "Gift not added",
+                lambda db: retrying.fix_and_retry(
+                    db, lambda d: catalogue.save_gift(d, chosen), name, import_id),
+                "Gift not added",
                 self._retried))
         open_owned(dialog, accepted, partial(setattr, self, "dialog"))
 
@@ -411,12 +416,6 @@ class Page(QWidget):
         if problem:
             confirm.tell(self, "Import not undone", problem)
         self.ledger_changed.emit()
-
-
-def _add_and_retry(db: Database, form: GiftForm, name: str,
-                   import_id: int) -> list[retrying.RetryReport]:
-    catalogue.save_gift(db, form)
-    return retrying.retry_named(db, name, import_id)
 
 
 def undo_batch(db: Database, import_id: int) -> str:
