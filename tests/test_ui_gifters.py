@@ -13,16 +13,19 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import QEvent, Qt  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
 
 from app.services import browse  # noqa: E402
 from app.services.demo import DEMO_HANDLE  # noqa: E402
 from app.services.importing import import_files  # noqa: E402
 from app.ui import worker  # noqa: E402
+from app.ui.models.gifter_table import COLUMNS, GifterTableModel  # noqa: E402
 from app.ui.pages import gifters  # noqa: E402
 from app.ui.window import PAGES, MainWindow  # noqa: E402
 
@@ -272,3 +275,47 @@ def test_closing_the_window_while_the_gifters_page_loads(qtbot, demo_db, monkeyp
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the page is gone now
     settle(qtbot)  # its job ends and reports to nobody
     assert worker.busy() == 0
+
+
+# ---- the leaderboard's sort, against a plain one ---------------------------------------------
+
+def _gifters(draw_rows: list[tuple[str, int, int, int]]) -> list[browse.Gifter]:
+    from decimal import Decimal
+    day = datetime(2026, 1, 1, tzinfo=NY)
+    return [browse.Gifter(rank, f"id{rank}", name, coins, Decimal(coins) / 2,
+                          Decimal(coins) / 200, gifts, lives,
+                          day.replace(day=1 + gifts % 28), day.replace(day=1 + lives % 28))
+            for rank, (name, coins, gifts, lives) in enumerate(draw_rows, start=1)]
+
+
+_ROWS = st.lists(st.tuples(st.sampled_from(["ana", "Ana", "bo", "Zoë", "\U0001f48e", "c"]),
+                           st.integers(0, 3), st.integers(1, 3), st.integers(0, 2)),
+                 min_size=1, max_size=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=_ROWS, clicks=st.lists(st.tuples(st.integers(0, len(COLUMNS) - 1),
+                                             st.booleans()), min_size=1, max_size=6),
+       selected=st.integers(0, 29))
+def test_any_sort_orders_like_a_plain_sort_and_keeps_the_selection(qapp, rows, clicks,
+                                                                   selected):
+    """Each sort of the leaderboard gives the rows a plain sort by the column gives, ties in
+    rank order either way, and the selected gifter stays selected through every sort."""
+    board = _gifters(rows)
+    model = GifterTableModel()
+    view = QTableView()
+    view.setModel(model)
+    model.set_gifters(board)
+    chosen = board[selected % len(board)]
+    view.selectRow(model.row_of(chosen.sender))
+    for column, descending in clicks:
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        model.sort(column, order)
+        key = COLUMNS[column].key
+        plain = sorted(sorted(board, key=lambda g: g.rank), key=key, reverse=descending)
+        shown = [model.gifter_at(r) for r in range(model.rowCount())]
+        assert shown == plain, (COLUMNS[column].title, descending)
+        picked = [model.gifter_at(i.row()) for i in view.selectionModel().selectedRows()]
+        assert picked == [chosen]
+    model.set_gifters(list(reversed(board)))  # a board given out of rank order is re-ranked
+    assert [model.gifter_at(r) for r in range(model.rowCount())] == plain

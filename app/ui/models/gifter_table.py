@@ -39,22 +39,54 @@ COLUMNS = (
 )
 
 
-def ordered(gifters: Sequence[Gifter], column: int, order: Qt.SortOrder) -> list[Gifter]:
-    """Sorted by `column`; equal values stay in rank order, either way (a stable sort)."""
-    by_rank = sorted(gifters, key=lambda g: g.rank)
-    return sorted(by_rank, key=COLUMNS[column].key,
-                  reverse=order == Qt.SortOrder.DescendingOrder)
+class Orders:
+    """The rows of a leaderboard (in rank order) sorted by each column, worked out when first
+    asked and kept: a sort by name of 60,000 gifters took 100 ms on the GUI thread when it
+    sorted the rows themselves twice and mapped every sender to its new row (a stall a user
+    feels); sorting positions by a key list made once takes a fifth of that, and the same
+    column again costs nothing (tests/benchmarks/bench_stalls.py)."""
+
+    def __init__(self, by_rank: Sequence[Gifter]) -> None:
+        self._rows = by_rank
+        self._keys: dict[int, list[Any]] = {}
+        self._orders: dict[tuple[int, bool], list[int]] = {}
+
+    def of(self, column: int, order: Qt.SortOrder) -> list[int]:
+        """Positions in rank order, sorted by `column`: stable, so ties keep rank order both
+        ways (Python's sort with reverse=True keeps equal items in their order)."""
+        descending = order == Qt.SortOrder.DescendingOrder
+        if column == 0:  # by rank: the rows' own order
+            n = len(self._rows)
+            return list(range(n - 1, -1, -1) if descending else range(n))
+        found = self._orders.get((column, descending))
+        if found is None:
+            keys = self._keys.get(column)
+            if keys is None:
+                key = COLUMNS[column].key
+                keys = self._keys[column] = [key(g) for g in self._rows]
+            found = sorted(range(len(keys)), key=keys.__getitem__, reverse=descending)
+            self._orders[(column, descending)] = found
+        return found
 
 
 class GifterTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
+        self._by_rank: list[Gifter] = []
+        self._orders = Orders(self._by_rank)
+        self._order: list[int] = []  # row -> position in rank order
         self._rows: list[Gifter] = []
         self._sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
 
     def set_gifters(self, gifters: Sequence[Gifter]) -> None:
+        """`gifters` as the leaderboard gives them, in rank order (re-sorted if not)."""
         self.beginResetModel()
-        self._rows = ordered(gifters, *self._sort)
+        ranks = [g.rank for g in gifters]
+        in_rank = all(a < b for a, b in zip(ranks, ranks[1:], strict=False))
+        self._by_rank = list(gifters) if in_rank else sorted(gifters, key=lambda g: g.rank)
+        self._orders = Orders(self._by_rank)
+        self._order = self._orders.of(*self._sort)
+        self._rows = [self._by_rank[i] for i in self._order]
         self.endResetModel()
 
     def gifter_at(self, row: int) -> Gifter | None:
@@ -101,11 +133,13 @@ class GifterTableModel(QAbstractTableModel):
             return
         self._sort = (column, order)
         self.layoutAboutToBeChanged.emit()
-        before = self.persistentIndexList()
-        senders = [self._rows[i.row()].sender for i in before]
-        self._rows = ordered(self._rows, column, order)
-        where = {g.sender: row for row, g in enumerate(self._rows)}
-        after = [self.index(where[s], i.column()) for s, i in zip(senders, before, strict=True)]
+        before = self.persistentIndexList()  # the selection, the current row: a few
+        positions = [self._order[i.row()] for i in before]
+        wanted = set(positions)
+        self._order = self._orders.of(column, order)
+        self._rows = [self._by_rank[i] for i in self._order]
+        where = {position: row for row, position in enumerate(self._order) if position in wanted}
+        after = [self.index(where[p], i.column()) for p, i in zip(positions, before, strict=True)]
         self.changePersistentIndexList(before, after)
         self.layoutChanged.emit()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
