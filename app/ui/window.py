@@ -41,10 +41,12 @@ from app import __version__
 from app.services import settings as account_settings
 from app.services.changes import LedgerWatch
 from app.ui import format as fmt
+from app.ui import worker
 from app.ui.charts import export as chart_export
 from app.ui.dialogs.settings_dialog import SettingsChoice, SettingsDialog
 from app.ui.edits import Edit
 from app.ui.geometry import fit_on_screen
+from app.ui.idle_builds import IdleBuilds
 from app.ui.ledger_files import LedgerFiles
 from app.ui.ledger_lock import Opening
 from app.ui.pages.overview import OverviewPage
@@ -130,6 +132,8 @@ class MainWindow(QMainWindow):
         # them all cost 160 ms of a 1.3 s cold start); until then the stack holds a stand-in
         self._built: list[QWidget | None] = [self.overview, *([None] * (len(PAGES) - 1))]
         self._stale: set[QWidget] = set()  # built pages to reload when next shown
+        self._unread: set[QWidget] = set()  # built pages that have not read the ledger yet
+        self.idle_builds = IdleBuilds(self, self._next_unbuilt, self._build, self._working)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.overview)
         for _ in PAGES[1:]:
@@ -258,32 +262,50 @@ class MainWindow(QMainWindow):
         return PAGES[index]
 
     def page(self, index: int) -> QWidget:
-        """The page at `index`, built (and put in the stack) on first use."""
+        """The page at `index`, built (and put in the stack) on first use, and read."""
         built = self._built[index]
         if built is None:
-            built = build_page(PAGES[index], self.db)
-            stand_in = self.stack.widget(index)
-            current = self.stack.currentIndex()
-            self.stack.blockSignals(True)
-            self.stack.insertWidget(index, built)
-            self.stack.removeWidget(stand_in)
-            stand_in.deleteLater()
-            self.stack.setCurrentIndex(current)
-            self.stack.blockSignals(False)
-            self._built[index] = built
-            if self.read_only:
-                lock_writes(built, self._keep_disabled)
-            chart_export.install(built)
-            changed = getattr(built, "ledger_changed", None)  # a page that writes says so
-            if changed is not None:
-                changed.connect(self.refresh_all)
-            if hasattr(built, "run_edit"):  # its changes go through Edit > Undo's stack
-                built.run_edit = self.undo.run
-            self._connect_empty_states(built)
+            built = self._build(index)
+        if built in self._unread:  # built while the window was idle: it reads now
+            self._unread.discard(built)
+            self._stale.discard(built)
             refresh = getattr(built, "refresh", None)
             if refresh is not None:
                 refresh()
         return built
+
+    def _build(self, index: int) -> QWidget:
+        """Build the page at `index` in place of its stand-in, wired to the window; it has not
+        read the ledger yet (`page` reads it)."""
+        built = build_page(PAGES[index], self.db)
+        stand_in = self.stack.widget(index)
+        current = self.stack.currentIndex()
+        self.stack.blockSignals(True)
+        self.stack.insertWidget(index, built)
+        self.stack.removeWidget(stand_in)
+        stand_in.deleteLater()
+        self.stack.setCurrentIndex(current)
+        self.stack.blockSignals(False)
+        self._built[index] = built
+        self._unread.add(built)
+        if self.read_only:
+            lock_writes(built, self._keep_disabled)
+        chart_export.install(built)
+        changed = getattr(built, "ledger_changed", None)  # a page that writes says so
+        if changed is not None:
+            changed.connect(self.refresh_all)
+        if hasattr(built, "run_edit"):  # its changes go through Edit > Undo's stack
+            built.run_edit = self.undo.run
+        self._connect_empty_states(built)
+        return built
+
+    def _next_unbuilt(self) -> int | None:
+        return next((i for i, page in enumerate(self._built) if page is None), None)
+
+    def _working(self) -> bool:
+        """A job on the worker, or a page reading: the idle builds wait."""
+        return bool(worker.busy()) or any(getattr(page, "loading", False)
+                                          for page in self._built if page is not None)
 
     @property
     def pages(self) -> list[QWidget]:
@@ -566,12 +588,14 @@ class MainWindow(QMainWindow):
         if not self._poll.isActive():
             self._poll.start()
             self._look()  # the first look only notes the ledger; later ones see what changed
+        self.idle_builds.start()
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
         if not event.spontaneous():  # a minimised window keeps watching, a closed one stops
             self._poll.stop()
             self._looks.discard()
+            self.idle_builds.stop()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.settings is not None:
