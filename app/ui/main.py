@@ -153,6 +153,7 @@ def run_window(db_path: str | None = None, demo: bool = False,
     from app.ui.resources import apply_theme
     from app.ui.screenshots import render_pages
     from app.ui.window import MainWindow
+    from app.ui.worker import finish_jobs
 
     settings = Settings()
     # screenshots and start-up checks are always light, and leave the creator's settings as
@@ -171,6 +172,7 @@ def run_window(db_path: str | None = None, demo: bool = False,
                                  interactive=not screenshot)
         if opened is None:
             return 1
+        stack.callback(finish_jobs)  # after the window closes, before the ledger does
         if not (demo or screenshot):  # File > Open Recent lists the ledger opened at start too
             from app.ui.ledger_files import remember
             remember(settings, ledger_path(settings, db_path))

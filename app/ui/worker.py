@@ -214,3 +214,16 @@ def wait_for_workers(timeout_ms: int = 30_000) -> bool:
     # a job reports just before its thread lets go of it
     finished = _the_hub.pool.waitForDone(max(deadline.remainingTime(), 0))
     return finished and not _the_hub.workers
+
+
+def finish_jobs(timeout_ms: int = 5_000) -> bool:
+    """At exit, after the window closed: let the jobs under way end before the interpreter
+    does (a discarded read stops at its next check, a write commits), then cancel what is
+    left. Left running, a job reported to a hub already deleted ("Signal source has been
+    deleted" on stderr and in the log) from a thread the interpreter was tearing down."""
+    if wait_for_workers(timeout_ms):
+        return True
+    assert _the_hub is not None
+    for running in list(_the_hub.workers.values()):
+        running.cancel()
+    return wait_for_workers(2_000)
