@@ -122,3 +122,21 @@ def shown_window(qtbot: Any, db: object) -> Any:
     win.show()
     qtbot.waitExposed(win)
     return win
+
+
+def hold_the_worker(timeout_s: float) -> Any:
+    """Keep the ledger's one worker thread busy until the returned event is set (or
+    `timeout_s` passed), so jobs started meanwhile queue up behind it."""
+    import threading
+
+    from app.ui import worker
+
+    release, running = threading.Event(), threading.Event()
+
+    def wait(_progress: Any, _cancel: Any) -> None:
+        running.set()
+        release.wait(timeout_s)
+
+    worker.Worker(wait).start()
+    assert running.wait(timeout_s)
+    return release

@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from helpers import hold_the_worker
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -169,7 +170,7 @@ def test_a_superseded_refresh_never_reaches_the_page(page, qtbot, demo_db, tmp_p
     has the gifts of both."""
     boards: list[int] = []
     page.board_loaded.connect(lambda: boards.append(page.model.rowCount()))
-    held = hold_the_worker()
+    held = hold_the_worker(WAIT_MS / 1000)
     try:
         add_gifts(demo_db, tmp_path, ["2026-08-04T10:00:00+00:00,98,First,5655,Rose,1,1"])
         page.refresh()
@@ -183,22 +184,6 @@ def test_a_superseded_refresh_never_reaches_the_page(page, qtbot, demo_db, tmp_p
     assert boards == [senders]
     names = {page.model.gifter_at(r).name for r in range(page.model.rowCount())}
     assert {"First", "Second"} <= names
-
-
-def hold_the_worker():
-    """Keep the ledger's one worker thread busy until the returned event is set, so jobs
-    started meanwhile queue up behind it."""
-    import threading
-
-    release, running = threading.Event(), threading.Event()
-
-    def wait(_progress, _cancel) -> None:
-        running.set()
-        release.wait(WAIT_MS / 1000)
-
-    worker.Worker(wait).start()
-    assert running.wait(WAIT_MS / 1000)
-    return release
 
 
 def test_sorting_keeps_the_selected_gifter_and_reads_nothing(page, qtbot):

@@ -5,11 +5,11 @@ is built while the window works. Expectations come from plain SQL on the ledger 
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
 from pathlib import Path
 
 import pytest
+from helpers import hold_the_worker, shown_window
 
 pytest.importorskip("pytestqt")
 
@@ -42,16 +42,7 @@ def test_an_idle_window_builds_every_page_and_each_reads_when_first_shown(window
 
 
 def test_nothing_is_built_while_the_worker_is_busy(qtbot, demo_db):
-    from helpers import shown_window
-
-    release, running = threading.Event(), threading.Event()
-
-    def hold(_progress, _cancel) -> None:
-        running.set()
-        release.wait(WAIT_MS / 1000)
-
-    worker.Worker(hold).start()
-    assert running.wait(WAIT_MS / 1000)
+    release = hold_the_worker(WAIT_MS / 1000)
     try:
         window = shown_window(qtbot, demo_db)
         end = time.monotonic() + (idle_builds.START_MS + 3 * idle_builds.RETRY_MS) / 1000
