@@ -15,7 +15,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.services.lock import Holder, LedgerLock, acquire, lock_path, read_holder
+from app.services.lock import Holder, LedgerLock, acquire, is_free, lock_path, read_holder
 
 HOLD = """
 import sys, time
@@ -101,6 +101,30 @@ def test_windows_of_one_process_share_the_lock_until_the_last_lets_go(tmp_path):
     assert probe(ledger) == f"Holder {os.getpid()}"
     second.release()
     assert probe(ledger) == "LedgerLock"
+
+
+def test_a_lock_is_free_once_its_holder_is_killed_or_lets_go_and_asking_takes_nothing(
+        tmp_path):
+    ledger = tmp_path / "ledger.sqlite3"
+    killed = holder_process(ledger)
+    assert not is_free(ledger)  # a live holder: a read-only window offers nothing
+    killed.send_signal(signal.SIGKILL)
+    killed.wait(timeout=30)
+    assert killed.stdin is not None and killed.stdout is not None
+    killed.stdin.close()
+    killed.stdout.close()
+    assert is_free(ledger)  # its file is left behind, its OS lock is gone
+    assert read_holder(lock_path(ledger)).pid == killed.pid  # asking wrote nothing
+    assert probe(ledger) == "LedgerLock"  # ...and kept nothing: another process takes it
+    ended = holder_process(ledger)
+    assert not is_free(ledger)
+    ended.communicate("")  # it ends without a word (a window's process that quit)
+    assert is_free(ledger)
+    mine = acquire(ledger)
+    assert isinstance(mine, LedgerLock) and is_free(ledger)  # this process's own lock
+    mine.release()  # as a window that closes: its file goes
+    assert is_free(ledger)
+    assert not lock_path(ledger).exists()  # asking does not make the file again
 
 
 def test_a_place_where_no_lock_can_be_made_still_opens_unguarded(tmp_path):

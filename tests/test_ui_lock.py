@@ -11,18 +11,17 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from helpers import GIFT_HEADER, snapshot, write
-from PySide6.QtCore import Qt, QTimer
+from lock_windows import demo_ledger, end, open_from_menu, window_process
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from app.services import payouts as payout_service
-from app.services.demo import load_demo
 from app.services.lock import lock_path, read_holder
 from app.store.db import open_db
 from app.ui import ledger_files
@@ -32,43 +31,6 @@ from app.ui.edits import Edit
 from app.ui.read_only import READ_ONLY_TEXT, REFUSAL, is_write
 from app.ui.window import PAGES, MainWindow
 from app.ui.worker import wait_for_workers
-
-START_TIMEOUT = 90.0
-
-
-def demo_ledger(path: Path) -> Path:
-    db = open_db(path)
-    load_demo(db)
-    db.close()
-    return path
-
-
-def window_process(ledger: Path, home: Path) -> subprocess.Popen[bytes]:
-    """`diamond-ledger --db LEDGER` in a process of its own (offscreen), once its window holds
-    the ledger's lock."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(home),
-           "XDG_CONFIG_HOME": str(home / "config"), "XDG_DATA_HOME": str(home / "data")}
-    proc = subprocess.Popen([sys.executable, "-m", "app", "--db", str(ledger)], env=env,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    deadline = time.monotonic() + START_TIMEOUT
-    while read_holder(lock_path(ledger)).pid != proc.pid:
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            _, err = proc.communicate()
-            pytest.fail(f"the other window did not start: {err.decode(errors='replace')}")
-        time.sleep(0.1)
-    return proc
-
-
-def end(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-    try:
-        proc.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
 
 
 @pytest.fixture(scope="module")
@@ -99,33 +61,6 @@ def _close_windows(qapp) -> Iterator[None]:
     for w in QApplication.topLevelWidgets():
         if isinstance(w, MainWindow):
             w.close()
-
-
-def answer(button_text: str, asked: list[str]) -> None:
-    """Press `button_text` in the lock question once it shows (the real modal box)."""
-    def press() -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox) or box.windowTitle() != lock_dialog.TITLE:
-            QTimer.singleShot(20, press)
-            return
-        asked.append(box.text())
-        button = next(b for b in box.findChildren(QPushButton) if b.text() == button_text)
-        button.click()
-    QTimer.singleShot(0, press)
-
-
-def open_from_menu(qtbot, db, monkeypatch, ledger: Path, button_text: str | None
-                   ) -> tuple[MainWindow, MainWindow | None, list[str]]:
-    """A window on `db` opens `ledger` with File > Open Ledger, answering the question."""
-    first = MainWindow(db)
-    qtbot.addWidget(first)
-    first.show()
-    monkeypatch.setattr(ledger_files, "choose_existing", lambda *_args: ledger)
-    asked: list[str] = []
-    if button_text is not None:
-        answer(button_text, asked)
-    opened = first.ledger_files.open_ledger()
-    return first, opened, asked
 
 
 def write_controls(window: MainWindow) -> list[object]:

@@ -1,9 +1,16 @@
-"""A read-only window: every control that would change the ledger stays disabled.
+"""A read-only window: every control that would change the ledger stays disabled, until the
+window takes the ledger's lock after all (the other window closed: app.ui.ledger_lock).
 
 Pages mark such a control where they make it (`writes(button)`); the window, when read-only,
 disables every marked control under it and keeps it so: a page that enables its Delete
 button when a row is selected cannot bring it back (an event filter turns it off again).
 Controls that only read (sorting, filters, ranges, export, backup) are left alone.
+
+Made writable again (`unlock_writes`), each control is as its page last asked: the Delete
+button is on only if a row is selected now, whatever happened to the selection meanwhile. Qt
+keeps that wish for us: `setEnabled` records it on a widget (WA_ForceDisabled) even when the
+widget stays off, and the guard turns a widget off without overwriting it; an action is kept
+off by a disabled QActionGroup, which leaves the action's own setEnabled to Qt as well.
 
 The controls are the first guard; the slots behind them are the second: each write slot
 starts with `refused(self, title)`, which in a read-only window says why nothing happens and
@@ -13,11 +20,10 @@ off). The window's undo stack, which makes every page's `run_edit`, refuses the 
 
 from __future__ import annotations
 
-from functools import partial
 from typing import TypeVar
 
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QWidget
 
 from app.ui.dialogs import confirm
@@ -26,8 +32,10 @@ WRITES = "writesLedger"  # a dynamic property on a widget or action that changes
 READ_ONLY = "readOnlyLedger"  # a dynamic property of a window that changes nothing
 READ_ONLY_TEXT = "Read-only"
 REFUSAL = ("This window is read-only: the ledger is open in another window, which alone can "
-           "change it. Nothing was changed. To change the ledger here, close the other window "
-           "and open the ledger again.")
+           "change it. Nothing was changed. When the other window closes, this one offers to "
+           "become writable.")
+GUARDED = "_readOnlyGuarded"
+_OWN_WISH = Qt.WidgetAttribute.WA_ForceDisabled  # set by setEnabled(False), cleared by (True)
 
 W = TypeVar("W", bound=QObject)
 
@@ -57,29 +65,54 @@ def refused(widget: QWidget, title: str) -> bool:
 
 
 class KeepDisabled(QObject):
-    """Turns a marked widget off again whenever something turns it on."""
+    """Turns a marked widget off again whenever something turns it on; keeps marked actions
+    off in a disabled group. Both remember what the page last asked for each."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.actions = QActionGroup(self)
+        self.actions.setExclusionPolicy(QActionGroup.ExclusionPolicy.None_)  # only enabling
+        self.actions.setEnabled(False)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
         if (event.type() == QEvent.Type.EnabledChange and isinstance(watched, QWidget)
                 and watched.isEnabled()):
-            watched.setEnabled(False)
+            _turn_off(watched)
         return False
 
 
+def _turn_off(widget: QWidget) -> None:
+    """Off, with the page's own wish kept as it was (setEnabled(False) would record "off")."""
+    wished_off = widget.testAttribute(_OWN_WISH)
+    widget.setEnabled(False)
+    widget.setAttribute(_OWN_WISH, wished_off)
+
+
 def lock_writes(root: QWidget, guard: KeepDisabled) -> None:
-    """Disable, for good, every marked widget and action under `root`."""
+    """Disable, until `unlock_writes`, every marked widget and action under `root`."""
     for widget in root.findChildren(QWidget):
-        if is_write(widget) and not widget.property("_readOnlyGuarded"):
-            widget.setProperty("_readOnlyGuarded", True)
-            widget.setEnabled(False)
+        if is_write(widget) and not widget.property(GUARDED):
+            widget.setProperty(GUARDED, True)
+            _turn_off(widget)
             widget.installEventFilter(guard)
     for action in root.findChildren(QAction):
-        if is_write(action) and not action.property("_readOnlyGuarded"):
-            action.setProperty("_readOnlyGuarded", True)
-            action.setEnabled(False)
-            action.changed.connect(partial(_keep_off, action))
+        # an action has one group: a write action in a group of its own (none is) would
+        # stay on here, its slot's refusal the only guard
+        if is_write(action) and action.actionGroup() is None:
+            action.setActionGroup(guard.actions)
 
 
-def _keep_off(action: QAction) -> None:
-    if action.isEnabled():
-        action.setEnabled(False)
+def unlock_writes(root: QWidget, guard: KeepDisabled) -> None:
+    """Every widget `lock_writes` marked under `root`, and every action in the guard's group,
+    as its page last asked it to be."""
+    for widget in root.findChildren(QWidget):
+        if widget.property(GUARDED):
+            widget.removeEventFilter(guard)
+            widget.setProperty(GUARDED, False)
+            widget.setEnabled(not widget.testAttribute(_OWN_WISH))
+    guard.actions.setEnabled(True)  # each action takes its own setEnabled back
+    for action in guard.actions.actions():
+        # not QActionGroup.removeAction: PySide hands the action to Python with it, and the
+        # menu's entry is deleted once the last Python reference goes
+        action.setActionGroup(None)
+    guard.actions.setEnabled(False)  # for the next lock_writes

@@ -9,7 +9,8 @@ that finds a command's rows no longer as the stack says: it never undoes over su
 
 In a read-only window (the ledger open in another window, app.ui.ledger_lock) the stack runs
 nothing: a change a page asks for is refused with one message, an import is never put on it,
-and Undo and Redo stay disabled, saying why.
+and Undo and Redo stay disabled, saying why, until the window takes the lock after all
+(`make_writable`).
 """
 
 from __future__ import annotations
@@ -177,6 +178,11 @@ class WindowUndo(QObject):
 
     def _lost(self, _message: str) -> None:
         self.clear("the last import could not be put on the stack")
+
+    def make_writable(self) -> None:
+        """The window took the ledger's lock: from now on changes are run and undone."""
+        self.read_only = False
+        self.changed.emit()
 
     # ---- when the stack no longer holds -------------------------------------------------------
 

@@ -40,6 +40,7 @@ from sqlite_utils import Database
 from app import __version__
 from app.services import settings as account_settings
 from app.services.changes import LedgerWatch
+from app.services.lock import Holder, holder_of
 from app.ui import format as fmt
 from app.ui import worker
 from app.ui.charts import export as chart_export
@@ -48,7 +49,7 @@ from app.ui.edits import Edit
 from app.ui.geometry import fit_on_screen
 from app.ui.idle_builds import IdleBuilds
 from app.ui.ledger_files import LedgerFiles
-from app.ui.ledger_lock import Opening
+from app.ui.ledger_lock import FreedWatch, Opening, reclaim
 from app.ui.pages.overview import OverviewPage
 from app.ui.read_only import (
     READ_ONLY,
@@ -56,6 +57,7 @@ from app.ui.read_only import (
     KeepDisabled,
     lock_writes,
     refused,
+    unlock_writes,
     writes,
 )
 from app.ui.resources import apply_theme, icon, pixmap, theme_charts
@@ -63,6 +65,7 @@ from app.ui.settings import Settings
 from app.ui.undo import WindowUndo
 from app.ui.widgets.elided import ElidedLabel
 from app.ui.widgets.empty_state import EmptyState
+from app.ui.widgets.lock_banner import LockBanner
 from app.ui.widgets.named import named
 from app.ui.worker import Latest
 
@@ -108,7 +111,7 @@ class MainWindow(QMainWindow):
                  *, settings: Settings | None = None, opening: Opening | None = None):
         """Without `settings` (tests, screenshots) the window remembers nothing. `opening`:
         the ledger's lock this window holds until it closes, or read-only (another window
-        has the ledger open; app.ui.ledger_lock)."""
+        has the ledger open; app.ui.ledger_lock) until it takes the lock after all."""
         super().__init__(parent)
         self.settings = settings
         self.opening = opening or Opening(None)
@@ -116,7 +119,7 @@ class MainWindow(QMainWindow):
         self.setProperty(READ_ONLY, self.read_only)  # the pages' write slots ask it
         self._keep_disabled = KeepDisabled(self)
         self.destroyed.connect(self.opening.release)
-        self.setWindowTitle("Diamond Ledger (read-only)" if self.read_only else "Diamond Ledger")
+        self.setWindowTitle(self._title())
         self.setWindowIcon(icon("diamond"))
         self.resize(DEFAULT_SIZE)
         self.db = db  # the import dialog's jobs open their own connection to its file
@@ -145,6 +148,7 @@ class MainWindow(QMainWindow):
         if self.read_only:
             lock_writes(self, self._keep_disabled)
         self._watch_ledger()
+        self._watch_lock()
         self.refresh_all()
         if settings is not None:
             self.restore_state(settings)
@@ -177,7 +181,12 @@ class MainWindow(QMainWindow):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         row.addWidget(side)
-        row.addWidget(self.stack, 1)
+        pages = QVBoxLayout()
+        pages.setSpacing(0)
+        self.lock_banner = LockBanner()  # a read-only window's offer to become writable
+        pages.addWidget(self.lock_banner)
+        pages.addWidget(self.stack, 1)
+        row.addLayout(pages, 1)
         self.setCentralWidget(central)
         self._status_bar(ledger_label)
 
@@ -188,14 +197,19 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         bar.addWidget(self.ledger_label, 1)
         if self.read_only:
-            holder = self.opening.holder
             self.read_only_label = named(QLabel(READ_ONLY_TEXT), "readOnlyLabel")
-            self.read_only_label.setToolTip(
-                "Nothing can be changed in this window: the ledger is open in another one"
-                + (f" ({holder.describe()})" if holder else "")
-                + ". Its changes show here within 2 seconds.")
+            self._name_holder(self.opening.holder)
             bar.addPermanentWidget(self.read_only_label)
         bar.addPermanentWidget(self.balance_label)
+
+    def _name_holder(self, holder: Holder | None) -> None:
+        self.read_only_label.setToolTip(
+            "Nothing can be changed in this window: the ledger is open in another one"
+            + (f" ({holder.describe()})" if holder else "")
+            + ". Its changes show here within 2 seconds.")
+
+    def _title(self) -> str:
+        return "Diamond Ledger (read-only)" if self.read_only else "Diamond Ledger"
 
     def show_balance(self) -> None:
         """The balance the Overview shows (its account), in the status bar."""
@@ -401,6 +415,50 @@ class MainWindow(QMainWindow):
             self.refresh_all()
             self.undo.changed_elsewhere()  # its commands' rows may be among those changed
 
+    # ---- a read-only window whose other window closed -------------------------------------
+
+    def _watch_lock(self) -> None:
+        """Read-only and shown, the window looks every 2 s whether the window holding its
+        ledger let go; then the banner offers Make writable (never a silent switch: the
+        creator may be in the middle of reading)."""
+        path = self._ledger_file()
+        self._freed = FreedWatch(self, path) if self.read_only and path is not None else None
+        if self._freed is not None:
+            self._freed.lock_changed.connect(self._lock_changed)
+            self.lock_banner.make_writable_requested.connect(self.make_writable)
+
+    def _lock_changed(self, free: bool) -> None:
+        if free:
+            self.lock_banner.offer()
+        elif self.lock_banner.offering and self._freed is not None:  # taken before a press
+            self._taken(holder_of(self._freed.ledger))
+
+    def _taken(self, holder: Holder) -> None:
+        self.lock_banner.taken(holder)
+        self._name_holder(holder)
+
+    def make_writable(self) -> bool:
+        """The banner's Make writable: take the ledger's lock; then every write control and
+        slot works as in any window, and Edit > Undo with them. When another window took the
+        lock first, the banner says so and this window stays read-only."""
+        if self._freed is None or not self.read_only:
+            return not self.read_only
+        got = reclaim(self._freed.ledger)
+        if isinstance(got, Holder):
+            self._freed.taken()
+            self._taken(got)
+            return False
+        self._freed.stop()
+        self.opening, self.read_only = got, False
+        self.destroyed.connect(got.release)
+        self.setProperty(READ_ONLY, False)
+        unlock_writes(self, self._keep_disabled)
+        self.undo.make_writable()
+        self.lock_banner.hide()
+        self.read_only_label.hide()
+        self.setWindowTitle(self._title())
+        self.statusBar().showMessage("This window can change the ledger now", 8000)
+        return True
 
     def _connect_empty_states(self, page: QWidget) -> None:
         """A page's "nothing here yet" buttons: Set up (while the ledger has no account),
@@ -589,6 +647,8 @@ class MainWindow(QMainWindow):
             self._poll.start()
             self._look()  # the first look only notes the ledger; later ones see what changed
         self.idle_builds.start()
+        if self._freed is not None and self.read_only:
+            self._freed.start()
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
@@ -596,6 +656,8 @@ class MainWindow(QMainWindow):
             self._poll.stop()
             self._looks.discard()
             self.idle_builds.stop()
+            if self._freed is not None:
+                self._freed.stop()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.settings is not None:
