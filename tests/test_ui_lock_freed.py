@@ -238,3 +238,19 @@ def test_a_window_that_took_the_ledger_first_keeps_this_one_read_only_and_it_say
     wait_for_offer(qtbot, window)
     press_make_writable(qtbot, window)
     assert not window.read_only and read_holder(lock_path(ledger)).pid == os.getpid()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_window_ended_by_a_signal_closes_as_the_creator_closes_it(tmp_path, others, signum):
+    """A logout's SIGTERM, or Ctrl+C in the terminal that started it: the window closes as
+    by hand, saving where it was and letting go of the ledger (its lock file removed), and
+    the process exits 0. Before, SIGTERM ended it on the spot and left both undone."""
+    ledger = demo_ledger(tmp_path / "signalled.sqlite3")
+    home = tmp_path / "home"
+    others.append(proc := window_process(ledger, home))
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err.decode(errors="replace")
+    assert not lock_path(ledger).exists()
+    [saved] = (home / "config").rglob("*.conf")  # the window's size and place, as on a close
+    assert "geometry=" in saved.read_text(errors="replace")

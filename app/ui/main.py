@@ -12,6 +12,7 @@ creator never sees a traceback, stderr keeps it.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sqlite3
@@ -94,6 +95,42 @@ def application() -> QApplication:
     return app
 
 
+_WAKE: list[object] = []
+
+
+def quit_on_signals(app: QApplication) -> None:
+    """SIGTERM (a logout, `kill`, a service manager) and SIGINT (Ctrl+C in the terminal that
+    started it) end the app as closing its windows does: each saves its place and lets go of
+    its ledger's lock. Without this SIGTERM ended the process on the spot, its settings
+    unsaved and its lock file left behind. Python runs a signal's handler only between
+    bytecodes and Qt's event loop runs none while it waits, so the signal's byte on a wakeup
+    socket wakes the loop (Qt's own advice for Unix signals)."""
+    import signal
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier, QTimer
+
+    ours, theirs = socket.socketpair()
+    for end in (ours, theirs):
+        end.setblocking(False)
+    signal.set_wakeup_fd(theirs.fileno())
+    notifier = QSocketNotifier(ours.fileno(), QSocketNotifier.Type.Read, app)
+    _WAKE[:] = [ours, theirs, notifier]  # open as long as the app
+
+    def drain() -> None:
+        with contextlib.suppress(OSError):
+            ours.recv(64)
+    notifier.activated.connect(drain)
+
+    def stop(_signum: int, _frame: object) -> None:
+        app.closeAllWindows()
+        # then the loop ends, a window that asked to stay open too; queued, so that a signal
+        # come during start-up ends the loop as soon as it runs
+        QTimer.singleShot(0, app.quit)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, stop)
+
+
 def dispose(window: QWidget) -> None:
     """Close and delete the window now, before its ledger closes."""
     window.close()
@@ -150,6 +187,7 @@ def run_window(db_path: str | None = None, demo: bool = False,
     if screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = application()
+    quit_on_signals(app)
     from app.ui.resources import apply_theme
     from app.ui.screenshots import render_pages
     from app.ui.window import MainWindow
