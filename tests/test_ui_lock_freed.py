@@ -254,3 +254,21 @@ def test_a_window_ended_by_a_signal_closes_as_the_creator_closes_it(tmp_path, ot
     assert not lock_path(ledger).exists()
     [saved] = (home / "config").rglob("*.conf")  # the window's size and place, as on a close
     assert "geometry=" in saved.read_text(errors="replace")
+
+
+def test_a_window_opened_anyway_takes_the_lock_once_the_other_lets_go(qtbot, db, monkeypatch,
+                                                                       tmp_path, others):
+    """Opened anyway, a window holds no lock: while the other window is there a third is
+    warned by that one; once it is gone this window takes the lock itself, so a window
+    opened after it is warned too (it had opened without a word)."""
+    ledger = demo_ledger(tmp_path / "shared.sqlite3")
+    others.append(proc := window_process(ledger, tmp_path))
+    _, window, asked = open_from_menu(qtbot, db, monkeypatch, ledger, "Open anyway")
+    assert asked and window is not None and not window.read_only
+    kill(proc)
+    qtbot.waitUntil(lambda: read_holder(lock_path(ledger)).pid == os.getpid(),
+                    timeout=OFFER_TIMEOUT_MS)
+    assert other_process_finds(ledger) == "Holder"
+    assert not window.lock_banner.isVisible()  # nothing to ask: it could write all along
+    window.close()
+    assert other_process_finds(ledger) == "LedgerLock"

@@ -422,13 +422,18 @@ class MainWindow(QMainWindow):
         ledger let go; then the banner offers Make writable (never a silent switch: the
         creator may be in the middle of reading)."""
         path = self._ledger_file()
-        self._freed = FreedWatch(self, path) if self.read_only and path is not None else None
+        # opened anyway: no lock, so a window opened later would not be warned; it takes the
+        # lock, without asking, as soon as the other window lets go
+        unguarded = self.opening.lock is None and self.opening.holder is not None
+        self._freed = FreedWatch(self, path) if unguarded and path is not None else None
         if self._freed is not None:
             self._freed.lock_changed.connect(self._lock_changed)
             self.lock_banner.make_writable_requested.connect(self.make_writable)
 
     def _lock_changed(self, free: bool) -> None:
-        if free:
+        if free and not self.read_only:
+            self._keep_lock()
+        elif free:
             self.lock_banner.offer()
         elif self.lock_banner.offering and self._freed is not None:  # taken before a press
             self._taken(holder_of(self._freed.ledger))
@@ -436,6 +441,20 @@ class MainWindow(QMainWindow):
     def _taken(self, holder: Holder) -> None:
         self.lock_banner.taken(holder)
         self._name_holder(holder)
+
+    def _keep_lock(self) -> None:
+        """Opened anyway, and the other window let go: this one takes the lock, so that a
+        window opened after it asks first (if another window was quicker, it looks again)."""
+        assert self._freed is not None
+        got = reclaim(self._freed.ledger)
+        if isinstance(got, Holder):
+            self._freed.taken()
+            return
+        self._freed.stop()
+        self.opening = got
+        self.destroyed.connect(got.release)
+        self.statusBar().showMessage("The other window on this ledger closed: a window opened "
+                                     "on it now asks first", 8000)
 
     def make_writable(self) -> bool:
         """The banner's Make writable: take the ledger's lock; then every write control and
@@ -647,7 +666,7 @@ class MainWindow(QMainWindow):
             self._poll.start()
             self._look()  # the first look only notes the ledger; later ones see what changed
         self.idle_builds.start()
-        if self._freed is not None and self.read_only:
+        if self._freed is not None and self.opening.lock is None:
             self._freed.start()
 
     def hideEvent(self, event: QHideEvent) -> None:
