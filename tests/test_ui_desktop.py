@@ -20,11 +20,11 @@ from app.services import importing
 from app.services.money_views import summary
 from app.ui import format as fmt
 from app.ui.dialogs import confirm
-from app.ui.geometry import fit_on_screen
+from app.ui.geometry import FRAME, fit_on_screen
 from app.ui.header_tips import TIPS
 from app.ui.settings import Settings
 from app.ui.widgets.empty_state import EmptyState
-from app.ui.window import PAGES, WATCH_MS, MainWindow
+from app.ui.window import DEFAULT_SIZE, PAGES, WATCH_MS, MainWindow
 from app.ui.worker import busy, wait_for_workers
 
 
@@ -210,6 +210,21 @@ def test_a_window_saved_off_screen_comes_back_on_the_screen(qtbot, demo_db):
     assert available.contains(second.geometry().topLeft())
     assert available.contains(second.geometry().bottomLeft())
     second.close()
+
+
+def test_a_first_start_on_a_small_screen_opens_a_window_that_fits_it(qtbot, demo_db):
+    """No size saved yet (a first start): the window opens at its default 1,280 x 800 only
+    where the screen has room, else at the screen's size less a frame (the offscreen screen
+    here is 800 x 800; a 1,024 x 600 netbook had the status bar under its edge)."""
+    window = MainWindow(demo_db, settings=Settings())
+    qtbot.addWidget(window)
+    window.show()
+    available = window.screen().availableGeometry()
+    narrowest = window.minimumSizeHint()
+    assert window.width() <= max(available.width() - FRAME[0], narrowest.width())
+    assert window.height() <= max(available.height() - FRAME[1], narrowest.height())
+    assert window.height() < DEFAULT_SIZE.height()  # the 800 px screen took its frame off
+    window.close()
 
 
 SCREEN_FIT = Path(__file__).with_name("screen_fit.py")

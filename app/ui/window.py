@@ -46,7 +46,7 @@ from app.ui import worker
 from app.ui.charts import export as chart_export
 from app.ui.dialogs.settings_dialog import SettingsChoice, SettingsDialog
 from app.ui.edits import Edit
-from app.ui.geometry import fit_on_screen
+from app.ui.geometry import fit_on_screen, fitting_size
 from app.ui.idle_builds import IdleBuilds
 from app.ui.ledger_files import LedgerFiles
 from app.ui.ledger_lock import FreedWatch, Opening, reclaim
@@ -636,6 +636,10 @@ class MainWindow(QMainWindow):
         if not geometry.isEmpty():
             self.restoreGeometry(geometry)
             self.keep_on_screen()
+        else:  # a first start: the default size, or the screen's where that is smaller
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            if screen is not None:
+                self.resize(fitting_size(DEFAULT_SIZE, screen.availableGeometry()))
         state = settings.get("window/state")
         if not state.isEmpty():
             self.restoreState(state)
