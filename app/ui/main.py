@@ -18,6 +18,7 @@ import os
 import sqlite3
 import sys
 import tempfile
+from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
@@ -95,40 +96,47 @@ def application() -> QApplication:
     return app
 
 
-_WAKE: list[object] = []
-
-
-def quit_on_signals(app: QApplication) -> None:
-    """SIGTERM (a logout, `kill`, a service manager) and SIGINT (Ctrl+C in the terminal that
-    started it) end the app as closing its windows does: each saves its place and lets go of
-    its ledger's lock. Without this SIGTERM ended the process on the spot, its settings
-    unsaved and its lock file left behind. Python runs a signal's handler only between
-    bytecodes and Qt's event loop runs none while it waits, so the signal's byte on a wakeup
-    socket wakes the loop (Qt's own advice for Unix signals)."""
+@contextlib.contextmanager
+def quit_on_signals(app: QApplication) -> Iterator[None]:
+    """While the window runs, SIGTERM (a logout, `kill`, a service manager) and SIGINT
+    (Ctrl+C in the terminal that started it) end the app as closing its windows does: each
+    saves its place and lets go of its ledger's lock. Without this SIGTERM ended the process
+    on the spot, its settings unsaved and its lock file left behind. Python runs a signal's
+    handler only between bytecodes and Qt's event loop runs none while it waits, so the
+    signal's byte on a wakeup socket wakes the loop (Qt's own advice for Unix signals).
+    Afterwards the handlers and the wakeup are as they were."""
     import signal
     import socket
 
     from PySide6.QtCore import QSocketNotifier, QTimer
-
-    ours, theirs = socket.socketpair()
-    for end in (ours, theirs):
-        end.setblocking(False)
-    signal.set_wakeup_fd(theirs.fileno())
-    notifier = QSocketNotifier(ours.fileno(), QSocketNotifier.Type.Read, app)
-    _WAKE[:] = [ours, theirs, notifier]  # open as long as the app
-
-    def drain() -> None:
-        with contextlib.suppress(OSError):
-            ours.recv(64)
-    notifier.activated.connect(drain)
 
     def stop(_signum: int, _frame: object) -> None:
         app.closeAllWindows()
         # then the loop ends, a window that asked to stay open too; queued, so that a signal
         # come during start-up ends the loop as soon as it runs
         QTimer.singleShot(0, app.quit)
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, stop)
+
+    ours, theirs = socket.socketpair()
+    for end in (ours, theirs):
+        end.setblocking(False)
+    notifier = QSocketNotifier(ours.fileno(), QSocketNotifier.Type.Read)
+
+    def drain() -> None:
+        with contextlib.suppress(OSError):
+            ours.recv(64)
+    notifier.activated.connect(drain)
+    wakeup = signal.set_wakeup_fd(theirs.fileno())
+    before = {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+        signal.set_wakeup_fd(wakeup)
+        notifier.setEnabled(False)
+        notifier.deleteLater()
+        ours.close()
+        theirs.close()
 
 
 def dispose(window: QWidget) -> None:
@@ -187,7 +195,6 @@ def run_window(db_path: str | None = None, demo: bool = False,
     if screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = application()
-    quit_on_signals(app)
     from app.ui.resources import apply_theme
     from app.ui.screenshots import render_pages
     from app.ui.window import MainWindow
@@ -199,6 +206,7 @@ def run_window(db_path: str | None = None, demo: bool = False,
     detached = bool(screenshot) or smoke
     apply_theme(app, "light" if detached else settings.get("theme"))
     with ExitStack() as stack:
+        stack.enter_context(quit_on_signals(app))
         opening = None
         if not (demo or screenshot):  # a ledger open in another window: ask before opening
             from app.ui.ledger_lock import claim
