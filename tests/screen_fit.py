@@ -1,9 +1,11 @@
 """Run as a script (a fresh process per scale and theme): start the window as the app does
 (app.ui.main.application(), which registers the emoji font; the theme; a demo ledger), build
 every page, size the window to a 1,024 x 600 screen (or the screen's available geometry when
-smaller), show each page and print what a user would see as JSON: the window's narrowest
-size, the screen Qt reports, and per page the problems found (a page scrolling sideways, a
-widget cut off at the page's edge) and, per table, where each column lies.
+smaller), show each page (each section of the Rates page; the Imports page on a batch with
+rejected rows) and print what a user would see as JSON: the window's narrowest size, the
+screen Qt reports, and per page the problems found (a page scrolling sideways, a widget cut
+off at the page's edge, a table scrolling sideways inside itself, its last columns cut off)
+and, per table, where each column lies.
 
     QT_SCALE_FACTOR=2 python tests/screen_fit.py --theme dark
 
@@ -16,6 +18,7 @@ import json
 import re
 import sys
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPoint, QRect
@@ -29,6 +32,9 @@ from app.ui.window import PAGES, MainWindow
 
 WIDTH, HEIGHT = 1024, 600
 TABLES = ("dataTable", "giftTable", "gifterTable")
+# a gift log whose rows are rejected for their gifts: the Imports page shows them, and the fix
+REJECTED = Path(__file__).parent / "fixtures" / "retry" / "new_gifts_2026.csv"
+SIDEWAYS = "table scrolls sideways"  # how a table's problem of that kind begins
 
 
 def settle(app: QApplication, rounds: int = 5) -> None:
@@ -61,6 +67,24 @@ def cut_off(page: QWidget) -> list[str]:
     return problems
 
 
+def tables(page: QWidget) -> list[QTableView]:
+    return [view for view in page.findChildren(QTableView)
+            if view.objectName() in TABLES and shown(view, page)]
+
+
+def sideways(page: QWidget) -> list[str]:
+    """Tables of the page that scroll sideways inside themselves: their scroll bar shows, or
+    their columns are wider than what shows of them (the last ones cut off)."""
+    problems = []
+    for view in tables(page):
+        width, room = view.horizontalHeader().length(), view.viewport().width()
+        if view.horizontalScrollBar().isVisible() or width > room:
+            titles = ", ".join(c["title"] or "\u2026" for c in _columns(view)[:3])
+            problems.append(f"{SIDEWAYS} ({titles}, \u2026): its columns take {width} px "
+                            f"of {room}")
+    return problems
+
+
 def _inside_scrolled(widget: QWidget, page: QWidget) -> bool:
     """Inside a table or a list (it scrolls its own contents), not the page's own layout."""
     parent = widget.parentWidget()
@@ -80,31 +104,41 @@ def _name(widget: QWidget) -> str:
 
 
 def columns(page: QWidget) -> list[dict[str, Any]]:
-    """Each visible table: its viewport's width and, per column, its title, left and right
-    edge with the table scrolled fully left."""
-    tables = []
-    for view in page.findChildren(QTableView):
-        if view.objectName() not in TABLES or not shown(view, page):
-            continue
+    """Each visible table: its viewport's width, its columns' and, per column, its title,
+    left and right edge with the table scrolled fully left."""
+    found = []
+    for view in tables(page):
         view.horizontalScrollBar().setValue(0)
-        header = view.horizontalHeader()
         model = view.model()
-        cols = []
-        for column in range(model.columnCount()):
-            if header.isSectionHidden(column):
-                continue
-            left = header.sectionViewportPosition(column)
-            cols.append({"title": _plain(model.headerData(column, header.orientation())),
-                         "left": left, "right": left + header.sectionSize(column),
-                         "content": view.sizeHintForColumn(column)})  # the rows in view
         row_height = max(view.verticalHeader().defaultSectionSize(), 1)
-        tables.append({"name": view.objectName(), "viewport": view.viewport().width(),
-                       "scrollbar": view.horizontalScrollBar().isVisible(), "columns": cols,
-                       "rows": model.rowCount(),
-                       "rows_shown": view.viewport().height() // row_height,
-                       # how much of it is on screen without scrolling the page down
-                       "in_view": view.visibleRegion().boundingRect().height()})
-    return tables
+        found.append({"name": view.objectName(), "viewport": view.viewport().width(),
+                      "width": view.horizontalHeader().length(),
+                      "scrollbar": view.horizontalScrollBar().isVisible(),
+                      "columns": _columns(view), "rows": model.rowCount(),
+                      "rows_shown": view.viewport().height() // row_height,
+                      # how much of it is on screen without scrolling the page down
+                      "in_view": view.visibleRegion().boundingRect().height()})
+    return found
+
+
+def _columns(view: QTableView) -> list[dict[str, Any]]:
+    header, model = view.horizontalHeader(), view.model()
+    cols = []
+    for column in range(model.columnCount()):
+        if header.isSectionHidden(column):
+            continue
+        left = header.sectionViewportPosition(column)
+        cols.append({"title": _plain(model.headerData(column, header.orientation())),
+                     "left": left, "right": left + header.sectionSize(column),
+                     "content": view.sizeHintForColumn(column),  # the rows in view
+                     "free": _free(view, column)})
+    return cols
+
+
+def _free(view: QTableView, column: int) -> bool:
+    """A free-text column, which ends in "…" where it is short (app.ui.column_fit)."""
+    fit = getattr(view, "fit", None)
+    return bool(fit is not None and fit.least(column))
 
 
 def _plain(title: object) -> str:
@@ -121,6 +155,25 @@ def move_demo(db: Any, region: str) -> None:
     queries.update_account(db, account.id, region, account.timezone)
 
 
+def seen(page: QWidget) -> dict[str, Any]:
+    return {"problems": cut_off(page) + sideways(page), "tables": columns(page)}
+
+
+def sections(app: QApplication, page: Any, name: str, found: dict[str, Any]) -> None:
+    """The Rates page's other sections (the gift catalogue, the coin packs), each shown in
+    turn: their problems and tables join the page's."""
+    if name != "Rates":
+        return
+    from app.ui.pages.rates import SECTIONS
+    for index, section in enumerate(SECTIONS[1:], 1):
+        page.show_section(index)
+        settle(app)
+        more = seen(page)
+        found["problems"] += [f"{section}: {p}" for p in more["problems"]]
+        found["tables"] += more["tables"]
+    page.show_section(0)
+
+
 def measure(theme: str, region: str = "US") -> dict[str, Any]:
     app = application()  # what the window does at start-up: the emoji font among it
     apply_theme(app, theme)
@@ -128,6 +181,8 @@ def measure(theme: str, region: str = "US") -> dict[str, Any]:
         db, label = open_ledger(stack, None)  # the demo, in a temporary ledger
         if region != "US":
             move_demo(db, region)
+        from app.services import importing
+        importing.import_files(db, [REJECTED])  # the newest batch: the Imports page shows it
         window = MainWindow(db, label, settings=None)
         stack.callback(window.close)
         window.show()
@@ -144,7 +199,8 @@ def measure(theme: str, region: str = "US") -> dict[str, Any]:
             window.show_page(index)
             page = window.page(index)
             settle(app)
-            pages[name] = {"problems": cut_off(page), "tables": columns(page)}
+            pages[name] = seen(page)
+            sections(app, page, name, pages[name])
         dialog = window.import_paths([sample_gift_log()])  # the biggest dialog
         assert dialog is not None
         settle(app)

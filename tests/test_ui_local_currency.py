@@ -100,15 +100,14 @@ def test_payouts_keep_their_currency_and_mark_converted_usd(gb_window):
     pay.refresh()
     model = pay.model
     rows = {a: i for i, a in enumerate(column(model, "Amount"))}
-    eur = rows["200.00"]
-    assert column(model, "Currency")[eur] == "EUR"
+    eur = rows["\u20ac200.00"]  # in the currency it was paid in
     assert column(model, "USD")[eur] == "\u2248 $232.56"  # 200 / 0.86 EUR per USD
     assert column(model, "GBP")[eur] == "\u00a3174.42"  # x 0.75
     usd_at = [t.strip(" \u25b4\u25be") for t in titles(model)].index("USD")
     tip = model.data(model.index(eur, usd_at), Qt.ItemDataRole.ToolTipRole)
     assert "0.86 EUR per USD, the rate of 2026-01-01" in tip
-    assert column(model, "USD")[rows["290.00"]] == "$290.00"  # stored: no mark
-    assert column(model, "GBP")[rows["290.00"]] == "\u00a3217.50"
+    assert column(model, "USD")[rows["$290.00"]] == "$290.00"  # stored: no mark
+    assert column(model, "GBP")[rows["$290.00"]] == "\u00a3217.50"
     # paid: 217.50 + 273.75 + 174.42 (unrounded: 174.4186...)
     assert pay.paid_card.detail.text().startswith("\u00a3665.67 \u00b7 3 paid")
     assert pay.rates.text().startswith(GB_RATES)

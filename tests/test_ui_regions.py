@@ -68,17 +68,21 @@ def test_the_figures_read_as_the_hand_computations(page):
     assert cell(model, gb, "Arrives") == "\u00a3734.27"
     assert "$16.04 stays: under the $100.00 minimum" in cell(
         model, gb, "Arrives", Qt.ItemDataRole.ToolTipRole)
-    assert cell(model, gb, "Best method") == "Bank transfer"
+    assert cell(model, gb, "Method") == "Bank transfer"
     assert cell(model, us, "Fees") == "$1.00"
-    assert cell(model, us, "Minimum \u00b7 cap") == "\u2713 $100 \u00b7 $1,000"
+    assert cell(model, us, "Minimum") == "\u2713 $100"
+    assert "at most $1,000.00 a day" in cell(model, us, "Minimum", Qt.ItemDataRole.ToolTipRole)
     assert cell(model, us, "Days") == "15"
-    assert cell(model, us, "Rates from") == "Feb 10, 2025"
-    assert cell(model, gb, "Rates from") == f"Jan 1, 2020 {UNSOURCED}"
-    assert "no regional source" in cell(model, gb, "Rates from", Qt.ItemDataRole.ToolTipRole)
+    # the rates' days in the region's tooltip; the generic defaults marked on the name
+    assert cell(model, us, "Region") == f"{OWN_MARK} United States"
+    assert "Rates from Feb 10, 2025" in cell(model, us, "Region", Qt.ItemDataRole.ToolTipRole)
+    assert cell(model, gb, "Region") == f"United Kingdom {UNSOURCED}"
+    assert "no regional source" in cell(model, gb, "Region", Qt.ItemDataRole.ToolTipRole)
     assert cell(model, row_of(model, "Indonesia"), "Local") == "Rp 16,866,264"
-    # the diamonds are the same everywhere: said once, in the subtitle
+    # the diamonds and their dollars are the same everywhere: said once, in the subtitle
     assert page.table.isColumnHidden(column(model, "Diamonds"))
-    assert "203,208 diamonds" in page.subtitle.text()
+    assert page.table.isColumnHidden(column(model, "USD"))
+    assert "203,208 diamonds, $1,016.04 in every region" in page.subtitle.text()
 
 
 def test_the_fan_card_shows_the_account_region_and_follows_the_selection(page):
@@ -102,7 +106,7 @@ def test_changing_the_period_changes_the_figures(page, qtbot):
     assert page.period_key == "30d" and button.isChecked()
     us = row_of(model, "United States")
     assert cell(model, us, "USD") == "$80.16"  # Oct 24 - Nov 22: 16,032 diamonds
-    assert cell(model, us, "Minimum \u00b7 cap").startswith("\u2717")  # under $100
+    assert cell(model, us, "Minimum").startswith("\u2717")  # under $100
     assert "last 30 days" in page.subtitle.text()
     assert page.chart.bar_count() == 1
     # the chosen region stays chosen

@@ -15,6 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
+from app.ui.column_fit import ColumnFit, FitTable
 from app.ui.header_tips import header_tip
 from app.ui.resources import current_theme
 
@@ -51,6 +52,9 @@ class Column(Generic[R]):
     key: Callable[[R], Any] | None = None  # what sorting compares (the text when None)
     tone: Callable[[R], str] | None = None  # a TONES name or ""
     tip: Callable[[R], str] | None = None
+    # free text (a title, a note, a file name): the least px it keeps. It shares the width
+    # the other columns leave and ends in "…" where that is short; its tooltip has it whole
+    fill: int = 0
 
 
 class RowsModel(QAbstractTableModel, Generic[R]):
@@ -106,7 +110,9 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         if role == _ALIGNMENT:
             return int(RIGHT if column.numeric else LEFT)
         if role == _TOOLTIP:
-            return column.tip(self._rows[index.row()]) if column.tip else None
+            if column.tip:
+                return column.tip(self._rows[index.row()])
+            return column.text(self._rows[index.row()]) if column.fill else None
         if self.row_tone is None and (role == _FONT or column.tone is None):
             return None
         row = self._rows[index.row()]
@@ -214,19 +220,14 @@ def style_rows(view: QTableView, selection: QAbstractItemView.SelectionMode =
     view.horizontalHeader().setHighlightSections(False)
 
 
-CELL_PADDING = 28  # a cell's 8 px padding each side (the themes), the style's text margins
-TITLE_PADDING = 18  # a column title's 8 px padding each side
+CELL_PADDING = 22  # a cell's 5 px padding each side (the themes), the style's text margins
 
 
-def sample_widths(metrics: QFontMetrics, titles: Sequence[str],
-                  samples: Sequence[str]) -> list[int]:
-    """Column widths from the table's font where the contents cannot say (a lazy model, a
-    name column that must not take the whole row): each column as wide as its sample text,
-    or its title with a sort arrow when wider, so neither is cut to "…" in the system's own
-    font, and the key columns fit a 1,024 px window."""
-    return [max(metrics.horizontalAdvance(sample) + CELL_PADDING,
-                metrics.horizontalAdvance(f"\u25be {title}") + TITLE_PADDING)
-            for title, sample in zip(titles, samples, strict=True)]
+def sample_widths(metrics: QFontMetrics, samples: Sequence[str]) -> list[int]:
+    """Column widths from the table's font where the contents cannot say (a lazy model): each
+    column as wide as its sample text, so that it is not cut to "…" in the system's own font
+    (app.ui.column_fit widens it to its title)."""
+    return [metrics.horizontalAdvance(sample) + CELL_PADDING for sample in samples]
 
 
 def keep_rows(view: QTableView, rows: int) -> None:
@@ -237,15 +238,19 @@ def keep_rows(view: QTableView, rows: int) -> None:
     view.setMinimumHeight(height)
 
 
-def fit_columns(view: QTableView) -> None:
-    """Every column as wide as its contents, the least useful last: on a narrow screen the
-    key columns show and the table (never the page) scrolls sideways to the rest. The last
-    column (a title, a reference, raw text) takes what is left when there is room, and keeps
-    its contents' width when there is not (a stretched column would shrink to a few pixels,
-    unreadable even scrolled to)."""
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
+def fit_columns(view: QTableView) -> ColumnFit:
+    """Every column as wide as its contents but the free-text ones (Column.fill), which
+    share what is left and elide (app.ui.column_fit); a table without any stretches its last
+    column. Once per view: later calls find the same fit, which follows the model's columns
+    and rows by itself."""
+    assert isinstance(view, FitTable)
+    if view.fit is not None:
+        view.fit.columns_changed()
+        return view.fit
+    model = view.model()
+    assert isinstance(model, RowsModel)
+    return ColumnFit(view, lambda c: model.columns[c].fill if 0 <= c < len(model.columns)
+                     else 0)
 
 
 def table_view(model: RowsModel[Any], sort_column: int | None = None,
@@ -253,7 +258,7 @@ def table_view(model: RowsModel[Any], sort_column: int | None = None,
                sortable: bool = False) -> QTableView:
     """A read-only, row-selecting table styled by the theme (#dataTable): sorted by
     `sort_column` when given, and by a click on a header when `sortable`."""
-    view = QTableView()
+    view = FitTable()
     view.setObjectName("dataTable")
     view.setModel(model)
     style_rows(view)

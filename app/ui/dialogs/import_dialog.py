@@ -16,13 +16,15 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
+    QSize,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -67,6 +69,8 @@ AUTOMATIC = "Automatic"
 NEW_ACCOUNT = "New account\u2026"
 DEBOUNCE_MS = 250
 DIALOG_SIZE = (1280, 800)
+MAPPING_WIDTH = 420  # px: the column mapping's card, its choices readable
+CHOICE_WIDTH = 240  # px: the account and profile choices at most
 FRAME = (16, 48)  # px: about what a window manager's border and title bar take
 HEADER_LINES = 200  # the lines of a file's sample the header can be chosen from
 REFUSED_ADVICE = ("Nothing of it is written. Check that it is the file you exported (a gift "
@@ -245,6 +249,70 @@ class MappingTable(QTableWidget):
         return {f: c.currentData() for f, c in self.combos.items() if c.currentData()}
 
 
+class Facts(QFrame):
+    """The file's facts and choices, each a title over its value, in one row while they fit
+    (their titles and values whole), else in two rows of half as many: a 960 px screen wraps
+    them instead of squeezing the choices to "@demo_cre"."""
+
+    def __init__(self, pairs: list[tuple[str, QWidget]], under: QWidget,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(16, 12, 16, 12)
+        self.grid.setHorizontalSpacing(18)
+        self.pairs = [(named(QLabel(title), "cardTitle"), widget) for title, widget in pairs]
+        self.under = under
+        self.rows = 0
+        self.arrange(1)
+
+    def one_row(self) -> int:
+        """The width the pairs take side by side, each as wide as it would like."""
+        m = self.grid.contentsMargins()
+        widths = [max(title.sizeHint().width(), value.sizeHint().width())
+                  for title, value in self.pairs]
+        return sum(widths) + self.grid.horizontalSpacing() * len(widths) + m.left() + m.right()
+
+    def arrange(self, rows: int) -> None:
+        if rows == self.rows:
+            return
+        for title, value in self.pairs:
+            self.grid.removeWidget(title)
+            self.grid.removeWidget(value)
+        self.grid.removeWidget(self.under)
+        per_row = -(-len(self.pairs) // rows)
+        for i, (title, value) in enumerate(self.pairs):
+            row, col = divmod(i, per_row)
+            self.grid.addWidget(title, 2 * row, col)
+            self.grid.addWidget(value, 2 * row + 1, col)
+        self.grid.addWidget(self.under, 2 * rows, 0, 1, per_row + 1)
+        for col in range(self.grid.columnCount()):
+            self.grid.setColumnStretch(col, 1 if col == per_row else 0)
+        self.rows = rows
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        """Two rows' narrowest: the dialog may be that narrow (they wrap)."""
+        hint = super().minimumSizeHint()
+        if self.rows == 1:
+            half = len(self.pairs) - len(self.pairs) // 2
+            m = self.grid.contentsMargins()
+            widths = sorted((max(t.minimumSizeHint().width(), v.minimumSizeHint().width())
+                             for t, v in self.pairs), reverse=True)[:half]
+            hint.setWidth(sum(widths) + self.grid.horizontalSpacing() * half
+                          + m.left() + m.right())
+        return hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self.arrange(1 if event.size().width() >= self.one_row() else 2)
+
+    def event(self, event: QEvent) -> bool:
+        # a choice got its items (the accounts, the profiles) and would like more width
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.arrange(1 if self.width() >= self.one_row() else 2)
+        return super().event(event)
+
+
 class ImportDialog(QDialog):
     """Shows, for each chosen file, how it will be read and what it will add; imports them."""
 
@@ -317,6 +385,8 @@ class ImportDialog(QDialog):
         right.addWidget(self._facts())
         panels = QHBoxLayout()
         panels.setSpacing(12)
+        # the records take what the columns leave: on a 960 px screen (1,920 x 1,080 at
+        # 200 %) they give up width (and scroll) instead of the dialog growing past it
         panels.addWidget(self._mapping_card())
         panels.addWidget(self._preview_card(), 1)
         right.addLayout(panels, 1)
@@ -328,14 +398,10 @@ class ImportDialog(QDialog):
         return page
 
     def _facts(self) -> QFrame:
-        card = named(QFrame(), "card")
-        grid = QGridLayout(card)
-        grid.setContentsMargins(16, 12, 16, 12)
-        grid.setHorizontalSpacing(18)
         self.kind = self._combo(KINDS, self._kind_chosen)
         self.kind.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.profile = self._combo((AUTOMATIC,), self._profile_chosen)
-        self.profile.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        named_by_user(self.profile)
         self.encoding, self.delimiter = QLabel(), QLabel()
         self.header_line = QSpinBox()
         self.header_line.setRange(1, HEADER_LINES)
@@ -344,24 +410,20 @@ class ImportDialog(QDialog):
         self.header_line.valueChanged.connect(self._header_line_chosen)
         self.account = named(QLabel(), "cardDetail")
         self.account_choice = QComboBox()
-        self.account_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        named_by_user(self.account_choice)
         self.account_choice.setToolTip("The account the files are imported into")
         self.account_choice.currentIndexChanged.connect(self._account_chosen)
         pairs = [("Account", self.account_choice), ("Holds", self.kind),
                  ("Encoding", self.encoding), ("Delimiter", self.delimiter),
                  ("Header on line", self.header_line),
                  ("Mapping profile", self.profile)]
-        for col, (title, widget) in enumerate(pairs):
-            grid.addWidget(named(QLabel(title), "cardTitle"), 0, col)
-            grid.addWidget(widget, 1, col)
-        # under the choices, not beside them: beside, it made the dialog too wide for 1,024 px
-        grid.addWidget(self.account, 2, 0, 1, len(pairs) + 1)
-        grid.setColumnStretch(len(pairs), 1)
-        return card
+        # the account line under the choices, not beside them (too wide for 1,024 px)
+        self.facts = Facts(pairs, self.account)
+        return self.facts
 
     def _mapping_card(self) -> QFrame:
         card = named(QFrame(), "card")
-        card.setFixedWidth(420)
+        card.setFixedWidth(MAPPING_WIDTH)
         self.mapping = MappingTable(card)
         self.mapping.column_chosen.connect(self._column_chosen)
         self.date_format = self._combo(DATE_FORMATS, partial(self._option_chosen, "date_format"))
@@ -415,8 +477,10 @@ class ImportDialog(QDialog):
         self.counts.setWordWrap(True)
         layout = QVBoxLayout(card)
         layout.setContentsMargins(16, 12, 16, 12)
-        layout.addWidget(named(QLabel(f"First {pv.PREVIEW_ROWS} records as they will be "
-                                      "stored"), "cardHeading"))
+        heading = named(QLabel(f"First {pv.PREVIEW_ROWS} records as they will be stored"),
+                        "cardHeading")
+        heading.setWordWrap(True)  # a narrow screen wraps it instead of widening the dialog
+        layout.addWidget(heading)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.before)
         layout.addLayout(question)
@@ -852,6 +916,14 @@ class ImportDialog(QDialog):
             return
         self._discard(self.preview_worker, self.count_worker, self.save_worker)
         super().closeEvent(event)
+
+
+def named_by_user(combo: QComboBox) -> None:
+    """A combo of names the creator chose (accounts, saved profiles): as wide as its
+    longest up to CHOICE_WIDTH, a longer name shortened in the box (whole in its list), so
+    that one long name does not widen the dialog past a small screen."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    combo.setMaximumWidth(CHOICE_WIDTH)
 
 
 def sample_gift_log() -> Path:

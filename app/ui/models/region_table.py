@@ -31,19 +31,24 @@ def _local(row: RegionRow, amount: Decimal | None) -> str:
 
 
 def region_text(row: RegionRow) -> str:
-    """The name only (the code and currency are in the tooltip): the table needs the width."""
-    return f"{OWN_MARK} {row.name}" if row.own else row.name
+    """The name, marked when it is the account's region or valued with the generic default
+    rates; the code, the currency and the rates' days are in the tooltip (the table needs the
+    width for the figures)."""
+    name = f"{OWN_MARK} {row.name}" if row.own else row.name
+    return f"{name} {UNSOURCED}" if row.unsourced else name
 
 
 def region_tip(row: RegionRow) -> str:
     own = " \u00b7 your account's region" if row.own else ""
-    return f"{row.name} ({row.region}) \u00b7 pays out in {row.currency}{own}"
+    return (f"{row.name} ({row.region}) \u00b7 pays out in {row.currency}{own}\n\n"
+            f"Rates from {rates_text(row)}:\n{rates_tip(row)}")
 
 
 def withdraw_text(row: RegionRow) -> str:
+    """✓ $100: the minimum withdrawal and whether the period reaches it (the daily cap is
+    in the tooltip, and in the days' one when it splits the withdrawal)."""
     mark = REACHED if row.reaches_minimum else NOT_REACHED
-    return (f"{mark} {whole_usd(row.rates.min_withdrawal_usd)} \u00b7 "
-            f"{whole_usd(row.rates.daily_cap_usd)}")
+    return f"{mark} {whole_usd(row.rates.min_withdrawal_usd)}"
 
 
 def withdraw_tip(row: RegionRow) -> str:
@@ -59,8 +64,8 @@ def whole_usd(amount: Decimal) -> str:
 
 
 def rates_text(row: RegionRow) -> str:
-    days = " + ".join(fmt.day(r.valid_from) for r in row.rates_used)
-    return f"{days} {UNSOURCED}" if row.unsourced else days
+    """The days of the rate entries that valued the period (in the region's tooltip)."""
+    return " + ".join(fmt.day(r.valid_from) for r in row.rates_used)
 
 
 def rates_tip(row: RegionRow) -> str:
@@ -107,28 +112,27 @@ def arrives_tip(row: RegionRow) -> str:
 
 
 def columns() -> list[Column[RegionRow]]:
-    """What each region pays first (its local amount and what arrives of it), then how: on a
-    1,024 px window the table scrolls sideways only to the days, the minimum and the rates."""
+    """What each region pays first (its local amount and what arrives of it), then how; the
+    region's name and the method share what the figures leave (a 1,024 px window)."""
     return [
-        Column("Region", region_text, tip=region_tip),
+        Column("Region", region_text, tip=region_tip, fill=110),
         Column("Diamonds", lambda r: fmt.diamonds(r.diamonds), True, key=lambda r: r.diamonds),
         Column("USD", lambda r: fmt.usd(r.usd), True, key=lambda r: r.usd),
         Column("Local", lambda r: _local(r, r.local), True,
                tip=lambda r: f"In {r.currency}, at each day's exchange rate"),
         Column("Arrives", lambda r: _local(r, r.best.net_local if r.best else None), True,
                tip=arrives_tip, tone=lambda r: "" if r.reaches_minimum else "muted"),
-        Column("Best method", lambda r: r.best.method.name if r.best else DASH, tip=method_tip),
+        Column("Method", lambda r: r.best.method.name if r.best else DASH, tip=method_tip,
+               fill=80),
         Column("Fees", lambda r: fmt.usd(r.best.fee_usd + r.best.spread_usd) if r.best else DASH,
                True, tip=fees_tip),
         Column("Days", days_text, True, tip=days_tip),
-        Column("Minimum \u00b7 cap", withdraw_text, True, tip=withdraw_tip,
+        Column("Minimum", withdraw_text, True, tip=withdraw_tip,
                tone=lambda r: "good" if r.reaches_minimum else "bad"),
-        Column("Rates from", rates_text, tip=rates_tip,
-               tone=lambda r: "warn" if r.unsourced else ""),
     ]
 
 
-DIAMONDS_COLUMN = 1
+DIAMONDS_COLUMN, USD_COLUMN = 1, 2  # hidden when every region has the same figure
 
 
 class RegionModel(RowsModel[RegionRow]):

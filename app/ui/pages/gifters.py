@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +26,8 @@ from app.services.preview import in_ledger, ledger_path
 from app.ui import format as fmt
 from app.ui.charts.axes import DayAxis
 from app.ui.charts.earnings_chart import COLORS, style_plot
-from app.ui.models.gifter_table import COLUMNS, GifterTableModel
+from app.ui.column_fit import ColumnFit, FitTable
+from app.ui.models.gifter_table import GifterTableModel
 from app.ui.tablemodels import keep_rows, sample_widths, style_rows
 from app.ui.widgets.cards import StatCard
 from app.ui.widgets.empty_state import EmptyState
@@ -39,11 +39,11 @@ EMPTY_HEADING = "No gifters yet"
 EMPTY_BODY = ("Once a gift log is imported, everyone who sent you a gift is ranked here: "
               "coins, diamonds and dollars sent, LIVEs joined, first and last gift. Or try "
               "the app on sample data, without touching this ledger:")
-# The widest text each column usually holds: # to Gifts fit a 1,024 px window with the name
-# readable; the last column takes what is left on a wider one (a stretched name shrank to
-# "…" once the others were laid out)
+# The widest text each column usually holds (a lazy model cannot size to its contents); the
+# name takes what the figures leave and keeps NAME_LEAST px (then "…")
 SAMPLES = ("999", "Quinnvibes_tv", "299,999", "299,999", "$1,000.00", "9,999", "999",
            "Sep 30, 2026", "Sep 30, 2026")
+NAME_COLUMN, NAME_LEAST = 1, 120
 HISTORY_HEIGHT = 230
 # Below this many gifts the page reads on the GUI thread: the leaderboard of 10,000 gifts
 # takes ~15 ms (1.6 s for 1M, tests/benchmarks/bench_gifters.py), less than a busy state
@@ -83,7 +83,7 @@ class HistoryChart(pg.PlotWidget):
             plot.setYRange(0, max(s.y) * 1.08, padding=0)
 
 
-class LeaderboardTable(QTableView):
+class LeaderboardTable(FitTable):
     def __init__(self, model: GifterTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("gifterTable")
@@ -91,10 +91,9 @@ class LeaderboardTable(QTableView):
         style_rows(self)
         header = self.horizontalHeader()
         self.ensurePolished()  # the theme's font size
-        titles = [column.title for column in COLUMNS]
-        for column, width in enumerate(sample_widths(self.fontMetrics(), titles, SAMPLES)):
-            self.setColumnWidth(column, width)
-        header.setStretchLastSection(True)
+        widths = sample_widths(self.fontMetrics(), SAMPLES)
+        self.fit = ColumnFit(self, lambda c: NAME_LEAST if c == NAME_COLUMN else 0,
+                             lambda c: widths[c])
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # by rank
         self.setSortingEnabled(True)
 

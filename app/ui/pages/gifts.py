@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +33,7 @@ from app.services.gift_views import GiftsView
 from app.services.preview import in_ledger
 from app.ui import format as fmt
 from app.ui.charts.earnings_chart import COLORS, style_plot
+from app.ui.column_fit import ColumnFit, FitTable
 from app.ui.models.gift_table import GiftTableModel
 from app.ui.pages import gifters
 from app.ui.pages.gifters import ledger_file
@@ -58,11 +58,13 @@ ANY_DAY = QDate(2000, 1, 1)  # a date edit at its minimum shows "Any day"
 SEARCH_DELAY_MS = 250
 INLINE_GIFTS = gifters.INLINE_GIFTS  # below this many gifts the page reads on the GUI thread
 COPY_LIMIT = 10_000
-# The widest text each column usually holds (a lazy model cannot size to its contents): Time
-# to USD fit a 1,024 px window; the LIVE column takes the rest
+# The widest text each column usually holds (a lazy model cannot size to its contents); the
+# names and the LIVE share what the figures leave, each keeping LEAST px (then "…")
 SAMPLES = {"Time": "Sep 30, 2026  22:59", "Sender": "Quinnvibes_tv", "Gift": "Interstellar",
-           "Coins": "29,999", "Diamonds": "29,999", "USD": "$1,000.00", "Count": "9,999"}
+           "Coins": "29,999", "Diamonds": "29,999", "USD": "$1,000.00", "Count": "9,999",
+           "LIVE": "Sep 30 \u00b7 Friday night chat"}
 LOCAL_SAMPLE = "\u00a31,000.00"  # the account's currency, after USD
+LEAST = {"Sender": 120, "Gift": 90, "LIVE": 80}
 MIX_HEIGHT = 206
 OTHER_BRUSH = "#cbd5e1"
 
@@ -134,13 +136,12 @@ class DayEdit(QDateEdit):
 
 
 def column_widths(metrics: QFontMetrics, titles: Sequence[str]) -> list[int]:
-    """The widths of the columns titled `titles` but the last (LIVE, which takes the rest);
-    a title SAMPLES lacks is the account's currency."""
-    sized = titles[:-1]
-    return sample_widths(metrics, sized, [SAMPLES.get(t, LOCAL_SAMPLE) for t in sized])
+    """The widths of the columns titled `titles` from their samples; a title SAMPLES lacks
+    is the account's currency."""
+    return sample_widths(metrics, [SAMPLES.get(t, LOCAL_SAMPLE) for t in titles])
 
 
-class GiftTable(QTableView):
+class GiftTable(FitTable):
     """The table of gifts; Ctrl+C copies the selected rows with a header line."""
 
     def __init__(self, model: GiftTableModel, parent: QWidget | None = None) -> None:
@@ -149,8 +150,9 @@ class GiftTable(QTableView):
         self.setModel(model)
         style_rows(self, QAbstractItemView.SelectionMode.ExtendedSelection)
         header = self.horizontalHeader()
-        header.setStretchLastSection(True)
+        self.widths: list[int] = []
         self.set_widths()
+        self.fit = ColumnFit(self, self._least, lambda c: self.widths[c])
         header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)  # newest first
         self.setSortingEnabled(True)
 
@@ -158,9 +160,17 @@ class GiftTable(QTableView):
         """Widths from the table's font and SAMPLES; the local currency's column, when
         there is one, sits after USD."""
         self.ensurePolished()  # the theme's font size
-        titles = [column.title for column in self.gift_model().columns]
-        for column, width in enumerate(column_widths(self.fontMetrics(), titles)):
-            self.setColumnWidth(column, width)
+        self.widths = column_widths(self.fontMetrics(), self._titles())
+        fit = getattr(self, "fit", None)
+        if fit is not None:
+            fit.columns_changed()
+
+    def _titles(self) -> list[str]:
+        return [column.title for column in self.gift_model().columns]
+
+    def _least(self, column: int) -> int:
+        titles = self._titles()
+        return LEAST.get(titles[column], 0) if 0 <= column < len(titles) else 0
 
     def gift_model(self) -> GiftTableModel:
         model = self.model()

@@ -35,10 +35,10 @@ from app.ui.edits import Edit, Runner, run_here
 from app.ui.page_reads import PageReads, busy_label, say_busy
 from app.ui.pages.gifters import ledger_file
 from app.ui.read_only import refused, writes
-from app.ui.tablemodels import Column, RowsModel, table_view
+from app.ui.tablemodels import Column, RowsModel, keep_rows, table_view
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
-from app.ui.widgets.page import card, empty_or_content, page_layout
+from app.ui.widgets.page import card, empty_or_content, page_layout, scrolling_down
 from app.ui.worker import Latest
 
 # what one row of each kind of batch is, for sentences (singular, plural)
@@ -62,7 +62,8 @@ def when_text(row: BatchRow) -> str:
 def batch_columns() -> list[Column[BatchRow]]:
     return [
         Column("Import", lambda r: f"#{r.import_id}", True, key=lambda r: r.import_id),
-        Column("File", lambda r: r.file_name, tip=lambda r: f"{r.path}\naccount @{r.account}"),
+        Column("File", lambda r: r.file_name, tip=lambda r: f"{r.path}\naccount @{r.account}",
+               fill=90),
         Column("Kind", lambda r: NOUNS.get(r.kind, (r.kind, r.kind))[1]),
         Column("When", when_text, key=lambda r: r.when),
         Column("Status", status_text, tip=status_tip),  # before the counts: undone or not
@@ -71,12 +72,17 @@ def batch_columns() -> list[Column[BatchRow]]:
                tip=lambda r: "Already in the ledger from an earlier import: not added again"),
         Column("Rejected", lambda r: f"{r.rejected:,}", True, key=lambda r: r.rejected,
                tone=lambda r: "bad" if r.rejected else ""),
-        Column("Rows", lambda r: f"{r.rows:,}", True, key=lambda r: r.rows,
-               tip=lambda r: "Records read from the file"),
-        Column("Skipped", lambda r: f"{r.skipped:,}", True, key=lambda r: r.skipped),
-        Column("Folded", lambda r: f"{r.folded:,}", True, key=lambda r: r.folded,
-               tip=lambda r: "Streak events folded into the gift they ended with"),
-    ]
+    ]  # the rows read, skipped and folded: in the selected batch's line (read_text)
+
+
+def read_text(row: BatchRow) -> str:
+    """How the file's rows went, beyond the table's new, duplicate and rejected."""
+    parts = [f"{row.rows:,} rows read"]
+    if row.skipped:
+        parts.append(f"{row.skipped:,} skipped (totals, empty lines)")
+    if row.folded:
+        parts.append(f"{row.folded:,} streak events folded into the gifts they ended with")
+    return " \u00b7 ".join(parts)
 
 
 def status_text(row: BatchRow) -> str:
@@ -94,8 +100,8 @@ def rejected_columns() -> list[Column[Rejected]]:
         Column("Line", lambda r: f"{r.line:,}", True, key=lambda r: r.line),
         Column("", lambda r: "skipped" if r.skipped else "rejected",
                tone=lambda r: "muted" if r.skipped else "bad"),
-        Column("Reason", lambda r: r.reason, tip=lambda r: r.reason),
-        Column("Raw text", lambda r: r.raw, tip=lambda r: r.raw),
+        Column("Reason", lambda r: r.reason, tip=lambda r: r.reason, fill=120),
+        Column("Raw text", lambda r: r.raw, tip=lambda r: r.raw, fill=120),
     ]
 
 
@@ -125,8 +131,6 @@ def undo_question(row: BatchRow) -> str:
             f"{count(row.left, row.kind)} will be removed from the ledger.")
 
 
-REASON_WIDTH = 520  # px: the most a rejected row's reason takes before it elides
-
 # A batch of fewer rows is undone on the GUI thread: 10,000 gifts take ~30 ms, less than a
 # busy state would flash for.
 INLINE_ROWS = 10_000
@@ -142,7 +146,9 @@ class Page(QWidget):
         self._here: Runner = run_here(self, db, self.ledger_changed.emit)
         self.run_edit: Runner = self._here
         self.empty = EmptyState(EMPTY_HEADING, EMPTY_BODY, demo=True)
-        self.stack = empty_or_content(self, self.empty, self._content())
+        # a low window scrolls the page down: the rejected rows keep theirs in view
+        self.stack = empty_or_content(self, self.empty,
+                                      scrolling_down(self._content(), "importsScroll"))
         self.busy = busy_label(self.stack)
         self.batches: list[BatchRow] | None = None  # None until first read
         self.reads = PageReads(self, db, self.show_batches, self._show_busy)
@@ -163,6 +169,7 @@ class Page(QWidget):
         self.model: RowsModel[BatchRow] = RowsModel(
             batch_columns(), row_tone=lambda r: "muted" if r.undone else "", parent=self)
         self.table = table_view(self.model, sort_column=0)  # newest first
+        keep_rows(self.table, 3)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.undo_button = writes(named(QPushButton("Undo import\u2026"), "dangerButton"))
         self.undo_button.clicked.connect(self.undo)
@@ -175,11 +182,10 @@ class Page(QWidget):
     def _rejectedcard(self) -> QFrame:
         self.rejected_model: RowsModel[Rejected] = RowsModel(rejected_columns(), parent=self)
         self.rejected_table = table_view(self.rejected_model)
-        # a long reason elides (its tooltip has it whole) instead of pushing the raw text out
-        self.rejected_table.horizontalHeader().setMaximumSectionSize(REASON_WIDTH)
         self.rejected_heading = named(QLabel("Rows not imported"), "cardHeading")
         self.batch_info = named(QLabel(), "tableNote")
         self.batch_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.batch_info.setWordWrap(True)
         self.rejected_note = named(QLabel(), "tableNote")
         self.rejected_note.setWordWrap(True)
         self.rejected_note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -281,6 +287,10 @@ class Page(QWidget):
         # a batch without such rows needs two lines, not half the page
         self.content_layout.setStretchFactor(self.rejected_card, 1 if found else 0)
         self.rejected_pages.setMaximumHeight(16_777_215 if found else 40)
+        if found:  # three rows at least (a low window scrolls the page down); none, no room
+            keep_rows(self.rejected_table, 3)
+        else:
+            self.rejected_table.setMinimumHeight(0)
         self.batch_info.setText(self._info(row))
         if row is None:
             self.rejected_heading.setText("Rows not imported")
@@ -289,9 +299,7 @@ class Page(QWidget):
         self.rejected_heading.setText(f"Rows of #{row.import_id} {row.file_name} not imported"
                                       f" ({len(found):,})")
         self.rejected_note.setText(
-            f"Every row of {row.file_name} was read: none rejected, none skipped."
-            + (f" {row.folded:,} streak events were folded into the gifts they ended with."
-               if row.folded else ""))
+            f"Every row of {row.file_name} was read: none rejected, none skipped.")
         self._show_fix()
 
     # ---- fixing a row rejected for its gift --------------------------------------------------
@@ -368,7 +376,7 @@ class Page(QWidget):
         if row is None:
             return ""
         state = "undone" if row.undone else f"{count(row.left, row.kind)} in the ledger"
-        return f"{row.path} \u00b7 account @{row.account} \u00b7 {state}"
+        return f"{row.path} \u00b7 account @{row.account} \u00b7 {state}\n{read_text(row)}"
 
     # ---- retry and undo -----------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from app.ui.tablemodels import Column, RowsModel, fit_columns, keep_rows, table_
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
 from app.ui.widgets.page import (
+    card,
     empty_or_content,
     page_layout,
     rates_line,
@@ -55,13 +56,26 @@ EMPTY_BODY = ("Import TikTok's LIVE list (Go Live History, or the LIVE section o
 # ---- how a LIVE reads ---------------------------------------------------------------------------
 
 def start_text(start: datetime) -> str:
-    return f"{start:%a} {fmt.day(start.date())}, {start:%H:%M}"
+    """As the Gifts page's times read; the weekday is in its tooltip (and the heat map)."""
+    return f"{fmt.day(start.date())}  {start:%H:%M}"
+
+
+def start_tip(row: LiveRow) -> str:
+    return f"{row.start:%A}, {fmt.day(row.start.date())}, {row.start:%H:%M}"
 
 
 def duration_text(seconds: int | None) -> str:
+    """2h 05m, 45m: short, as the column of figures beside it is."""
     if seconds is None:
         return DASH
     hours, minutes = divmod(round(seconds / 60), 60)
+    return f"{hours}h {minutes:02d}m" if hours else f"{minutes}m"
+
+
+def duration_tip(row: LiveRow) -> str:
+    if row.duration_s is None:
+        return "No end time in the LIVE list"
+    hours, minutes = divmod(round(row.duration_s / 60), 60)
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
@@ -117,20 +131,20 @@ def cash_columns(view: LivesView | None) -> list[Column[LiveRow]]:
 
 def columns(view: LivesView | None = None) -> list[Column[LiveRow]]:
     return [
-        Column("Start", lambda r: start_text(r.start), key=lambda r: r.start_ts),
-        Column("Duration", lambda r: duration_text(r.duration_s), True,
-               key=lambda r: r.duration_s),
+        Column("Start", lambda r: start_text(r.start), key=lambda r: r.start_ts, tip=start_tip),
+        Column("Length", lambda r: duration_text(r.duration_s), True,
+               key=lambda r: r.duration_s, tip=duration_tip),
         Column("Official", lambda r: whole(r.official), True, key=lambda r: r.official,
                tip=lambda r: "Diamonds in TikTok's LIVE summary"),
         Column("Logged", lambda r: whole(r.logged), True, key=lambda r: r.logged,
                tip=lambda r: "Gift log coins in the LIVE's span \u00d7 diamonds per coin"),
-        Column("Difference", difference_text, True, key=lambda r: r.difference,
+        Column("Gap", difference_text, True, key=lambda r: r.difference,
                tone=difference_tone, tip=difference_tip),
         *cash_columns(view),
         Column("Gifters", lambda r: whole(r.gifters), True, key=lambda r: r.gifters),
         Column("Viewers", lambda r: whole(r.viewers), True, key=lambda r: r.viewers),
-        Column("Diamonds/h", lambda r: whole(r.per_hour), True, key=lambda r: r.per_hour),
-        Column("Title", lambda r: r.title or DASH),
+        Column("Hourly", lambda r: whole(r.per_hour), True, key=lambda r: r.per_hour),
+        Column("Title", lambda r: r.title or DASH, fill=64),
     ]
 
 
@@ -292,7 +306,9 @@ class Page(QWidget):
         self.model: RowsModel[LiveRow] = RowsModel(columns(), parent=self)
         self.table = table_view(self.model, sort_column=0, sortable=True)  # newest first
         keep_rows(self.table, 5)
-        return _card("Every LIVE", self.table)
+        header = QHBoxLayout()
+        header.addWidget(named(QLabel("Every LIVE"), "cardHeading"))
+        return card(header, self.table)
 
     @property
     def showing_empty_state(self) -> bool:

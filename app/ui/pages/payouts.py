@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 from sqlite_utils import Database
@@ -33,7 +32,7 @@ from app.ui.read_only import refused, writes
 from app.ui.tablemodels import Column, RowsModel, fit_columns, table_view
 from app.ui.widgets.cards import StatCard
 from app.ui.widgets.named import named
-from app.ui.widgets.page import page_layout, rates_line, title_block
+from app.ui.widgets.page import card, page_layout, rates_line, title_block
 
 DASH = "\u2014"
 STATUS_TONES = {"paid": "good", "pending": "warn", "failed": "bad"}
@@ -48,6 +47,11 @@ def money(amount: Decimal | None, currency: str = "") -> str:
     if amount is None:
         return DASH
     return f"{round_money(amount):,}" if currency else fmt.usd(amount)
+
+
+def amount_text(row: PayoutRow) -> str:
+    """What was paid in its own currency: $290.00, €200.00, 16,600.00 IDR."""
+    return DASH if row.amount is None else fmt.money(row.amount, row.currency)
 
 
 def usd_text(row: PayoutRow) -> str:
@@ -88,15 +92,14 @@ def columns(code: str = "USD") -> list[Column[PayoutRow]]:
         Column("Requested", lambda r: fmt.day(r.requested), key=lambda r: r.requested),
         Column("Paid", lambda r: fmt.day(r.paid) if r.paid else DASH, key=lambda r: r.paid),
         Column("Status", lambda r: r.status, tone=lambda r: STATUS_TONES.get(r.status, "")),
-        Column("Amount", lambda r: money(r.amount, r.currency), True, key=lambda r: r.amount,
+        Column("Amount", amount_text, True, key=lambda r: r.amount,
                tip=lambda r: f"As paid, in {r.currency}"),
-        Column("Currency", lambda r: r.currency),
         Column("USD", usd_text, True, key=lambda r: r.usd, tip=usd_tip),
         *local_columns(code),
         Column("Fee", lambda r: money(r.fee_usd), True, key=lambda r: r.fee_usd),
-        Column("Method", lambda r: r.method or DASH),
+        Column("Method", lambda r: r.method or DASH, fill=70),
         Column("Source", lambda r: f"import #{r.import_id}" if r.import_id else "by hand"),
-        Column("Reference", lambda r: r.reference or DASH),
+        Column("Reference", lambda r: r.reference or DASH, fill=80),
     ]
 
 
@@ -141,8 +144,8 @@ class Page(QWidget):
         self.fees_card = StatCard("Fees recorded")
         row = QHBoxLayout()
         row.setSpacing(16)
-        for card in (self.paid_card, self.pending_card, self.fees_card):
-            row.addWidget(card, 1)
+        for stat in (self.paid_card, self.pending_card, self.fees_card):
+            row.addWidget(stat, 1)
         return row
 
     def _buttons(self) -> QHBoxLayout:
@@ -160,19 +163,12 @@ class Page(QWidget):
         return header
 
     def _table_card(self) -> QFrame:
-        card = named(QFrame(), "card")
         self.model: RowsModel[PayoutRow] = RowsModel(columns(), parent=self)
         self.table = table_view(self.model, sort_column=0, sortable=True)  # newest first
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(lambda _index: self.edit())
         self.note = named(QLabel(NO_ROWS), "tableNote")
-        layout = QVBoxLayout(card)
-        layout.setContentsMargins(18, 14, 18, 12)
-        layout.setSpacing(10)
-        layout.addLayout(self._buttons())
-        layout.addWidget(self.note)
-        layout.addWidget(self.table, 1)
-        return card
+        return card(self._buttons(), self.note, self.table)
 
     # ---- showing ------------------------------------------------------------------------------
 

@@ -48,6 +48,7 @@ from app.ui.widgets.cards import CardRow, StatCard
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
 from app.ui.widgets.page import page_layout, rates_line, title_block
+from app.ui.widgets.side_by_side import SideBySide, least_width, table_card_needs
 
 DASH = "\u2014"
 EMPTY_HEADING = "Nothing to plan yet"
@@ -55,6 +56,7 @@ EMPTY_BODY = ("Import a gift log, LIVE list or payout file with <b>File \u203a I
               "(Ctrl+I); the planner then shows when and how to withdraw. Or try it on "
               "sample data:")
 FIXED_FEE_NOTE = "fixed fees apply to each withdrawal"
+CHART_LEAST = 300  # px: the When chart beside the methods; narrower, it goes above them
 SPREAD_COLUMN, LOCAL_COLUMN, SCHEDULE_LOCAL_COLUMN = 6, 2, 5
 
 
@@ -86,7 +88,7 @@ def method_columns(currency: str) -> list[Column[MethodPlan]]:
     # what arrives and when first, then what it costs and why: the card is narrow on a
     # 1,024 px window and scrolls sideways only to the fee's parts and the days
     return [
-        Column("Method", lambda m: m.method.name),
+        Column("Method", lambda m: m.method.name, fill=80),
         Column("Net USD", lambda m: money(m.net_usd, m), True,
                tip=lambda m: "what arrives, in USD terms"),
         Column(f"Net {currency}", lambda m: money(m.net_local, m, currency), True),
@@ -262,11 +264,14 @@ class Page(QWidget):
         layout, self.subtitle = page_layout(content, "Planner")
         self.rates = rates_line(title_block(layout))
         layout.addWidget(self._cards())
-        middle = self.middle = QHBoxLayout()
-        middle.setSpacing(16)
-        middle.addWidget(self._chart_card(), 3)
-        middle.addWidget(self._methods_card(), 8)
-        layout.addLayout(middle, 1)
+        chart, methods = self._chart_card(), self._methods_card()
+        # the methods' table needs the page's width on a 1,024 px window: the chart goes
+        # under it (a 600 px high window shows the table without scrolling)
+        self.middle = SideBySide([chart, methods],
+                                 [least_width(chart, CHART_LEAST),
+                                  table_card_needs(methods, self.methods_table)], [3, 8],
+                                 last_on_top=True)
+        layout.addWidget(self.middle, 1)
         layout.addWidget(CardRow([self._wait_card(), self._goal_card(),
                                   self._calibrate_card()]))
         return content
@@ -458,8 +463,7 @@ class Page(QWidget):
         self.methods_model.columns = method_columns(p.currency)
         self.methods_model.set_rows(list(p.methods))
         usd = p.currency == "USD"  # no spread, and the local amount is the USD one
-        self.middle.setStretch(0, 5 if usd else 3)  # two more columns need the room
-        self.middle.setStretch(1, 6 if usd else 8)
+        self.middle.set_stretches([5, 6] if usd else [3, 8])  # two more columns need the room
         for column in (SPREAD_COLUMN, LOCAL_COLUMN):
             self.methods_table.setColumnHidden(column, usd)
         self.schedule_table.setColumnHidden(SCHEDULE_LOCAL_COLUMN, usd)

@@ -39,6 +39,7 @@ from app.ui.read_only import refused, writes
 from app.ui.tablemodels import Column, RowsModel, keep_rows, table_view
 from app.ui.widgets.named import named
 from app.ui.widgets.page import card, page_layout, scrolling_down
+from app.ui.widgets.side_by_side import SideBySide, table_card_needs
 
 SOURCE_CHARS = 160  # of a source note in the header; the rest in its tooltip
 SECTIONS = ("Region rates", "Gift catalogue", "Coin packs")
@@ -65,19 +66,22 @@ def region_columns(in_force: Callable[[RegionEntry], bool]) -> list[Column[Regio
     return [
         Column("Valid from", lambda e: fmt.day(e.value.valid_from),
                key=lambda e: e.value.valid_from),
-        Column("Diamonds / coin", lambda e: plain(e.value.diamonds_per_coin), True),
-        Column("USD / diamond", lambda e: dollars(e.value.usd_per_diamond), True),
+        Column("Per coin", lambda e: plain(e.value.diamonds_per_coin), True,
+               tip=lambda e: f"{plain(e.value.diamonds_per_coin)} diamonds per coin"),
+        Column("Per diamond", lambda e: dollars(e.value.usd_per_diamond), True,
+               tip=lambda e: f"{dollars(e.value.usd_per_diamond)} per diamond"),
         Column("Min. withdrawal", lambda e: dollars(e.value.min_withdrawal_usd), True),
         Column("Daily cap", lambda e: dollars(e.value.daily_cap_usd), True),
         Column("", lambda e: status(e) + (" \u00b7 in force" if in_force(e) else ""),
                tone=lambda e: "warn" if e.edited else "muted"),
-        Column("Source", lambda e: e.value.source, tip=lambda e: e.value.source),
+        Column("Source", lambda e: e.value.source, tip=lambda e: e.value.source,
+               fill=100),
     ]
 
 
 def method_columns() -> list[Column[MethodEntry]]:
     return [
-        Column("Method", lambda e: e.value.name),
+        Column("Method", lambda e: e.value.name, fill=80),
         Column("Valid from", lambda e: fmt.day(e.value.valid_from),
                key=lambda e: e.value.valid_from),
         Column("Fee", lambda e: dollars(e.value.fixed_fee_usd), True),
@@ -97,7 +101,8 @@ def fx_columns(currency: str) -> list[Column[FxEntry]]:
         Column(f"{currency} per USD", lambda e: f"{round_money(e.value.per_usd, 4):,}", True,
                key=lambda e: e.value.per_usd, tip=lambda e: plain(e.value.per_usd)),
         Column("", status, tone=lambda e: "warn" if e.edited else "muted"),
-        Column("Source", lambda e: e.value.source, tip=lambda e: e.value.source),
+        Column("Source", lambda e: e.value.source, tip=lambda e: e.value.source,
+               fill=100),
     ]
 
 
@@ -189,11 +194,12 @@ class Page(QWidget):
         layout.setSpacing(16)
         layout.addWidget(self._in_forcecard())
         layout.addWidget(self._entriescard(), 1)
-        row = QHBoxLayout()
-        row.setSpacing(16)
-        row.addWidget(self._methodscard(), 3)
-        row.addWidget(self._fxcard(), 2)
-        layout.addLayout(row, 1)
+        methods, fx = self._methodscard(), self._fxcard()
+        # the two tables side by side where both fit, else one above the other
+        self.methods_and_fx = SideBySide(
+            [methods, fx], [table_card_needs(methods, self.methods_table),
+                            table_card_needs(fx, self.fx_table)], [3, 2])
+        layout.addWidget(self.methods_and_fx, 1)
         return section
 
     # ---- building -----------------------------------------------------------------------------

@@ -49,14 +49,15 @@ def status(entry: Entry[Any], in_force: bool) -> str:
 def gift_columns(in_force: Callable[[Gift], bool]) -> list[Column[GiftEntry]]:
     return [
         Column("Gift id", lambda e: str(e.value.gift_id), True, key=lambda e: e.value.gift_id),
-        Column("Name", lambda e: e.value.name, key=lambda e: e.value.name.casefold()),
+        Column("Name", lambda e: e.value.name, key=lambda e: e.value.name.casefold(),
+               fill=100),
         Column("Coins", lambda e: f"{e.value.coins:,}", True, key=lambda e: e.value.coins),
         Column("Valid from", lambda e: fmt.day(e.value.valid_from),
                key=lambda e: e.value.valid_from),
         Column("", lambda e: status(e, in_force(e.value)),
                tone=lambda e: "warn" if e.edited else "muted"),
         Column("Source", lambda e: e.value.source or "data/gifts.csv",
-               tip=lambda e: e.value.source),
+               tip=lambda e: e.value.source, fill=80),
     ]
 
 
@@ -78,7 +79,7 @@ def pack_columns(in_force: Callable[[CoinPack], bool]) -> list[Column[PackEntry]
         Column("", lambda e: status(e, in_force(e.value)),
                tone=lambda e: "warn" if e.edited else "muted"),
         Column("Source", lambda e: e.value.source or "data/coin_packs.csv",
-               tip=lambda e: e.value.source),
+               tip=lambda e: e.value.source, fill=80),
     ]
 
 

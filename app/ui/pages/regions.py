@@ -32,7 +32,13 @@ from app.services import compare as service
 from app.services.compare import Comparison, FanSide, RegionRow
 from app.ui import format as fmt
 from app.ui.charts.earnings_chart import style_plot
-from app.ui.models.region_table import DIAMONDS_COLUMN, OWN_MARK, UNSOURCED, RegionModel
+from app.ui.models.region_table import (
+    DIAMONDS_COLUMN,
+    OWN_MARK,
+    UNSOURCED,
+    USD_COLUMN,
+    RegionModel,
+)
 from app.ui.page_reads import PageReads, busy_label, say_busy
 from app.ui.tablemodels import ROW_HEIGHT, table_view
 from app.ui.widgets.empty_state import EmptyState
@@ -292,18 +298,25 @@ class Page(QWidget):
         self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height()
                                   + ROW_HEIGHT * len(c.rows) + 2)
         rows = self.model.rows()
-        self.table.setColumnHidden(DIAMONDS_COLUMN, len({r.diamonds for r in rows}) == 1)
+        for hidden in (DIAMONDS_COLUMN, USD_COLUMN):  # the same everywhere: in the subtitle
+            self.table.setColumnHidden(hidden, self._uniform(hidden))
         again = next((i for i, r in enumerate(rows) if r.region == chosen), None)
         self.table.selectRow(again if again is not None else (self.model.own_row() or 0))
         self._row_chosen()
+
+    def _uniform(self, column: int) -> bool:
+        rows = self.model.rows()
+        return len({self.model.columns[column].text(r) for r in rows}) == 1
 
     def _subtitle(self, c: Comparison) -> str:
         own = c.row(c.region)
         span = (f"gifts {fmt.day(c.first_day)} \u2013 {fmt.day(c.last_day)}"
                 if c.first_day and c.last_day else "no gifts in this period")
+        same = {fmt.usd(r.usd) for r in c.rows} == {fmt.usd(own.usd)}
         return (f"@{c.handle} \u00b7 {c.period.label.lower()} \u00b7 {span} \u00b7 "
-                f"{own.gifts:,} gifts, {fmt.diamonds(own.diamonds)} diamonds \u00b7 "
-                f"{OWN_MARK} your region: {own.name} ({own.region})")
+                f"{own.gifts:,} gifts, {fmt.diamonds(own.diamonds)} diamonds"
+                + (f", {fmt.usd(own.usd)} in every region" if same else "")
+                + f" \u00b7 {OWN_MARK} your region: {own.name} ({own.region})")
 
     def chosen_region(self) -> str | None:
         picked = self.table.selectionModel().selectedRows()

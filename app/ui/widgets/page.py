@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QSize
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -128,16 +129,58 @@ def scrolling_down(content: QWidget, name: str) -> QScrollArea:
     return scroll
 
 
+CARD_EDGE = 18  # px from a card's edge to its heading and text
+# A table sits closer to the edge, so that its cells' text (its frame, the themes' 5 px
+# padding and the style's margin further in) lines up with the heading; the table gains the
+# width a 1,024 px window is short of.
+TABLE_EDGE = 10
+
+
 def card(header: QHBoxLayout, *widgets: QWidget) -> QFrame:
-    """A card: a header row, then `widgets` stacked, the last one taking the spare height."""
+    """A card: a header row, then `widgets` stacked, the last one taking the spare height.
+    Tables (alone or on a page of a stack) go nearer the edge, the rest keeps its inset."""
     frame = named(QFrame(), "card")
     layout = QVBoxLayout(frame)
-    layout.setContentsMargins(18, 14, 18, 12)
+    edge = TABLE_EDGE if any(_tables(w) for w in widgets) else CARD_EDGE
+    layout.setContentsMargins(edge, 14, edge, 12)
     layout.setSpacing(10)
+    inset = CARD_EDGE - edge
+    header.setContentsMargins(inset, 0, inset, 0)
     layout.addLayout(header)
     for widget in widgets:
+        indent(widget, inset)
         layout.addWidget(widget, 1 if widget is widgets[-1] else 0)
     return frame
+
+
+def _tables(widget: QWidget) -> list[QWidget]:
+    if isinstance(widget, QAbstractItemView):
+        return [widget]
+    if isinstance(widget, QStackedWidget):
+        return [w for page in _pages(widget) for w in _tables(page)]
+    return []
+
+
+def _pages(stack: QStackedWidget) -> list[QWidget]:
+    return [page for i in range(stack.count()) if (page := stack.widget(i)) is not None]
+
+
+def indent(widget: QWidget, inset: int) -> None:
+    """Move what `widget` shows `inset` px in from both sides (a table stays: its cells have
+    their own padding; a stack indents its pages)."""
+    if inset <= 0 or isinstance(widget, QAbstractItemView):
+        return
+    if isinstance(widget, QStackedWidget):
+        for page in _pages(widget):
+            indent(page, inset)
+        return
+    layout = widget.layout()
+    if layout is not None:
+        m = layout.contentsMargins()
+        layout.setContentsMargins(m.left() + inset, m.top(), m.right() + inset, m.bottom())
+    else:
+        m = widget.contentsMargins()
+        widget.setContentsMargins(m.left() + inset, m.top(), m.right() + inset, m.bottom())
 
 
 class LoadsWhenShown:
