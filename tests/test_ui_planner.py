@@ -192,3 +192,28 @@ def test_the_forecast_charts_minimum_label_fits_a_narrow_card(qtbot):
     label = chart.threshold.label
     assert label.mapRectToScene(label.boundingRect()).left() >= chart.getPlotItem(
         ).getViewBox().sceneBoundingRect().left() - 1  # whole inside the plot
+
+
+def test_the_forecast_charts_today_label_lies_inside_the_plot(qtbot):
+    """Today is the path's first day, at the plot's left edge: its label was drawn left of
+    the line, outside the plot, and showed as "y"."""
+    from datetime import timedelta
+
+    from app.core.forecast import BalancePath
+    from app.ui.pages.planner import ForecastChart
+    chart = ForecastChart()
+    qtbot.addWidget(chart)
+    day = date(2026, 12, 3)
+    days = tuple(day + timedelta(days=i) for i in range(30))
+    values = tuple(Decimal(40 + 3 * i) for i in range(30))
+    chart.resize(500, 260)
+    chart.show()
+    chart.show_path(BalancePath(days, values, values, values), Decimal(100), days[20], day)
+    qtbot.waitExposed(chart)
+    label = chart.today.label
+    plot = chart.getPlotItem().getViewBox().sceneBoundingRect()
+    # placed once the view's range is applied (until then it sits at its x in seconds)
+    qtbot.waitUntil(lambda: abs(label.mapRectToScene(label.boundingRect()).left()) < 10_000)
+    drawn = label.mapRectToScene(label.boundingRect())
+    assert label.isVisible() and label.toPlainText() == "today"
+    assert plot.left() - 1 <= drawn.left() and drawn.right() <= plot.right() + 1

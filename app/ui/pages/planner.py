@@ -144,8 +144,11 @@ class ForecastChart(pg.PlotWidget):
         self.today = pg.InfiniteLine(angle=90, movable=False, label="today",
                                      pen=pg.mkPen(COLORS["crosshair"], width=1,
                                                   style=Qt.PenStyle.DotLine),
+                                     # right of the line: today is the path's first day,
+                                     # at the plot's left edge (left of it, "today" was cut
+                                     # to "y")
                                      labelOpts={"position": 0.95, "color": COLORS["axis"],
-                                                "anchors": [(1, 0), (1, 0)]})
+                                                "anchors": [(-0.1, 0), (-0.1, 0)]})
         for item in (self.low, self.high, self.expected, self.threshold, self.crossing,
                      self.today):
             self.addItem(item)
