@@ -11,6 +11,7 @@ is read right here: a few ms, less than a busy state would flash for.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -19,11 +20,24 @@ from sqlite_utils import Database
 
 from app.importers.base import CancelFn, ProgressFn
 from app.services import browse
-from app.ui.pages.gifters import INLINE_GIFTS, ledger_file
 from app.ui.widgets.named import named
 from app.ui.worker import Latest
 
 Read = Callable[[Database], Any]
+# Below this many gifts a page reads on the GUI thread: the Gifters leaderboard of 10,000
+# gifts takes ~15 ms (1.6 s for 1M, tests/benchmarks/bench_gifters.py), less than a busy
+# state would flash for.
+INLINE_GIFTS = 10_000
+
+
+def ledger_file(db: Database) -> Path | None:
+    """The ledger's file, for the worker's own connection; None for a ledger in memory."""
+    from app.services.preview import ledger_path
+
+    try:
+        return ledger_path(db)
+    except ValueError:
+        return None
 
 
 class PageReads(QObject):

@@ -4,7 +4,6 @@ the gifter selected in the table."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QItemSelection, Qt, Signal
@@ -22,12 +21,13 @@ from app.core.charts import DAY_S
 from app.importers.base import CancelFn, ProgressFn
 from app.services import browse
 from app.services.browse import Gifter, GifterHistory, Leaderboard
-from app.services.preview import in_ledger, ledger_path
+from app.services.preview import in_ledger
 from app.ui import format as fmt
 from app.ui.charts.axes import DayAxis
 from app.ui.charts.earnings_chart import COLORS, style_plot
 from app.ui.column_fit import ColumnFit, FitTable
 from app.ui.models.gifter_table import GifterTableModel
+from app.ui.page_reads import INLINE_GIFTS, ledger_file
 from app.ui.tablemodels import keep_rows, sample_widths, style_rows
 from app.ui.widgets.cards import StatCard
 from app.ui.widgets.empty_state import EmptyState
@@ -45,10 +45,6 @@ SAMPLES = ("999", "Quinnvibes_tv", "299,999", "299,999", "$1,000.00", "9,999", "
            "Sep 30, 2026", "Sep 30, 2026")
 NAME_COLUMN, NAME_LEAST = 1, 120
 HISTORY_HEIGHT = 230
-# Below this many gifts the page reads on the GUI thread: the leaderboard of 10,000 gifts
-# takes ~15 ms (1.6 s for 1M, tests/benchmarks/bench_gifters.py), less than a busy state
-# would flash for.
-INLINE_GIFTS = 10_000
 LOADING_OPACITY = 0.3
 
 
@@ -328,14 +324,6 @@ def focus(board: Leaderboard, sender: str) -> Gifter:
     """The gifter a new leaderboard selects: the one selected before if still there, else the
     top one. `board` has gifters."""
     return next((g for g in board.gifters if g.sender == sender), board.gifters[0])
-
-
-def ledger_file(db: Database) -> Path | None:
-    """The ledger's file, for the worker's own connection; None for a ledger in memory."""
-    try:
-        return ledger_path(db)
-    except ValueError:
-        return None
 
 
 def share_text(board: Leaderboard) -> str:

@@ -35,8 +35,7 @@ from app.ui import format as fmt
 from app.ui.charts.earnings_chart import COLORS, style_plot
 from app.ui.column_fit import ColumnFit, FitTable
 from app.ui.models.gift_table import GiftTableModel
-from app.ui.pages import gifters
-from app.ui.pages.gifters import ledger_file
+from app.ui.page_reads import INLINE_GIFTS, ledger_file
 from app.ui.tablemodels import keep_rows, sample_widths, style_rows
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.named import named
@@ -56,7 +55,6 @@ EMPTY_BODY = ("Import a gift log (a gift logger's CSV or TikTok's data download)
               "sample data, without touching this ledger:")
 ANY_DAY = QDate(2000, 1, 1)  # a date edit at its minimum shows "Any day"
 SEARCH_DELAY_MS = 250
-INLINE_GIFTS = gifters.INLINE_GIFTS  # below this many gifts the page reads on the GUI thread
 COPY_LIMIT = 10_000
 # The widest text each column usually holds (a lazy model cannot size to its contents); the
 # names and the LIVE share what the figures leave, each keeping LEAST px (then "…")

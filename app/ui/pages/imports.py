@@ -32,8 +32,7 @@ from app.ui.dialogs import confirm
 from app.ui.dialogs.catalogue_dialog import GiftDialog
 from app.ui.dialogs.owned import open_owned
 from app.ui.edits import Edit, Runner, run_here
-from app.ui.page_reads import PageReads, busy_label, say_busy
-from app.ui.pages.gifters import ledger_file
+from app.ui.page_reads import PageReads, busy_label, ledger_file, say_busy
 from app.ui.read_only import refused, writes
 from app.ui.tablemodels import Column, RowsModel, keep_rows, table_view
 from app.ui.widgets.empty_state import EmptyState
