@@ -57,6 +57,7 @@ from app.services import settings as account_settings
 from app.services.importing import expand_paths
 from app.ui.dialogs import confirm, errors
 from app.ui.edits import Edit, Runner
+from app.ui.geometry import fitting_size
 from app.ui.settings import Settings
 from app.ui.widgets.named import named
 from app.ui.worker import Worker, wait_for_workers
@@ -71,7 +72,6 @@ DEBOUNCE_MS = 250
 DIALOG_SIZE = (1280, 800)
 MAPPING_WIDTH = 420  # px: the column mapping's card, its choices readable
 CHOICE_WIDTH = 240  # px: the account and profile choices at most
-FRAME = (16, 48)  # px: about what a window manager's border and title bar take
 HEADER_LINES = 200  # the lines of a file's sample the header can be chosen from
 REFUSED_ADVICE = ("Nothing of it is written. Check that it is the file you exported (a gift "
                   "log, a LIVE list, payouts, or TikTok's zip), or export it again.")
@@ -932,14 +932,13 @@ def sample_gift_log() -> Path:
 
 
 def dialog_size(widget: QWidget) -> tuple[int, int]:
-    """DIALOG_SIZE, or the screen's available size where that is smaller (a 1,024 x 600
-    netbook had the dialog's buttons off the screen)."""
+    """DIALOG_SIZE, or the screen's available size less a frame where that is smaller (a
+    1,024 x 600 netbook had the dialog's buttons off the screen)."""
     screen = widget.screen() or QGuiApplication.primaryScreen()
     if screen is None:
         return DIALOG_SIZE
-    room = screen.availableGeometry().size()  # less the window frame a title bar adds
-    return (min(DIALOG_SIZE[0], room.width() - FRAME[0]),
-            min(DIALOG_SIZE[1], room.height() - FRAME[1]))
+    size = fitting_size(QSize(*DIALOG_SIZE), screen.availableGeometry())
+    return size.width(), size.height()
 
 
 def render_import_dialog(db: Database, path: Path, out_png: Path) -> Path:
