@@ -32,8 +32,13 @@ class FitTable(QTableView):
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.Resize and self.fit is not None:
-            self.fit.fit()
+            self.fit.fit()  # at once: the next paint shows the columns fitted
         return super().viewportEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange) and self.fit:
+            self.fit.measures_changed()  # a theme's font and paddings: other widths
 
 
 class ColumnFit(QObject):
@@ -48,11 +53,18 @@ class ColumnFit(QObject):
         self.least = least
         self.natural = natural
         self._fitting = False
+        # what each free-text column would like: Qt measures up to 1,000 rows for it, ~2 ms
+        # a column, and a first show resizes the viewport a dozen times while the page
+        # settles (the Rates page spent 36 of an 80 ms stall re-measuring the same rows)
+        self._wanted: dict[int, int] = {}
+        self._natural: dict[int, int] = {}  # the columns of figures' widths, measured alike
+        # the viewport width the columns were last fitted to, None once anything changed: a
+        # height-only resize (the page settling, a scroll bar below) needs no refit
+        self._fitted_for: int | None = None
         self._later = QTimer(self, singleShot=True, interval=0)
-        self._later.timeout.connect(self.fit)
+        self._later.timeout.connect(self.refit)
         header = view.horizontalHeader()
         header.setStretchLastSection(False)
-        header.sectionResized.connect(self._section_resized)
         header.sectionCountChanged.connect(self.columns_changed)
         self.watch_model()
         self.columns_changed()
@@ -62,30 +74,31 @@ class ColumnFit(QObject):
         the view gets a new model."""
         model = self.view.model()
         model.modelReset.connect(self.columns_changed)
-        model.headerDataChanged.connect(self._later.start)  # a sort arrow in a title
+        model.headerDataChanged.connect(self.measures_changed)  # a sort arrow in a title
         for signal in (model.layoutChanged, model.rowsInserted, model.rowsRemoved,
                        model.dataChanged):
-            signal.connect(self._later.start)
+            signal.connect(self.measures_changed)
 
-    # ---- Qt's side -----------------------------------------------------------------------
-
-    def _section_resized(self, column: int, _old: int, _new: int) -> None:
-        if not self._fitting and not self.least(column):
-            self.fit()  # Qt re-measured a column of figures: the free text gets the rest
+    def measures_changed(self, *_args: object) -> None:
+        """The columns' widths are measured again, and fitted."""
+        self._wanted.clear()
+        self._natural.clear()
+        self._later.start()
 
     def columns_changed(self, *_args: object) -> None:
         """Which columns are free text, and how the others are sized (a new set of columns:
         the account's currency added one)."""
+        self._wanted.clear()
+        self._natural.clear()
         header = self.view.horizontalHeader()
         # nothing to elide: the last column takes what is left (Qt keeps its contents' width)
         header.setStretchLastSection(not any(self.least(c) for c in range(header.count())))
+        # every width is set here, each measured once per change of the rows: Qt's own
+        # ResizeToContents measured every column of figures again (up to 1,000 rows) after
+        # each resize of a free-text one, a dozen times on a first show
         for column in range(header.count()):
-            if self.least(column) or self.natural is not None:
-                mode = QHeaderView.ResizeMode.Fixed
-            else:
-                mode = QHeaderView.ResizeMode.ResizeToContents
-            if header.sectionResizeMode(column) != mode:
-                header.setSectionResizeMode(column, mode)
+            if header.sectionResizeMode(column) != QHeaderView.ResizeMode.Fixed:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
         self._later.start()
 
     # ---- the widths ---------------------------------------------------------------------
@@ -108,7 +121,11 @@ class ColumnFit(QObject):
         """A column of figures: its sample's width (lazy models) or Qt's measure of it."""
         if self.natural is not None:
             return max(self.natural(column), self.title_width(column))
-        return self.view.horizontalHeader().sectionSize(column)
+        width = self._natural.get(column)
+        if width is None:
+            width = self._natural[column] = max(self.view.sizeHintForColumn(column),
+                                                self.title_width(column))
+        return width
 
     def least_width(self, column: int) -> int:
         return max(self.least(column), self.title_width(column))
@@ -118,29 +135,38 @@ class ColumnFit(QObject):
         those in view and up to the header's precision around them)."""
         if self.natural is not None:
             return max(self.natural(column), self.least_width(column))
-        return max(self.view.sizeHintForColumn(column), self.least_width(column))
+        wanted = self._wanted.get(column)
+        if wanted is None:
+            wanted = self._wanted[column] = self.view.sizeHintForColumn(column)
+        return max(wanted, self.least_width(column))
 
     def needed(self) -> int:
         """The narrowest the table's viewport can be without scrolling sideways."""
         return sum(self.least_width(c) if self.least(c) else self.natural_width(c)
                    for c in self.shown())
 
+    def refit(self) -> None:
+        """Fit again whatever the width: the rows, the columns or a measure changed."""
+        self._fitted_for = None
+        self.fit()
+
     def fit(self) -> None:
-        if self._fitting:
+        width = self.view.viewport().width()
+        if self._fitting or width == self._fitted_for:
             return
         self._fitting = True
         try:
             self._fit()
+            self._fitted_for = width
         finally:
             self._fitting = False
 
     def _fit(self) -> None:
         header = self.view.horizontalHeader()
         shown = self.shown()
-        if self.natural is not None:
-            for column in shown:
-                if not self.least(column):
-                    header.resizeSection(column, self.natural_width(column))
+        for column in shown:
+            if not self.least(column):
+                header.resizeSection(column, self.natural_width(column))
         free = [c for c in shown if self.least(c)]
         room = self.view.viewport().width() - sum(header.sectionSize(c) for c in shown
                                                   if c not in free)
