@@ -218,6 +218,10 @@ def measure(theme: str, region: str = "US") -> dict[str, Any]:
             "average_char_width": QFontMetrics(app.font()).averageCharWidth(),
             "families": app.font().families(),
             "cards_columns": window.overview.cards.columns,
+            "side_panel": window.side_panel.width(),
+            # the widest page name with the style's padding, and the room the list gives it
+            "sidebar_needs": window.sidebar.sizeHintForColumn(0),
+            "sidebar_room": window.sidebar.viewport().width(),
             "pages": pages,
         }
 

@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QGuiApplication,
     QHideEvent,
     QKeySequence,
+    QResizeEvent,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
@@ -85,6 +86,7 @@ def build_page(name: str, db: Database) -> QWidget:
     page: QWidget = module.Page(db)
     return page
 DEFAULT_SIZE = QSize(1280, 800)
+COMPACT_BELOW = 1180  # px: a narrower window has the narrow side panel
 WATCH_MS = 500  # how often the ledger is asked about changes made elsewhere
 
 
@@ -166,11 +168,11 @@ class MainWindow(QMainWindow):
         brand = named(QLabel(), "brand")
         brand.setPixmap(pixmap("diamond").scaledToHeight(
             28, Qt.TransformationMode.SmoothTransformation))
-        name = named(QLabel("Diamond Ledger"), "brandName")
+        self.brand_name = name = named(QLabel("Diamond Ledger"), "brandName")
         header = QHBoxLayout()
         header.addWidget(brand)
         header.addWidget(name, 1)
-        side = named(QWidget(), "sidePanel")
+        self.side_panel = side = named(QWidget(), "sidePanel")
         column = QVBoxLayout(side)
         column.setContentsMargins(12, 18, 12, 14)
         column.addLayout(header)
@@ -189,6 +191,26 @@ class MainWindow(QMainWindow):
         row.addLayout(pages, 1)
         self.setCentralWidget(central)
         self._status_bar(ledger_label)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit_side_panel()
+
+    def _fit_side_panel(self) -> None:
+        """Below COMPACT_BELOW px the side panel narrows to its page names (the themes'
+        #sidePanel[compact]) and the app's name goes (the title bar has it): at 1,024 px
+        its 200 px left a GB creator's Gifts and LIVEs tables 84 and 68 px short, their
+        pound columns behind a sideways scroll bar; at 116 px "Overview" keeps 80 px."""
+        compact = self.width() < COMPACT_BELOW
+        if self.side_panel.property("compact") == compact:
+            return
+        self.side_panel.setProperty("compact", compact)
+        self.brand_name.setVisible(not compact)
+        side = 8 if compact else 12
+        self.side_panel.layout().setContentsMargins(side, 18, side, 14)
+        style = self.side_panel.style()
+        style.unpolish(self.side_panel)
+        style.polish(self.side_panel)
 
     def _status_bar(self, ledger_label: str) -> None:
         """The ledger's path (or the demo notice) on the left, its balance on the right."""
