@@ -88,7 +88,7 @@ def method_columns(currency: str) -> list[Column[MethodPlan]]:
     # what arrives and when first, then what it costs and why: the card is narrow on a
     # 1,024 px window and scrolls sideways only to the fee's parts and the days
     return [
-        Column("Method", lambda m: m.method.name),  # a name of a few words: whole
+        Column("Method", lambda m: m.method.name, fill=112),  # "Bank transfer" whole
         Column("Net USD", lambda m: money(m.net_usd, m), True,
                tip=lambda m: "what arrives, in USD terms"),
         Column(f"Net {currency}", lambda m: money(m.net_local, m, currency), True),
