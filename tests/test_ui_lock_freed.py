@@ -141,6 +141,8 @@ def test_make_writable_takes_the_lock_and_a_payout_add_works_and_is_undone(
     assert read_holder(lock_path(ledger)).pid == os.getpid()
     assert other_process_finds(ledger) == "Holder"  # the next window is warned again
     assert ledger.read_bytes() == before_bytes  # taking the lock wrote nothing to the ledger
+    # not "(another ledger was opened)": the window that opened it read-only is writable now
+    assert window.undo.undo_action.text() == "Nothing to undo"
     payouts = window.page(PAGES.index("Payouts"))
     window.show_page(PAGES.index("Payouts"))
     assert payouts.add_button.isEnabled()

@@ -180,8 +180,12 @@ class WindowUndo(QObject):
         self.clear("the last import could not be put on the stack")
 
     def make_writable(self) -> None:
-        """The window took the ledger's lock: from now on changes are run and undone."""
+        """The window took the ledger's lock: from now on changes are run and undone. Its
+        stack is empty, and why it was (another ledger opened in a read-only window) no
+        longer matters: the menu says plain "Nothing to undo"."""
         self.read_only = False
+        if not self.stack.commands:
+            self.stack.reason = ""
         self.changed.emit()
 
     # ---- when the stack no longer holds -------------------------------------------------------
