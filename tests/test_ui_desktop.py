@@ -232,7 +232,6 @@ def test_a_first_start_opens_a_window_that_fits_its_screen(qtbot, demo_db):
 
 
 SCREEN_FIT = Path(__file__).with_name("screen_fit.py")
-SIDEWAYS = "table scrolls sideways"  # screen_fit's problem of a table with its own scroll bar
 # The columns a creator reads a table by, in the order shown: at 1,024 px each lies wholly
 # inside its table, the table scrolled fully left.
 KEY_COLUMNS = {
@@ -245,8 +244,9 @@ KEY_COLUMNS = {
     "Regions": ["Region", "Local", "Arrives", "Method", "Fees"],  # USD: the same everywhere
 }
 # At 1,024 px every column of every table fits its table, also where the account's currency
-# adds a column after each USD one (the narrow side panel leaves them room). A narrower
-# screen may need a table's scroll bar anywhere.
+# adds a column after each USD one (the narrow side panel leaves them room); at 960 x 540
+# too in USD (there a GB account's Gifts and LIVEs need their table's scroll bar, 64 and
+# 48 px short: not a case here).
 # where the account's currency (when not USD) has a column: after which, and titled how
 LOCAL_COLUMNS = {"Gifts": ("USD", "{}"), "LIVEs": ("USD", "{}"), "Payouts": ("USD", "{}"),
                  "Planner": ("Net USD", "Net {}")}
@@ -297,12 +297,10 @@ def test_every_page_fits_1024_by_600_without_scrolling_sideways(scale, theme, sc
     dialog, narrowest = seen["import_dialog"], seen["import_dialog_minimum"]
     assert dialog[0] <= available[0] and dialog[1] <= available[1], dialog
     assert narrowest[0] <= available[0] and narrowest[1] <= available[1], narrowest
-    may_scroll = set(seen["pages"]) if width < 1024 else set()
     # below 1,180 px the side panel is narrow: every page name still shows whole
     assert seen["side_panel"] < 120 and seen["sidebar_needs"] <= seen["sidebar_room"], seen
     for name, page in seen["pages"].items():
-        problems = [p for p in page["problems"] if name not in may_scroll or SIDEWAYS not in p]
-        assert problems == [], name
+        assert page["problems"] == [], name
         for table in page["tables"]:  # a low window scrolls the page down, not the rows away
             shown = table["rows_shown"]
             assert shown >= min(table["rows"], 3), f"{name}: {shown} of {table['rows']} rows"
