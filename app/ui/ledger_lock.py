@@ -1,8 +1,9 @@
 """Before a window opens a ledger: take its lock, or ask what to do when a window of another
 process has it (app.services.lock says how a crashed holder is told from a live one).
 
-A window opened read-only watches the lock (`FreedWatch`) and, once the other window let go,
-may take it after all (`reclaim`): app.ui.window offers that, never does it unasked.
+A window opened without the lock watches it (`FreedWatch`) and, once the other window let go,
+may take it after all (`reclaim`): app.ui.window offers that to a read-only window, never does
+it unasked there, and does it at once for a window opened anyway (it could write all along).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ FREED_MS = 2000  # how often a read-only window asks whether the other window le
 
 
 class FreedWatch(QObject):
-    """While its window is read-only and shown: every 2 s, is the ledger's lock free? The
+    """While its window is shown without the lock: every 2 s, is the ledger's lock free? The
     look is a try-lock of about 15 microseconds (app.services.lock.is_free), so it runs on
     the GUI thread and never queues behind the worker's reads. `lock_changed(free)` when the
     answer changes: True once the other window let go, False when a window took it again."""

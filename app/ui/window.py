@@ -437,15 +437,14 @@ class MainWindow(QMainWindow):
             self.refresh_all()
             self.undo.changed_elsewhere()  # its commands' rows may be among those changed
 
-    # ---- a read-only window whose other window closed -------------------------------------
+    # ---- a window without the lock whose other window closed ------------------------------
 
     def _watch_lock(self) -> None:
-        """Read-only and shown, the window looks every 2 s whether the window holding its
-        ledger let go; then the banner offers Make writable (never a silent switch: the
-        creator may be in the middle of reading)."""
+        """Opened while another window held the ledger, and shown, the window looks every 2 s
+        whether that window let go. A read-only one then offers Make writable in its banner
+        (never a silent switch: the creator may be in the middle of reading); one opened
+        anyway takes the lock unasked, so that a window opened later is warned."""
         path = self._ledger_file()
-        # opened anyway: no lock, so a window opened later would not be warned; it takes the
-        # lock, without asking, as soon as the other window lets go
         unguarded = self.opening.lock is None and self.opening.holder is not None
         self._freed = FreedWatch(self, path) if unguarded and path is not None else None
         if self._freed is not None:
@@ -464,19 +463,25 @@ class MainWindow(QMainWindow):
         self.lock_banner.taken(holder)
         self._name_holder(holder)
 
-    def _keep_lock(self) -> None:
-        """Opened anyway, and the other window let go: this one takes the lock, so that a
-        window opened after it asks first (if another window was quicker, it looks again)."""
+    def _take_lock(self) -> Holder | None:
+        """The ledger's lock for this window now that the other let go, kept until it closes;
+        or the window that took it first (the watch then looks for its going)."""
         assert self._freed is not None
         got = reclaim(self._freed.ledger)
         if isinstance(got, Holder):
             self._freed.taken()
-            return
+            return got
         self._freed.stop()
         self.opening = got
         self.destroyed.connect(got.release)
-        self.statusBar().showMessage("The other window on this ledger closed: a window opened "
-                                     "on it now asks first", 8000)
+        return None
+
+    def _keep_lock(self) -> None:
+        """Opened anyway, and the other window let go: this one takes the lock, so that a
+        window opened after it asks first (if another window was quicker, it looks again)."""
+        if self._take_lock() is None:
+            self.statusBar().showMessage("The other window on this ledger closed: a window "
+                                         "opened on it now asks first", 8000)
 
     def make_writable(self) -> bool:
         """The banner's Make writable: take the ledger's lock; then every write control and
@@ -484,14 +489,11 @@ class MainWindow(QMainWindow):
         lock first, the banner says so and this window stays read-only."""
         if self._freed is None or not self.read_only:
             return not self.read_only
-        got = reclaim(self._freed.ledger)
-        if isinstance(got, Holder):
-            self._freed.taken()
-            self._taken(got)
+        holder = self._take_lock()
+        if holder is not None:
+            self._taken(holder)
             return False
-        self._freed.stop()
-        self.opening, self.read_only = got, False
-        self.destroyed.connect(got.release)
+        self.read_only = False
         self.setProperty(READ_ONLY, False)
         unlock_writes(self, self._keep_disabled)
         self.undo.make_writable()
