@@ -53,11 +53,11 @@ class ColumnFit(QObject):
         self.least = least
         self.natural = natural
         self._fitting = False
-        # what each free-text column would like: Qt measures up to 1,000 rows for it, ~2 ms
-        # a column, and a first show resizes the viewport a dozen times while the page
-        # settles (the Rates page spent 36 of an 80 ms stall re-measuring the same rows)
-        self._wanted: dict[int, int] = {}
-        self._natural: dict[int, int] = {}  # the columns of figures' widths, measured alike
+        # each column's contents as Qt measures them (up to 1,000 rows, ~2 ms a column),
+        # kept until its rows, titles or font change: a first show resizes the viewport a
+        # dozen times while the page settles (the Rates page spent 36 of an 80 ms stall
+        # re-measuring the same rows)
+        self._measured: dict[int, int] = {}
         # the viewport width the columns were last fitted to, None once anything changed: a
         # height-only resize (the page settling, a scroll bar below) needs no refit
         self._fitted_for: int | None = None
@@ -81,15 +81,13 @@ class ColumnFit(QObject):
 
     def measures_changed(self, *_args: object) -> None:
         """The columns' widths are measured again, and fitted."""
-        self._wanted.clear()
-        self._natural.clear()
+        self._measured.clear()
         self._later.start()
 
     def columns_changed(self, *_args: object) -> None:
         """Which columns are free text, and how the others are sized (a new set of columns:
         the account's currency added one)."""
-        self._wanted.clear()
-        self._natural.clear()
+        self._measured.clear()
         header = self.view.horizontalHeader()
         # nothing to elide: the last column takes what is left (Qt keeps its contents' width)
         header.setStretchLastSection(not any(self.least(c) for c in range(header.count())))
@@ -117,28 +115,26 @@ class ColumnFit(QObject):
         title = self.view.model().headerData(column, Qt.Orientation.Horizontal)
         return self.view.fontMetrics().horizontalAdvance(str(title or "")) + TITLE_PADDING
 
-    def natural_width(self, column: int) -> int:
-        """A column of figures: its sample's width (lazy models) or Qt's measure of it."""
+    def contents_width(self, column: int) -> int:
+        """Its rows' widest text: the sample's (lazy models) or Qt's measure, of the rows Qt
+        looks at (those in view and up to the header's precision around them)."""
         if self.natural is not None:
-            return max(self.natural(column), self.title_width(column))
-        width = self._natural.get(column)
+            return self.natural(column)
+        width = self._measured.get(column)
         if width is None:
-            width = self._natural[column] = max(self.view.sizeHintForColumn(column),
-                                                self.title_width(column))
+            width = self._measured[column] = self.view.sizeHintForColumn(column)
         return width
+
+    def natural_width(self, column: int) -> int:
+        """A column of figures: its contents or its title, the wider."""
+        return max(self.contents_width(column), self.title_width(column))
 
     def least_width(self, column: int) -> int:
         return max(self.least(column), self.title_width(column))
 
     def wanted_width(self, column: int) -> int:
-        """What a free-text column would take to show its rows whole (the rows Qt looks at:
-        those in view and up to the header's precision around them)."""
-        if self.natural is not None:
-            return max(self.natural(column), self.least_width(column))
-        wanted = self._wanted.get(column)
-        if wanted is None:
-            wanted = self._wanted[column] = self.view.sizeHintForColumn(column)
-        return max(wanted, self.least_width(column))
+        """What a free-text column would take to show its rows whole."""
+        return max(self.contents_width(column), self.least_width(column))
 
     def needed(self) -> int:
         """The narrowest the table's viewport can be without scrolling sideways."""
