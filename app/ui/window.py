@@ -173,8 +173,7 @@ class MainWindow(QMainWindow):
         header.addWidget(brand)
         header.addWidget(name, 1)
         self.side_panel = side = named(QWidget(), "sidePanel")
-        column = QVBoxLayout(side)
-        column.setContentsMargins(12, 18, 12, 14)
+        column = QVBoxLayout(side)  # its margins: _fit_side_panel
         column.addLayout(header)
         column.addSpacing(14)
         column.addWidget(self.sidebar, 1)
@@ -191,6 +190,7 @@ class MainWindow(QMainWindow):
         row.addLayout(pages, 1)
         self.setCentralWidget(central)
         self._status_bar(ledger_label)
+        self._fit_side_panel()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
